@@ -1,0 +1,252 @@
+//! Analyse a take: from a timed transcript and the signal's speech regions to metrics.
+//!
+//! Everything here is pure computation on plain data, so each metric is unit-tested on
+//! hand-written transcripts. [`analyze`] runs them all and returns an [`Analysis`].
+
+pub mod fillers;
+pub mod pace;
+pub mod pauses;
+pub mod tokens;
+pub mod vad;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::config::{Range, Targets};
+use crate::transcribe::Transcript;
+use fillers::{FillerEvent, FillerKind};
+use pace::PaceStats;
+use pauses::PauseStats;
+use vad::SpeechActivity;
+
+/// How a figure compares with its target.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    OnTarget,
+    TooSlow,
+    TooFast,
+    TooShort,
+    TooLong,
+    /// Above the comfortable filler rate, below the distracting one.
+    Noticeable,
+    Distracting,
+    NotEnoughSpeech,
+}
+
+impl Verdict {
+    /// `low` below the range, `high` above it, on target inside it.
+    pub fn against(value: f64, target: Range, low: Verdict, high: Verdict) -> Verdict {
+        if value < target.min {
+            low
+        } else if value > target.max {
+            high
+        } else {
+            Verdict::OnTarget
+        }
+    }
+
+    pub fn is_on_target(self) -> bool {
+        self == Verdict::OnTarget
+    }
+
+    /// Words for a person: "on target", "too slow".
+    pub fn label(self) -> &'static str {
+        match self {
+            Verdict::OnTarget => "on target",
+            Verdict::TooSlow => "too slow",
+            Verdict::TooFast => "too fast",
+            Verdict::TooShort => "too short",
+            Verdict::TooLong => "too long",
+            Verdict::Noticeable => "noticeable",
+            Verdict::Distracting => "distracting",
+            Verdict::NotEnoughSpeech => "not enough speech",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FillerStats {
+    pub total: usize,
+    pub filled_pauses: usize,
+    pub discourse: usize,
+    pub per_minute: f64,
+    pub per_100_words: f64,
+    pub target_per_minute_max: f64,
+    pub distracting_per_minute: f64,
+    pub verdict: Verdict,
+    pub by_word: BTreeMap<String, usize>,
+    pub events: Vec<FillerEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LengthStats {
+    /// Length of the recording, seconds.
+    pub duration_s: f64,
+    /// From the first to the last speech, seconds: what the verdict judges.
+    pub answer_s: f64,
+    pub word_count: usize,
+    pub target_s: Range,
+    pub verdict: Verdict,
+}
+
+/// All metrics for one take.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Analysis {
+    pub speech_found: bool,
+    pub fillers: FillerStats,
+    pub pace: PaceStats,
+    pub pauses: PauseStats,
+    pub length: LengthStats,
+}
+
+/// Run every metric over one take.
+pub fn analyze(transcript: &Transcript, vad: &SpeechActivity, targets: &Targets) -> Analysis {
+    let words = &transcript.words;
+    let speech_found = vad.has_speech() && !words.is_empty();
+    // The signal's span when it has one; the words' own span otherwise.
+    let span = vad
+        .span()
+        .or_else(|| Some((words.first()?.start_s, words.last()?.end_s)).filter(|(a, b)| b > a));
+    let pauses = pauses::measure(vad, words, targets.pause_min_s, targets.long_pause_s);
+    let pace = pace::measure(
+        words,
+        span,
+        pauses.total_s,
+        targets.pace_wpm,
+        targets.pace_window_s,
+    );
+    let events = fillers::find(words);
+    let fillers = filler_stats(events, words.len(), pace.span_s, targets);
+    let answer_s = pace.span_s;
+    let length = LengthStats {
+        duration_s: vad.duration_s,
+        answer_s,
+        word_count: words.len(),
+        target_s: targets.answer_length_s,
+        verdict: if speech_found {
+            Verdict::against(
+                answer_s,
+                targets.answer_length_s,
+                Verdict::TooShort,
+                Verdict::TooLong,
+            )
+        } else {
+            Verdict::NotEnoughSpeech
+        },
+    };
+    Analysis {
+        speech_found,
+        fillers,
+        pace,
+        pauses,
+        length,
+    }
+}
+
+fn filler_stats(
+    events: Vec<FillerEvent>,
+    word_count: usize,
+    span_s: f64,
+    targets: &Targets,
+) -> FillerStats {
+    let mut by_word = BTreeMap::new();
+    for e in &events {
+        *by_word.entry(e.word.clone()).or_insert(0) += 1;
+    }
+    let total = events.len();
+    let per_minute = if span_s > 0.0 {
+        total as f64 * 60.0 / span_s
+    } else {
+        0.0
+    };
+    let verdict = if word_count < pace::MIN_WORDS {
+        Verdict::NotEnoughSpeech
+    } else if per_minute <= targets.fillers_per_minute_max {
+        Verdict::OnTarget
+    } else if per_minute < targets.fillers_per_minute_distracting {
+        Verdict::Noticeable
+    } else {
+        Verdict::Distracting
+    };
+    FillerStats {
+        total,
+        filled_pauses: events
+            .iter()
+            .filter(|e| e.kind == FillerKind::FilledPause)
+            .count(),
+        discourse: events
+            .iter()
+            .filter(|e| e.kind == FillerKind::Discourse)
+            .count(),
+        per_minute,
+        per_100_words: if word_count > 0 {
+            total as f64 * 100.0 / word_count as f64
+        } else {
+            0.0
+        },
+        target_per_minute_max: targets.fillers_per_minute_max,
+        distracting_per_minute: targets.fillers_per_minute_distracting,
+        verdict,
+        by_word,
+        events,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vad(segments: &[(f64, f64)], duration_s: f64) -> SpeechActivity {
+        SpeechActivity {
+            segments: segments.to_vec(),
+            duration_s,
+            threshold_db: -40.0,
+            clipped_share: 0.0,
+            speech_level_db: -20.0,
+        }
+    }
+
+    /// A 60 s answer: 130 words, 6 of them "um", and one 3 s pause.
+    fn take() -> (Transcript, SpeechActivity) {
+        let mut words = Vec::new();
+        for i in 0..130 {
+            let s = 1.0 + i as f64 * (57.0 / 130.0);
+            let text = if i % 20 == 5 { "um," } else { "word" };
+            words.push((text, s, s + 0.3));
+        }
+        let owned: Vec<(&str, f64, f64)> = words;
+        (
+            Transcript::from_triples(&owned),
+            vad(&[(1.0, 30.0), (33.0, 61.0)], 62.0),
+        )
+    }
+
+    #[test]
+    fn a_whole_take_is_measured() {
+        let (t, v) = take();
+        let a = analyze(&t, &v, &Targets::default());
+        assert!(a.speech_found);
+        assert_eq!(a.fillers.total, 7);
+        assert_eq!(a.fillers.by_word.get("um"), Some(&7));
+        assert!((a.fillers.per_minute - 7.0).abs() < 1e-9);
+        assert_eq!(a.fillers.verdict, Verdict::Noticeable);
+        assert!((a.pace.wpm - 130.0).abs() < 1e-9);
+        assert_eq!(a.pace.verdict, Verdict::OnTarget);
+        assert_eq!(a.pauses.long_count, 1);
+        assert_eq!(a.length.answer_s, 60.0);
+        assert_eq!(a.length.verdict, Verdict::TooShort);
+        assert!(a.fillers.total <= a.length.word_count);
+    }
+
+    #[test]
+    fn silence_is_not_enough_speech() {
+        let a = analyze(&Transcript::default(), &vad(&[], 10.0), &Targets::default());
+        assert!(!a.speech_found);
+        assert_eq!(a.length.verdict, Verdict::NotEnoughSpeech);
+        assert_eq!(a.pace.verdict, Verdict::NotEnoughSpeech);
+        assert_eq!(a.fillers.verdict, Verdict::NotEnoughSpeech);
+        assert_eq!(a.pauses.leading_silence_s, 10.0);
+    }
+}

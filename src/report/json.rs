@@ -1,0 +1,43 @@
+//! JSON: the stable, scriptable form. Floats are rounded to milliseconds-level precision.
+
+use serde_json::Value;
+
+use super::Report;
+
+pub fn render(report: &Report) -> String {
+    let mut value = serde_json::to_value(report).expect("a Report always serialises");
+    round_floats(&mut value);
+    let mut out = serde_json::to_string_pretty(&value).expect("a Value always serialises");
+    out.push('\n');
+    out
+}
+
+/// Round every non-integer number to 3 decimals so reports read cleanly and diff stably.
+fn round_floats(v: &mut Value) {
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            if let Some(x) = n.as_f64() {
+                let r = (x * 1000.0).round() / 1000.0;
+                if let Some(num) = serde_json::Number::from_f64(r) {
+                    *n = num;
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(round_floats),
+        Value::Object(map) => map.values_mut().for_each(round_floats),
+        _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn floats_are_rounded_everywhere() {
+        let mut v = json!({"a": 1.23456, "b": [0.0004, 2], "c": {"d": 152.99999}});
+        round_floats(&mut v);
+        assert_eq!(v, json!({"a": 1.235, "b": [0.0, 2], "c": {"d": 153.0}}));
+    }
+}

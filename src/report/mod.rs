@@ -1,0 +1,232 @@
+//! The per-take report: one [`Report`] value, rendered by one module per format.
+//!
+//! The JSON form is the stable, scriptable one (`schema_version`); the terminal and Markdown
+//! forms are for people. Every figure travels with its target and a note on how it was
+//! measured ([`Methods`]), so no renderer has to invent an explanation.
+
+pub mod json;
+pub mod markdown;
+pub mod scorecard;
+pub mod terminal;
+
+use serde::Serialize;
+
+use crate::analyze::{pace::PaceStats, pauses::PauseStats};
+use crate::analyze::{Analysis, FillerStats, LengthStats};
+use crate::config::Targets;
+use crate::transcribe::Transcript;
+
+/// Bump on any change that could break a consumer of the JSON (renamed or removed fields).
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub schema_version: u32,
+    pub tool: ToolInfo,
+    pub audio: AudioInfo,
+    pub model: EngineInfo,
+    pub targets: Targets,
+    pub speech_found: bool,
+    pub transcript: TranscriptOut,
+    pub length: LengthStats,
+    pub pace: PaceStats,
+    pub fillers: FillerStats,
+    pub pauses: PauseStats,
+    pub methods: Methods,
+    pub warnings: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ToolInfo {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AudioInfo {
+    pub path: String,
+    pub duration_s: f64,
+    pub source_sample_rate: u32,
+    pub source_channels: u16,
+    pub source_encoding: String,
+    /// Level of the loud speech frames, dBFS.
+    pub speech_level_db: f64,
+    /// Share of samples at full scale.
+    pub clipped_share: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct EngineInfo {
+    pub engine: &'static str,
+    pub path: String,
+    pub threads: usize,
+    /// Beam width, or None for greedy decoding.
+    pub beam: Option<u16>,
+    pub initial_prompt: &'static str,
+    /// Seconds spent transcribing, and that as a share of the audio's duration.
+    pub transcribe_s: f64,
+    pub real_time_factor: f64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TranscriptOut {
+    pub text: String,
+    pub words: Vec<WordOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WordOut {
+    pub text: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Part of a filler (both words of "you know" are marked).
+    pub filler: bool,
+}
+
+/// How each metric was measured, in one sentence each, plus what the engine cannot know.
+#[derive(Debug, Clone, Serialize)]
+pub struct Methods {
+    pub length: &'static str,
+    pub pace: &'static str,
+    pub fillers: &'static str,
+    pub pauses: &'static str,
+    pub caveats: Vec<&'static str>,
+}
+
+impl Methods {
+    fn standard() -> Self {
+        Methods {
+            length: "Answer length runs from the first to the last speech detected in the signal; \
+                     duration is the whole recording.",
+            pace: "Words per minute = transcribed words / answer length; articulation rate leaves \
+                   out pauses; windows count words by start time.",
+            fillers:
+                "Counted in the transcript: um/uh/er/ah/hmm always, discourse words (like, you \
+                      know, so, ...) only where context rules say they are fillers.",
+            pauses:
+                "Silences between speech, measured on the audio energy (20 ms frames, adaptive \
+                     threshold), not on word timestamps.",
+            caveats: vec![
+                "Whisper often leaves out um and uh, so filled pauses can be under-counted; \
+                 they are never guessed.",
+                "Word counts and timings come from a speech recogniser and can be off by a few \
+                 words or a tenth of a second.",
+            ],
+        }
+    }
+}
+
+/// Everything the pipeline learned about one take.
+pub struct TakeFacts<'a> {
+    pub audio_path: String,
+    pub audio: &'a crate::audio::Audio,
+    pub vad: &'a crate::analyze::vad::SpeechActivity,
+    pub engine: EngineInfo,
+    pub targets: &'a Targets,
+    pub transcript: &'a Transcript,
+    pub analysis: Analysis,
+}
+
+impl Report {
+    pub fn build(facts: TakeFacts<'_>) -> Report {
+        let TakeFacts {
+            audio_path,
+            audio,
+            vad,
+            engine,
+            targets,
+            transcript,
+            analysis,
+        } = facts;
+        let mut filler_word = vec![false; transcript.words.len()];
+        for e in &analysis.fillers.events {
+            for flag in filler_word.iter_mut().skip(e.word_index).take(e.word_count) {
+                *flag = true;
+            }
+        }
+        let words = transcript
+            .words
+            .iter()
+            .zip(filler_word)
+            .map(|(w, filler)| WordOut {
+                text: w.text.clone(),
+                start_s: w.start_s,
+                end_s: w.end_s,
+                filler,
+            })
+            .collect();
+        let mut warnings = audio.warnings.clone();
+        warnings.extend(signal_warnings(vad, analysis.speech_found));
+        Report {
+            schema_version: SCHEMA_VERSION,
+            tool: ToolInfo {
+                name: env!("CARGO_PKG_NAME"),
+                version: env!("CARGO_PKG_VERSION"),
+            },
+            audio: AudioInfo {
+                path: audio_path,
+                duration_s: audio.duration_s(),
+                source_sample_rate: audio.source.sample_rate,
+                source_channels: audio.source.channels,
+                source_encoding: audio.source.encoding.clone(),
+                speech_level_db: vad.speech_level_db,
+                clipped_share: vad.clipped_share,
+            },
+            model: engine,
+            targets: targets.clone(),
+            speech_found: analysis.speech_found,
+            transcript: TranscriptOut {
+                text: transcript.text(),
+                words,
+            },
+            length: analysis.length,
+            pace: analysis.pace,
+            fillers: analysis.fillers,
+            pauses: analysis.pauses,
+            methods: Methods::standard(),
+            warnings,
+        }
+    }
+}
+
+/// Warnings about the recording itself: no speech, clipping, very quiet input.
+fn signal_warnings(vad: &crate::analyze::vad::SpeechActivity, speech_found: bool) -> Vec<String> {
+    let mut out = Vec::new();
+    if !speech_found {
+        out.push(
+            "No speech was found in this recording: check the microphone or the file.".to_string(),
+        );
+    }
+    if vad.clipped_share > 0.001 {
+        out.push(format!(
+            "{:.1}% of samples are at full scale: the recording is clipped; lower the input gain.",
+            vad.clipped_share * 100.0
+        ));
+    }
+    if speech_found && vad.speech_level_db < -40.0 {
+        out.push(format!(
+            "The speech is very quiet ({:.0} dBFS); transcription may miss words. Move closer to \
+             the microphone or raise the gain.",
+            vad.speech_level_db
+        ));
+    }
+    out
+}
+
+/// `m:ss` for a number of seconds.
+pub fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_formats_minutes_and_seconds() {
+        assert_eq!(clock(0.0), "0:00");
+        assert_eq!(clock(92.4), "1:32");
+        assert_eq!(clock(600.0), "10:00");
+    }
+}

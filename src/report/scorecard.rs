@@ -1,0 +1,136 @@
+//! The scorecard: one line per metric with its value, target, verdict and what to do next.
+//! Shared by the human-readable formats so they never disagree.
+
+use super::{clock, Report};
+use crate::analyze::Verdict;
+
+pub struct Line {
+    pub metric: &'static str,
+    pub value: String,
+    pub target: String,
+    pub verdict: Verdict,
+    /// Secondary figures, e.g. articulation rate.
+    pub detail: String,
+    pub advice: String,
+}
+
+pub fn lines(r: &Report) -> Vec<Line> {
+    vec![length(r), pace(r), fillers(r), pauses(r)]
+}
+
+fn length(r: &Report) -> Line {
+    let l = &r.length;
+    Line {
+        metric: "Length",
+        value: format!("{} answer, {} words", clock(l.answer_s), l.word_count),
+        target: format!("{}-{}", clock(l.target_s.min), clock(l.target_s.max)),
+        verdict: l.verdict,
+        detail: format!("recording {}", clock(l.duration_s)),
+        advice: match l.verdict {
+            Verdict::TooShort => {
+                "Too short to tell a full story: add the steps you took and a concrete result."
+            }
+            Verdict::TooLong => {
+                "Too long: cut the background to a sentence or two and get to what you did."
+            }
+            Verdict::NotEnoughSpeech => "No answer to measure.",
+            _ => "A good length for a behavioural answer.",
+        }
+        .to_string(),
+    }
+}
+
+fn pace(r: &Report) -> Line {
+    let p = &r.pace;
+    Line {
+        metric: "Pace",
+        value: format!("{:.0} wpm", p.wpm),
+        target: format!("{:.0}-{:.0} wpm", p.target.min, p.target.max),
+        verdict: p.verdict,
+        detail: format!(
+            "{:.0} wpm while speaking (pauses excluded); {} of {} {}-second windows off target",
+            p.articulation_wpm,
+            p.windows_off_target,
+            p.windows.len(),
+            p.window_s
+        ),
+        advice: match p.verdict {
+            Verdict::TooFast => "Slow down: finish each point, breathe, then start the next.",
+            Verdict::TooSlow => {
+                "Pick up the pace: rehearse until the story flows without searching."
+            }
+            Verdict::NotEnoughSpeech => "Not enough speech for a pace.",
+            _ => "Comfortable to follow.",
+        }
+        .to_string(),
+    }
+}
+
+fn fillers(r: &Report) -> Line {
+    let f = &r.fillers;
+    let mut common: Vec<(&String, &usize)> = f.by_word.iter().collect();
+    common.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    let top = common
+        .iter()
+        .take(4)
+        .map(|(w, n)| format!("\"{w}\" x{n}"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Line {
+        metric: "Fillers",
+        value: format!(
+            "{} ({:.1}/min, {:.1} per 100 words)",
+            f.total, f.per_minute, f.per_100_words
+        ),
+        target: format!("at most {:.0}/min", f.target_per_minute_max),
+        verdict: f.verdict,
+        detail: if top.is_empty() {
+            "none found".into()
+        } else {
+            top.clone()
+        },
+        advice: match f.verdict {
+            Verdict::Noticeable | Verdict::Distracting => format!(
+                "Replace fillers with a silent pause; start with {}.",
+                common
+                    .first()
+                    .map_or(String::new(), |(w, _)| format!("\"{w}\""))
+            ),
+            Verdict::NotEnoughSpeech => "Not enough speech to judge.".into(),
+            _ => "Few fillers: listeners will not notice them.".into(),
+        },
+    }
+}
+
+fn pauses(r: &Report) -> Line {
+    let p = &r.pauses;
+    let long: Vec<String> = p
+        .events
+        .iter()
+        .filter(|e| e.long)
+        .take(3)
+        .map(|e| format!("{:.1} s at {}", e.duration_s, clock(e.start_s)))
+        .collect();
+    Line {
+        metric: "Pauses",
+        value: format!("{} long, {} in all", p.long_count, p.count),
+        target: format!("no pause over {:.0} s", p.long_threshold_s),
+        verdict: if p.long_count == 0 {
+            Verdict::OnTarget
+        } else {
+            Verdict::TooLong
+        },
+        detail: format!(
+            "pauses of {:.2} s or more: {:.1}/min, {:.1} s in total; {:.1} s before speaking",
+            p.min_s, p.per_minute, p.total_s, p.leading_silence_s
+        ),
+        advice: if long.is_empty() {
+            "Short pauses only: they help the listener.".into()
+        } else {
+            format!(
+                "Long pauses ({}): know your next point before you finish this one.",
+                long.join(", ")
+            )
+        },
+    }
+}

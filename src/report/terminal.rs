@@ -1,0 +1,125 @@
+//! The default, human-readable report for a terminal.
+
+use std::fmt::Write;
+
+use super::{clock, scorecard, Report};
+use crate::analyze::Verdict;
+use crate::term::Style;
+
+pub fn render(r: &Report, style: &Style) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} {}  {} recording, {} Hz {} ch, {}",
+        style.bold("rehearse"),
+        r.audio.path,
+        clock(r.audio.duration_s),
+        r.audio.source_sample_rate,
+        r.audio.source_channels,
+        r.audio.source_encoding
+    );
+    for w in &r.warnings {
+        let _ = writeln!(out, "{} {w}", style.warn("warning:"));
+    }
+    out.push('\n');
+    if !r.speech_found {
+        let _ = writeln!(out, "No speech was found, so there is nothing to measure.");
+        return out;
+    }
+    for line in scorecard::lines(r) {
+        let verdict = paint_verdict(style, line.verdict);
+        let _ = writeln!(
+            out,
+            "  {:<8} {}  {}  {}",
+            style.bold(line.metric),
+            line.value,
+            style.dim(&format!("(target {})", line.target)),
+            verdict
+        );
+        let _ = writeln!(out, "           {}", style.dim(&line.detail));
+        let _ = writeln!(out, "           -> {}", line.advice);
+    }
+    out.push('\n');
+    let _ = writeln!(out, "{}", style.bold("Transcript"));
+    let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
+    out.push('\n');
+    let _ = writeln!(out, "{}", style.dim("How this was measured:"));
+    for note in [r.methods.pauses, r.methods.fillers]
+        .into_iter()
+        .chain(r.methods.caveats.iter().copied())
+    {
+        let _ = writeln!(out, "{}", style.dim(&wrap(&format!("- {note}"), 88, "  ")));
+    }
+    out
+}
+
+fn paint_verdict(style: &Style, v: Verdict) -> String {
+    match v {
+        Verdict::OnTarget => style.good(v.label()),
+        Verdict::Noticeable | Verdict::NotEnoughSpeech => style.warn(v.label()),
+        _ => style.bad(v.label()),
+    }
+}
+
+/// The transcript with fillers highlighted and long pauses shown where they happened.
+fn transcript(r: &Report, style: &Style) -> String {
+    let mut long = r.pauses.events.iter().filter(|e| e.long).peekable();
+    let mut pieces = Vec::new();
+    for w in &r.transcript.words {
+        while let Some(p) = long.next_if(|p| p.start_s + p.duration_s <= w.start_s + 0.15) {
+            pieces.push(style.warn(&format!("<{:.1}s pause>", p.duration_s)));
+        }
+        pieces.push(if w.filler {
+            style.filler(&w.text)
+        } else {
+            w.text.clone()
+        });
+    }
+    pieces.join(" ")
+}
+
+/// Wrap on spaces at `width` visible columns (escape codes are not counted).
+fn wrap(text: &str, width: usize, indent: &str) -> String {
+    let mut out = String::from(indent);
+    let mut col = indent.len();
+    for word in text.split(' ').filter(|w| !w.is_empty()) {
+        let len = visible_len(word);
+        if col > indent.len() && col + 1 + len > width {
+            out.push('\n');
+            out.push_str(indent);
+            col = indent.len();
+        } else if col > indent.len() {
+            out.push(' ');
+            col += 1;
+        }
+        out.push_str(word);
+        col += len;
+    }
+    out
+}
+
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (false, _) => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrapping_ignores_escape_codes() {
+        let s = Style::for_output(crate::term::ColorChoice::Always, true);
+        let text = format!("{} bb cc", s.bad("aa"));
+        assert_eq!(wrap(&text, 7, ""), format!("{} bb\ncc", s.bad("aa")));
+    }
+}

@@ -1,0 +1,320 @@
+//! Finding the Whisper model on disk and checking it before whisper.cpp loads it.
+//!
+//! whisper.cpp may abort the process on a damaged file, so [`validate`] walks the ggml
+//! layout itself first (header, mel filters, vocabulary, every tensor header and its data
+//! size) and turns any inconsistency into a readable error.
+
+use std::fs::File;
+use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::path::{Path, PathBuf};
+
+/// The model name `scripts/fetch-model.sh` installs by default.
+pub const DEFAULT_MODEL: &str = "tiny.en";
+/// Names searched for in each model folder, most preferred first.
+const PREFERRED: &[&str] = &[
+    "ggml-tiny.en.bin",
+    "ggml-base.en.bin",
+    "ggml-small.en.bin",
+    "ggml-tiny.bin",
+    "ggml-base.bin",
+    "ggml-small.bin",
+];
+const GGML_MAGIC: u32 = 0x6767_6d6c;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error(
+        "no Whisper model found (looked in: {searched}); run `scripts/fetch-model.sh {DEFAULT_MODEL}` \
+         or pass --model PATH"
+    )]
+    NotFound { searched: String },
+    #[error("model file {path} does not exist; run `scripts/fetch-model.sh {DEFAULT_MODEL}` or fix --model / REHEARSE_MODEL")]
+    Missing { path: PathBuf },
+    #[error("model file {path} is not usable ({reason}); delete it and run `scripts/fetch-model.sh {DEFAULT_MODEL}` again")]
+    Corrupt { path: PathBuf, reason: String },
+}
+
+/// Where a model was found, for the report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelSource {
+    Flag,
+    Env,
+    WorkingDir,
+    DataDir,
+}
+
+/// Places to look for a model, in order: `--model`, `REHEARSE_MODEL`, `./models`, the data dir.
+pub struct ModelSearch {
+    pub flag: Option<PathBuf>,
+    pub env: Option<PathBuf>,
+    pub working_dir: PathBuf,
+    pub data_dir: Option<PathBuf>,
+}
+
+impl ModelSearch {
+    /// The search as seen from this process (environment, current directory, XDG data dir).
+    pub fn from_environment(flag: Option<PathBuf>) -> Self {
+        ModelSearch {
+            flag,
+            env: std::env::var_os("REHEARSE_MODEL")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from),
+            working_dir: PathBuf::from("models"),
+            data_dir: dirs::data_dir().map(|d| d.join("rehearse").join("models")),
+        }
+    }
+
+    /// Resolve the model path. An explicit path (flag or env) must exist; folders are searched.
+    pub fn resolve(&self) -> Result<(PathBuf, ModelSource), ModelError> {
+        for (explicit, source) in [
+            (&self.flag, ModelSource::Flag),
+            (&self.env, ModelSource::Env),
+        ] {
+            if let Some(path) = explicit {
+                return if path.is_file() {
+                    Ok((path.clone(), source))
+                } else {
+                    Err(ModelError::Missing { path: path.clone() })
+                };
+            }
+        }
+        let mut searched = Vec::new();
+        let folders = [
+            Some((&self.working_dir, ModelSource::WorkingDir)),
+            self.data_dir.as_ref().map(|d| (d, ModelSource::DataDir)),
+        ];
+        for (folder, source) in folders.into_iter().flatten() {
+            searched.push(folder.display().to_string());
+            if let Some(path) = PREFERRED
+                .iter()
+                .map(|n| folder.join(n))
+                .find(|p| p.is_file())
+            {
+                return Ok((path, source));
+            }
+        }
+        Err(ModelError::NotFound {
+            searched: searched.join(", "),
+        })
+    }
+}
+
+/// Hyper-parameters read from a ggml model header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelInfo {
+    pub n_vocab: i32,
+    pub n_audio_layer: i32,
+    pub n_text_layer: i32,
+    pub n_mels: i32,
+    pub n_tensors: usize,
+    pub multilingual: bool,
+}
+
+/// Check that `path` is a complete, well-formed ggml Whisper model.
+pub fn validate(path: &Path) -> Result<ModelInfo, ModelError> {
+    let corrupt = |reason: String| ModelError::Corrupt {
+        path: path.to_path_buf(),
+        reason,
+    };
+    let file = File::open(path).map_err(|e| corrupt(format!("cannot open: {e}")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| corrupt(format!("cannot stat: {e}")))?
+        .len();
+    let mut r = BufReader::new(file);
+    walk(&mut r, len).map_err(|e| match e {
+        WalkError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            corrupt("the file is truncated".into())
+        }
+        WalkError::Io(e) => corrupt(e.to_string()),
+        WalkError::Format(s) => corrupt(s),
+    })
+}
+
+enum WalkError {
+    Io(io::Error),
+    Format(String),
+}
+
+impl From<io::Error> for WalkError {
+    fn from(e: io::Error) -> Self {
+        WalkError::Io(e)
+    }
+}
+
+fn read_i32(r: &mut impl Read) -> io::Result<i32> {
+    let mut b = [0u8; 4];
+    r.read_exact(&mut b)?;
+    Ok(i32::from_le_bytes(b))
+}
+
+fn skip(r: &mut (impl Read + Seek), n: u64, file_len: u64) -> Result<(), WalkError> {
+    let pos = r.stream_position()?;
+    if pos + n > file_len {
+        return Err(WalkError::Io(io::ErrorKind::UnexpectedEof.into()));
+    }
+    r.seek(SeekFrom::Current(n as i64))?;
+    Ok(())
+}
+
+fn count(v: i32, what: &str, max: i32) -> Result<u64, WalkError> {
+    if v < 0 || v > max {
+        return Err(WalkError::Format(format!("implausible {what} ({v})")));
+    }
+    Ok(v as u64)
+}
+
+fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkError> {
+    if read_i32(r)? as u32 != GGML_MAGIC {
+        return Err(WalkError::Format(
+            "not a ggml Whisper model (bad magic)".into(),
+        ));
+    }
+    let mut hp = [0i32; 11];
+    for v in hp.iter_mut() {
+        *v = read_i32(r)?;
+    }
+    let [n_vocab, _, _, _, n_audio_layer, _, _, _, n_text_layer, n_mels, _] = hp;
+    count(n_vocab, "vocabulary size", 1 << 20)?;
+    // Mel filters: n_mel x n_fft f32.
+    let n_mel = count(read_i32(r)?, "mel count", 1024)?;
+    let n_fft = count(read_i32(r)?, "fft size", 1 << 16)?;
+    skip(r, n_mel * n_fft * 4, file_len)?;
+    // Vocabulary: count, then length-prefixed tokens.
+    let n_tokens = count(read_i32(r)?, "token count", 1 << 20)?;
+    for _ in 0..n_tokens {
+        let len = count(read_i32(r)?, "token length", 1 << 16)?;
+        skip(r, len, file_len)?;
+    }
+    let n_tensors = walk_tensors(r, file_len)?;
+    if n_tensors == 0 {
+        return Err(WalkError::Format("the file holds no weights".into()));
+    }
+    Ok(ModelInfo {
+        n_vocab,
+        n_audio_layer,
+        n_text_layer,
+        n_mels,
+        n_tensors,
+        multilingual: n_vocab >= 51865,
+    })
+}
+
+/// Walk tensor headers and data to the end of the file; returns how many tensors there are.
+fn walk_tensors(r: &mut (impl Read + Seek), file_len: u64) -> Result<usize, WalkError> {
+    let mut n = 0;
+    while r.stream_position()? < file_len {
+        let n_dims = count(read_i32(r)?, "tensor rank", 4)?;
+        let name_len = count(read_i32(r)?, "tensor name length", 1024)?;
+        let ftype = read_i32(r)?;
+        let mut elements: u64 = 1;
+        for _ in 0..n_dims {
+            elements = elements.saturating_mul(count(read_i32(r)?, "tensor dimension", 1 << 24)?);
+        }
+        skip(r, name_len, file_len)?;
+        let bytes = tensor_bytes(ftype, elements)
+            .ok_or_else(|| WalkError::Format(format!("unknown tensor type {ftype}")))?;
+        skip(r, bytes, file_len)?;
+        n += 1;
+    }
+    Ok(n)
+}
+
+/// Bytes of tensor data for a ggml type id (f32, f16, and the common block-quantised types).
+fn tensor_bytes(ftype: i32, elements: u64) -> Option<u64> {
+    // (block size, bytes per block) per ggml type id.
+    let (block, size) = match ftype {
+        0 => (1, 4),   // f32
+        1 => (1, 2),   // f16
+        2 => (32, 18), // q4_0
+        3 => (32, 20), // q4_1
+        6 => (32, 22), // q5_0
+        7 => (32, 24), // q5_1
+        8 => (32, 34), // q8_0
+        _ => return None,
+    };
+    Some(elements.div_ceil(block) * size)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Cursor;
+
+    /// A minimal well-formed ggml file: header, 1x2 mel filters, 2 tokens, one f32 tensor.
+    fn tiny_model() -> Vec<u8> {
+        let mut b = Vec::new();
+        let i = |v: i32, b: &mut Vec<u8>| b.extend_from_slice(&v.to_le_bytes());
+        i(GGML_MAGIC as i32, &mut b);
+        for v in [51864, 1500, 384, 6, 4, 448, 384, 6, 4, 80, 1] {
+            i(v, &mut b);
+        }
+        i(1, &mut b);
+        i(2, &mut b);
+        b.extend_from_slice(&[0u8; 8]);
+        i(2, &mut b);
+        for tok in [&b"a"[..], &b"bc"[..]] {
+            i(tok.len() as i32, &mut b);
+            b.extend_from_slice(tok);
+        }
+        // tensor: rank 1, name "x", f32, 3 elements
+        i(1, &mut b);
+        i(1, &mut b);
+        i(0, &mut b);
+        i(3, &mut b);
+        b.push(b'x');
+        b.extend_from_slice(&[0u8; 12]);
+        b
+    }
+
+    fn check(bytes: &[u8]) -> Result<ModelInfo, WalkError> {
+        walk(&mut Cursor::new(bytes), bytes.len() as u64)
+    }
+
+    #[test]
+    fn well_formed_model_is_accepted() {
+        let info = check(&tiny_model()).ok().expect("valid");
+        assert_eq!(info.n_tensors, 1);
+        assert_eq!(info.n_audio_layer, 4);
+        assert!(!info.multilingual);
+    }
+
+    #[test]
+    fn truncated_model_is_rejected_at_every_cut() {
+        let full = tiny_model();
+        for cut in 0..full.len() {
+            assert!(check(&full[..cut]).is_err(), "cut at {cut} accepted");
+        }
+    }
+
+    #[test]
+    fn wrong_magic_is_rejected() {
+        let mut bytes = tiny_model();
+        bytes[0] ^= 0xff;
+        assert!(matches!(check(&bytes), Err(WalkError::Format(_))));
+    }
+
+    #[test]
+    fn explicit_missing_path_names_the_fetch_command() {
+        let search = ModelSearch {
+            flag: Some("/nonexistent/ggml.bin".into()),
+            env: None,
+            working_dir: "/nonexistent".into(),
+            data_dir: None,
+        };
+        let err = search.resolve().unwrap_err().to_string();
+        assert!(err.contains("scripts/fetch-model.sh"), "{err}");
+    }
+
+    #[test]
+    fn folder_search_reports_where_it_looked() {
+        let search = ModelSearch {
+            flag: None,
+            env: None,
+            working_dir: "/nonexistent/models".into(),
+            data_dir: Some("/nonexistent/data".into()),
+        };
+        let err = search.resolve().unwrap_err().to_string();
+        assert!(err.contains("/nonexistent/models") && err.contains("/nonexistent/data"));
+    }
+}

@@ -1,0 +1,191 @@
+//! The real engine: whisper.cpp through whisper-rs, confined to this one file.
+//!
+//! Settings follow what was measured on this engine (see the README): English, greedy decoding
+//! unless a beam is asked for, one word per segment (`max_len = 1`, `split_on_word`) for word
+//! timestamps, and a short disfluent initial prompt so that Whisper is less inclined to clean
+//! "um" and "uh" out of the transcript. The prompt is never allowed to leak into the output.
+
+use std::path::Path;
+use std::sync::Once;
+
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+
+use super::{TranscribeError, Transcriber, Transcript, Word};
+
+/// Short on purpose: long prompts make Whisper drop text or loop.
+pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking.";
+
+pub struct WhisperEngine {
+    ctx: WhisperContext,
+    threads: i32,
+    beam: Option<u16>,
+}
+
+static SILENCE_WHISPER_LOGS: Once = Once::new();
+
+impl WhisperEngine {
+    /// Load a ggml model. Call [`super::model::validate`] first: whisper.cpp is not forgiving.
+    pub fn load(path: &Path, threads: usize, beam: Option<u16>) -> Result<Self, TranscribeError> {
+        // Without a log backend, the hooks swallow whisper.cpp's and ggml's own log lines.
+        SILENCE_WHISPER_LOGS.call_once(whisper_rs::install_logging_hooks);
+        let path_str = path.to_str().ok_or_else(|| TranscribeError::ModelLoad {
+            path: path.display().to_string(),
+            reason: "the path is not valid UTF-8".into(),
+        })?;
+        let ctx = WhisperContext::new_with_params(path_str, WhisperContextParameters::default())
+            .map_err(|e| TranscribeError::ModelLoad {
+                path: path.display().to_string(),
+                reason: format!("{e:?}"),
+            })?;
+        Ok(WhisperEngine {
+            ctx,
+            threads: threads.clamp(1, 64) as i32,
+            beam,
+        })
+    }
+
+    fn params(&self) -> FullParams<'_, '_> {
+        let strategy = match self.beam {
+            Some(beam_size) => SamplingStrategy::BeamSearch {
+                beam_size: beam_size as i32,
+                patience: -1.0,
+            },
+            None => SamplingStrategy::Greedy { best_of: 1 },
+        };
+        let mut p = FullParams::new(strategy);
+        p.set_n_threads(self.threads);
+        p.set_language(Some("en"));
+        p.set_translate(false);
+        p.set_no_context(true);
+        p.set_token_timestamps(true);
+        p.set_max_len(1);
+        p.set_split_on_word(true);
+        p.set_suppress_blank(true);
+        p.set_initial_prompt(FILLER_PROMPT);
+        p.set_print_special(false);
+        p.set_print_progress(false);
+        p.set_print_realtime(false);
+        p.set_print_timestamps(false);
+        p
+    }
+}
+
+impl Transcriber for WhisperEngine {
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        progress: Box<dyn FnMut(i32) + 'static>,
+    ) -> Result<Transcript, TranscribeError> {
+        if samples.is_empty() {
+            return Ok(Transcript::default());
+        }
+        let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
+        let mut state = self.ctx.create_state().map_err(engine)?;
+        let mut params = self.params();
+        params.set_progress_callback_safe(progress);
+        state.full(params, samples).map_err(engine)?;
+
+        let mut words = Vec::new();
+        for segment in state.as_iter() {
+            let text = segment.to_str_lossy().map_err(engine)?;
+            // Timestamps are in centiseconds.
+            let start = segment.start_timestamp() as f64 / 100.0;
+            let end = segment.end_timestamp() as f64 / 100.0;
+            words.push(Word::new(text.trim(), start, end.max(start)));
+        }
+        Ok(Transcript {
+            words: clean_words(words),
+        })
+    }
+}
+
+/// Drop empty words and non-speech annotations such as `[BLANK_AUDIO]` or `(music)`, merge
+/// punctuation-only pieces into the word before them, and strip an echoed initial prompt.
+pub fn clean_words(raw: Vec<Word>) -> Vec<Word> {
+    let mut words: Vec<Word> = Vec::with_capacity(raw.len());
+    for w in raw {
+        let t = w.text.trim();
+        if t.is_empty() || is_annotation(t) {
+            continue;
+        }
+        if !t.chars().any(char::is_alphanumeric) {
+            if let Some(prev) = words.last_mut() {
+                prev.text.push_str(t);
+                prev.end_s = prev.end_s.max(w.end_s);
+            }
+            continue;
+        }
+        words.push(Word::new(t, w.start_s, w.end_s));
+    }
+    strip_echoed_prompt(words)
+}
+
+fn is_annotation(t: &str) -> bool {
+    (t.starts_with('[') && t.ends_with(']')) || (t.starts_with('(') && t.ends_with(')'))
+}
+
+fn normalise(t: &str) -> String {
+    t.chars()
+        .filter(|c| c.is_alphanumeric() || *c == '\'')
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// If the transcript starts with the whole initial prompt, word for word, remove it.
+fn strip_echoed_prompt(words: Vec<Word>) -> Vec<Word> {
+    let prompt: Vec<String> = FILLER_PROMPT.split_whitespace().map(normalise).collect();
+    let echoed = words.len() >= prompt.len()
+        && words
+            .iter()
+            .zip(&prompt)
+            .all(|(w, p)| normalise(&w.text) == *p);
+    if echoed {
+        words.into_iter().skip(prompt.len()).collect()
+    } else {
+        words
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(t: &str, s: f64) -> Word {
+        Word::new(t, s, s + 0.3)
+    }
+
+    #[test]
+    fn annotations_and_blanks_are_dropped() {
+        let out = clean_words(vec![w("[BLANK_AUDIO]", 0.0), w(" ", 0.1), w("Hello", 0.5)]);
+        assert_eq!(out, vec![w("Hello", 0.5)]);
+    }
+
+    #[test]
+    fn punctuation_only_pieces_join_the_previous_word() {
+        let out = clean_words(vec![
+            w("Hello", 0.0),
+            Word::new(",", 0.3, 0.4),
+            w("there", 0.5),
+        ]);
+        assert_eq!(out[0].text, "Hello,");
+        assert_eq!(out[0].end_s, 0.4);
+        assert_eq!(out.len(), 2);
+    }
+
+    #[test]
+    fn an_echoed_prompt_is_stripped() {
+        let mut raw: Vec<Word> = FILLER_PROMPT
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, t)| w(t, i as f64 * 0.1))
+            .collect();
+        raw.push(w("Hello", 2.0));
+        assert_eq!(clean_words(raw), vec![w("Hello", 2.0)]);
+    }
+
+    #[test]
+    fn a_speaker_who_starts_with_um_keeps_it() {
+        let out = clean_words(vec![w("Um,", 0.0), w("so", 0.4), w("at", 0.8)]);
+        assert_eq!(out.len(), 3);
+    }
+}
