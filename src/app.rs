@@ -2,50 +2,24 @@
 //! audio -> transcript -> analysis -> report. Errors here carry context for the user (anyhow).
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::path::Path;
 
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::analyze::{self, vad};
-use crate::audio::{self, TARGET_RATE};
 use crate::cli::{
     AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, TargetArgs,
 };
 use crate::config::Targets;
-use crate::report::{self, EngineInfo, Report, TakeFacts};
+use crate::pipeline::{EngineSettings, Pipeline};
+use crate::report::{self, Report};
 use crate::term::Style;
 use crate::transcribe::model::{self, ModelSearch};
-use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
-use crate::transcribe::{Transcriber, Transcript};
 
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Model(args) => show_model(args),
-    }
-}
-
-/// Settings for the engine once the model is found and checked.
-struct Engine {
-    model: PathBuf,
-    threads: usize,
-    beam: Option<u16>,
-}
-
-impl Engine {
-    fn resolve(args: &EngineArgs) -> Result<Engine> {
-        let (path, _) = ModelSearch::from_environment(args.model.clone()).resolve()?;
-        model::validate(&path)?;
-        let threads = args.threads.map(usize::from).unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(4, std::num::NonZeroUsize::get)
-        });
-        Ok(Engine {
-            model: path,
-            threads,
-            beam: args.beam,
-        })
     }
 }
 
@@ -69,60 +43,19 @@ fn targets(args: &TargetArgs) -> Result<Targets> {
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     let targets = targets(&args.targets)?;
-    let engine = Engine::resolve(&args.engine)?;
-    let audio = audio::load(&args.file)?;
-    let vad = vad::detect(&audio.samples, TARGET_RATE);
-
-    let started = Instant::now();
-    let transcript = if vad.has_speech() {
-        transcribe(&engine, &audio.samples, args.output.quiet)?
-    } else {
-        Transcript::default()
-    };
-    let transcribe_s = started.elapsed().as_secs_f64();
-
-    let analysis = analyze::analyze(&transcript, &vad, &targets);
-    let report = Report::build(TakeFacts {
-        audio_path: args.file.display().to_string(),
-        audio: &audio,
-        vad: &vad,
-        engine: EngineInfo {
-            engine: "whisper.cpp",
-            path: engine.model.display().to_string(),
-            threads: engine.threads,
-            beam: engine.beam,
-            initial_prompt: FILLER_PROMPT,
-            transcribe_s,
-            real_time_factor: if audio.duration_s() > 0.0 {
-                transcribe_s / audio.duration_s()
-            } else {
-                0.0
-            },
-        },
-        targets: &targets,
-        transcript: &transcript,
-        analysis,
-    });
+    let engine = engine_settings(&args.engine)?;
+    let quiet = args.output.quiet;
+    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+    let report = pipeline.analyze_file(&args.file)?;
     emit(&report, &args.output)
 }
 
-fn transcribe(engine: &Engine, samples: &[f32], quiet: bool) -> Result<Transcript> {
-    let bar = progress_bar(quiet);
-    bar.set_message("loading model");
-    let mut whisper = WhisperEngine::load(&engine.model, engine.threads, engine.beam)?;
-    bar.set_message("transcribing");
-    let tick = bar.clone();
-    let transcript = whisper
-        .transcribe(
-            samples,
-            Box::new(move |pct| tick.set_position(pct.clamp(0, 100) as u64)),
-        )
-        .context("transcription failed")?;
-    bar.finish_and_clear();
-    Ok(transcript)
+pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
+    EngineSettings::resolve(args.model.clone(), args.threads.map(usize::from), args.beam)
 }
 
-fn progress_bar(quiet: bool) -> ProgressBar {
+/// A progress bar on stderr, or a hidden one when quiet or stderr is not a terminal.
+pub fn progress_bar(quiet: bool) -> ProgressBar {
     if quiet || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
     }
@@ -136,7 +69,7 @@ fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
-fn emit(report: &Report, out: &OutputArgs) -> Result<()> {
+pub fn emit(report: &Report, out: &OutputArgs) -> Result<()> {
     let style = Style::for_output(out.color, out.output.is_none());
     let text = match out.format {
         Format::Terminal => report::terminal::render(report, &style),

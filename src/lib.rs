@@ -10,6 +10,8 @@ pub mod app;
 pub mod audio;
 pub mod cli;
 pub mod config;
+pub mod paths;
+pub mod pipeline;
 pub mod report;
 pub mod term;
 pub mod transcribe;

@@ -7,12 +7,12 @@
 //! When a rule cannot tell, the word is not counted: the report under-counts rather than
 //! accuse the speaker of a filler they did not use.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::tokens::{clause_end, clause_start, sentence_start, tokenize, Token};
 use crate::transcribe::Word;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FillerKind {
     /// um, uh, er, ah, hmm: a voiced hesitation.
@@ -22,7 +22,7 @@ pub enum FillerKind {
 }
 
 /// One filler occurrence.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FillerEvent {
     /// Canonical form: "um", "you know", "like".
     pub word: String,

@@ -11,7 +11,7 @@ pub mod vad;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::config::{Range, Targets};
 use crate::transcribe::Transcript;
@@ -21,7 +21,7 @@ use pauses::PauseStats;
 use vad::SpeechActivity;
 
 /// How a figure compares with its target.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
     OnTarget,
@@ -66,7 +66,7 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct FillerStats {
     pub total: usize,
     pub filled_pauses: usize,
@@ -80,7 +80,7 @@ pub struct FillerStats {
     pub events: Vec<FillerEvent>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LengthStats {
     /// Length of the recording, seconds.
     pub duration_s: f64,
@@ -92,7 +92,7 @@ pub struct LengthStats {
 }
 
 /// All metrics for one take.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Analysis {
     pub speech_found: bool,
     pub fillers: FillerStats,

@@ -4,7 +4,7 @@
 //! before and after the answer does not slow it down. Articulation rate leaves out the
 //! pauses too: a fast talker who pauses a lot has a normal wpm but a high articulation rate.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::Verdict;
 use crate::config::Range;
@@ -13,7 +13,7 @@ use crate::transcribe::Word;
 /// Fewer words than this give no meaningful rate.
 pub const MIN_WORDS: usize = 10;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaceWindow {
     pub start_s: f64,
     pub end_s: f64,
@@ -21,7 +21,7 @@ pub struct PaceWindow {
     pub wpm: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PaceStats {
     /// Words per minute over the speaking span.
     pub wpm: f64,

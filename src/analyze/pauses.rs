@@ -1,11 +1,11 @@
 //! Pauses: silences between speech, measured on the signal.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::vad::SpeechActivity;
 use crate::transcribe::Word;
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PauseEvent {
     pub start_s: f64,
     pub duration_s: f64,
@@ -16,7 +16,7 @@ pub struct PauseEvent {
     pub before_word: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PauseStats {
     /// Pauses of at least `min_s` between the first and last speech.
     pub count: usize,

@@ -78,13 +78,13 @@ pub fn render(r: &Report) -> String {
     let _ = writeln!(out, "{}\n", text.join(" "));
     let _ = writeln!(out, "## How this was measured\n");
     for note in [
-        r.methods.length,
-        r.methods.pace,
-        r.methods.fillers,
-        r.methods.pauses,
+        &r.methods.length,
+        &r.methods.pace,
+        &r.methods.fillers,
+        &r.methods.pauses,
     ]
     .into_iter()
-    .chain(r.methods.caveats.iter().copied())
+    .chain(&r.methods.caveats)
     {
         let _ = writeln!(out, "- {note}");
     }

@@ -9,7 +9,7 @@ pub mod markdown;
 pub mod scorecard;
 pub mod terminal;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::analyze::{pace::PaceStats, pauses::PauseStats};
 use crate::analyze::{Analysis, FillerStats, LengthStats};
@@ -19,7 +19,7 @@ use crate::transcribe::Transcript;
 /// Bump on any change that could break a consumer of the JSON (renamed or removed fields).
 pub const SCHEMA_VERSION: u32 = 1;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
@@ -36,13 +36,13 @@ pub struct Report {
     pub warnings: Vec<String>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ToolInfo {
-    pub name: &'static str,
-    pub version: &'static str,
+    pub name: String,
+    pub version: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AudioInfo {
     pub path: String,
     pub duration_s: f64,
@@ -55,26 +55,26 @@ pub struct AudioInfo {
     pub clipped_share: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct EngineInfo {
-    pub engine: &'static str,
+    pub engine: String,
     pub path: String,
     pub threads: usize,
     /// Beam width, or None for greedy decoding.
     pub beam: Option<u16>,
-    pub initial_prompt: &'static str,
+    pub initial_prompt: String,
     /// Seconds spent transcribing, and that as a share of the audio's duration.
     pub transcribe_s: f64,
     pub real_time_factor: f64,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TranscriptOut {
     pub text: String,
     pub words: Vec<WordOut>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WordOut {
     pub text: String,
     pub start_s: f64,
@@ -84,34 +84,40 @@ pub struct WordOut {
 }
 
 /// How each metric was measured, in one sentence each, plus what the engine cannot know.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Methods {
-    pub length: &'static str,
-    pub pace: &'static str,
-    pub fillers: &'static str,
-    pub pauses: &'static str,
-    pub caveats: Vec<&'static str>,
+    pub length: String,
+    pub pace: String,
+    pub fillers: String,
+    pub pauses: String,
+    pub caveats: Vec<String>,
 }
 
 impl Methods {
     fn standard() -> Self {
         Methods {
             length: "Answer length runs from the first to the last speech detected in the signal; \
-                     duration is the whole recording.",
+                     duration is the whole recording."
+                .into(),
             pace: "Words per minute = transcribed words / answer length; articulation rate leaves \
-                   out pauses; windows count words by start time.",
+                   out pauses; windows count words by start time."
+                .into(),
             fillers:
                 "Counted in the transcript: um/uh/er/ah/hmm always, discourse words (like, you \
-                      know, so, ...) only where context rules say they are fillers.",
+                      know, so, ...) only where context rules say they are fillers."
+                    .into(),
             pauses:
                 "Silences between speech, measured on the audio energy (20 ms frames, adaptive \
-                     threshold), not on word timestamps.",
-            caveats: vec![
+                     threshold), not on word timestamps."
+                    .into(),
+            caveats: [
                 "Whisper often leaves out um and uh, so filled pauses can be under-counted; \
                  they are never guessed.",
                 "Word counts and timings come from a speech recogniser and can be off by a few \
                  words or a tenth of a second.",
-            ],
+            ]
+            .map(String::from)
+            .to_vec(),
         }
     }
 }
@@ -160,8 +166,8 @@ impl Report {
         Report {
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
-                name: env!("CARGO_PKG_NAME"),
-                version: env!("CARGO_PKG_VERSION"),
+                name: env!("CARGO_PKG_NAME").to_string(),
+                version: env!("CARGO_PKG_VERSION").to_string(),
             },
             audio: AudioInfo {
                 path: audio_path,

@@ -44,9 +44,9 @@ pub fn render(r: &Report, style: &Style) -> String {
     let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
     out.push('\n');
     let _ = writeln!(out, "{}", style.dim("How this was measured:"));
-    for note in [r.methods.pauses, r.methods.fillers]
+    for note in [&r.methods.pauses, &r.methods.fillers]
         .into_iter()
-        .chain(r.methods.caveats.iter().copied())
+        .chain(&r.methods.caveats)
     {
         let _ = writeln!(out, "{}", style.dim(&wrap(&format!("- {note}"), 88, "  ")));
     }
