@@ -15,7 +15,7 @@ use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
-use crate::transcribe::{Transcriber, Transcript};
+use crate::transcribe::{chunks, transcribe_chunks, Transcript};
 
 /// Where the model is and how to run it, checked before any audio is touched.
 #[derive(Debug, Clone)]
@@ -72,7 +72,7 @@ impl Pipeline {
         let started = Instant::now();
         // Silence goes nowhere near the model: Whisper invents text for it.
         let transcript = if vad.has_speech() {
-            self.transcribe(&audio.samples)?
+            self.transcribe(&audio.samples, &chunks::plan(&vad.segments, vad.duration_s))?
         } else {
             Transcript::default()
         };
@@ -101,7 +101,7 @@ impl Pipeline {
         }))
     }
 
-    fn transcribe(&mut self, samples: &[f32]) -> Result<Transcript> {
+    fn transcribe(&mut self, samples: &[f32], plan: &[chunks::Chunk]) -> Result<Transcript> {
         let bar = (self.progress)();
         if self.whisper.is_none() {
             bar.set_message("loading model");
@@ -111,12 +111,10 @@ impl Pipeline {
         let whisper = self.whisper.as_mut().expect("loaded above");
         bar.set_message("transcribing");
         let tick = bar.clone();
-        let transcript = whisper
-            .transcribe(
-                samples,
-                Box::new(move |pct| tick.set_position(pct.clamp(0, 100) as u64)),
-            )
-            .context("transcription failed")?;
+        let transcript = transcribe_chunks(whisper, samples, TARGET_RATE, plan, &move |done| {
+            tick.set_position((done * 100.0).round() as u64)
+        })
+        .context("transcription failed")?;
         bar.finish_and_clear();
         Ok(transcript)
     }

@@ -8,7 +8,9 @@
 use std::path::Path;
 use std::sync::Once;
 
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
 
 use super::{TranscribeError, Transcriber, Transcript, Word};
 
@@ -16,7 +18,8 @@ use super::{TranscribeError, Transcriber, Transcript, Word};
 pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking.";
 
 pub struct WhisperEngine {
-    ctx: WhisperContext,
+    /// Working memory for one transcription at a time, reused across chunks.
+    state: WhisperState,
     threads: i32,
     beam: Option<u16>,
 }
@@ -37,14 +40,18 @@ impl WhisperEngine {
                 path: path.display().to_string(),
                 reason: format!("{e:?}"),
             })?;
+        let state = ctx.create_state().map_err(|e| TranscribeError::ModelLoad {
+            path: path.display().to_string(),
+            reason: format!("cannot allocate the model's working memory: {e:?}"),
+        })?;
         Ok(WhisperEngine {
-            ctx,
+            state,
             threads: threads.clamp(1, 64) as i32,
             beam,
         })
     }
 
-    fn params(&self) -> FullParams<'_, '_> {
+    fn params(&self) -> FullParams<'static, 'static> {
         let strategy = match self.beam {
             Some(beam_size) => SamplingStrategy::BeamSearch {
                 beam_size: beam_size as i32,
@@ -80,13 +87,12 @@ impl Transcriber for WhisperEngine {
             return Ok(Transcript::default());
         }
         let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
-        let mut state = self.ctx.create_state().map_err(engine)?;
         let mut params = self.params();
         params.set_progress_callback_safe(progress);
-        state.full(params, samples).map_err(engine)?;
+        self.state.full(params, samples).map_err(engine)?;
 
         let mut words = Vec::new();
-        for segment in state.as_iter() {
+        for segment in self.state.as_iter() {
             let text = segment.to_str_lossy().map_err(engine)?;
             // Timestamps are in centiseconds.
             let start = segment.start_timestamp() as f64 / 100.0;
