@@ -13,5 +13,6 @@ pub mod config;
 pub mod paths;
 pub mod pipeline;
 pub mod report;
+pub mod store;
 pub mod term;
 pub mod transcribe;
