@@ -165,7 +165,7 @@ fn target_text(m: &Metric) -> String {
             crate::report::clock(r.max)
         ),
         (Direction::Within(r), _) => format!("{:.0}-{:.0}", r.min, r.max),
-        (Direction::Lower, Some(l)) if l == 0.0 => "none".into(),
+        (Direction::Lower, Some(0.0)) => "none".into(),
         (Direction::Lower, Some(l)) => format!("at most {}", m.format(Some(l))),
         (Direction::Higher, Some(l)) => format!("at least {}", m.format(Some(l))),
         (Direction::Lower, None) => "lower".into(),
