@@ -56,9 +56,16 @@ pub fn parse(text: &str) -> Result<Settings> {
     Ok(settings)
 }
 
-/// The settings as a config file would say them.
+/// The settings as a config file would say them, every key included.
 pub fn to_toml(settings: &Settings) -> String {
-    toml::to_string(settings).unwrap_or_default()
+    let Ok(mut table) = toml::Table::try_from(settings) else {
+        return String::new();
+    };
+    if let Some(toml::Value::Table(t)) = table.get_mut("targets") {
+        t.entry("extra_filler_words")
+            .or_insert_with(|| toml::Value::Array(Vec::new()));
+    }
+    toml::to_string(&table).unwrap_or_default()
 }
 
 fn known_target_keys() -> Vec<String> {

@@ -148,7 +148,11 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
         since(args.since.as_deref())?,
     )?;
     if takes.is_empty() && !args.json {
-        anyhow::bail!("no takes to show progress for: `rehearse history` lists them");
+        let filtered = args.question.is_some() || args.since.is_some();
+        anyhow::bail!(
+            "no takes{} to show progress for: `rehearse history` lists them",
+            if filtered { " match" } else { "" }
+        );
     }
     let targets = targets()?;
     let text = if args.json {
