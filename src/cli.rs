@@ -18,7 +18,7 @@ use crate::term::ColorChoice;
                   interview-coaching targets."
 )]
 pub struct Cli {
-    /// Keep takes (and look for data) in DIR instead of $REHEARSE_HOME or the XDG data dir.
+    /// Keep the take history in DIR instead of $REHEARSE_HOME or the XDG data dir.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]

@@ -23,7 +23,8 @@ impl Direction {
     pub fn shortfall(self, v: f64, limit: Option<f64>) -> f64 {
         match self {
             Direction::Lower => (v - limit.unwrap_or(0.0)).max(0.0),
-            Direction::Higher => (limit.unwrap_or(f64::INFINITY) - v).max(0.0),
+            // Without a limit there is no target to fall short of.
+            Direction::Higher => limit.map_or(0.0, |l| (l - v).max(0.0)),
             Direction::Within(r) => (r.min - v).max(v - r.max).max(0.0),
         }
     }
@@ -53,6 +54,8 @@ pub struct Metric {
     /// The value from which the metric is on target (for Lower/Higher), if there is one.
     pub limit: Option<f64>,
     pub decimals: usize,
+    /// A whole number (a count), written as an integer in JSON.
+    pub count: bool,
     read: fn(&Value) -> Option<f64>,
 }
 
@@ -79,6 +82,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
     vec![
         Metric {
             key: "answer_s",
+            count: false,
             label: "Answer length",
             direction: Direction::Within(targets.answer_length_s),
             limit: None,
@@ -87,6 +91,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
         },
         Metric {
             key: "wpm",
+            count: false,
             label: "Pace (wpm)",
             direction: Direction::Within(targets.pace_wpm),
             limit: None,
@@ -95,6 +100,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
         },
         Metric {
             key: "fillers_per_minute",
+            count: false,
             label: "Fillers/min",
             direction: Direction::Lower,
             limit: Some(targets.fillers_per_minute_max),
@@ -103,6 +109,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
         },
         Metric {
             key: "long_pauses",
+            count: true,
             label: "Long pauses",
             direction: Direction::Lower,
             limit: Some(0.0),
@@ -111,6 +118,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
         },
         Metric {
             key: "star_parts",
+            count: true,
             label: "STAR parts",
             direction: Direction::Higher,
             limit: Some(4.0),
@@ -119,6 +127,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
         },
         Metric {
             key: "star_score",
+            count: false,
             label: "STAR score",
             direction: Direction::Higher,
             limit: None,

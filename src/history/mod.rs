@@ -70,7 +70,16 @@ fn shorten(s: &str, width: usize) -> String {
 }
 
 fn metric_value(m: &Metric, report: &Value) -> Value {
-    m.value(report).map_or(Value::Null, |v| json!(round(v)))
+    m.value(report).map_or(Value::Null, |v| number(m, v))
+}
+
+/// Counts as integers, measurements rounded to 3 decimals.
+fn number(m: &Metric, v: f64) -> Value {
+    if m.count {
+        json!(v.round() as i64)
+    } else {
+        json!(round(v))
+    }
 }
 
 fn round(v: f64) -> f64 {
@@ -181,7 +190,7 @@ pub fn compare_json(a: &StoredTake, b: &StoredTake, targets: &Targets) -> Value 
         .map(|m| {
             let (va, vb) = (m.value(&ra), m.value(&rb));
             let (delta, change) = match (va, vb) {
-                (Some(x), Some(y)) => (json!(round(y - x)), change_word(m.direction.judge(x, y))),
+                (Some(x), Some(y)) => (number(m, y - x), change_word(m.direction.judge(x, y))),
                 _ => (Value::Null, "n/a"),
             };
             json!({
@@ -268,8 +277,8 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
     out.push('\n');
     let _ = writeln!(
         out,
-        "  {:<14} {:>8} {:>8} {:>8}  {:<14}",
-        "", "before", "after", "change", "target"
+        "  {:<14} {:>8} {:>8} {:>8}  target",
+        "", "before", "after", "change"
     );
     let ms = metrics::all(targets);
     for (m, row) in ms.iter().zip(v["metrics"].as_array().into_iter().flatten()) {
@@ -303,6 +312,7 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
         .as_array()
         .into_iter()
         .flatten()
+        .filter(|f| f["before"] != f["after"])
         .map(|f| {
             format!(
                 "{} {}→{}",
@@ -371,13 +381,13 @@ pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
             "label": m.label,
             "target": target_text(&m),
             "takes": known.len(),
-            "first": round(first),
-            "best": round(best.1),
+            "first": number(&m, first),
+            "best": number(&m, best.1),
             "best_take": takes[best.0].meta.id,
-            "latest": round(latest),
-            "change": round(latest - first),
+            "latest": number(&m, latest),
+            "change": number(&m, latest - first),
             "trend": change_word(sign),
-            "values": values.iter().map(|v| v.map(round)).collect::<Vec<_>>(),
+            "values": values.iter().map(|v| v.map_or(Value::Null, |v| number(&m, v))).collect::<Vec<_>>(),
         }));
         let was = m.direction.shortfall(first, m.limit);
         let now = m.direction.shortfall(latest, m.limit);
@@ -390,14 +400,14 @@ pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
             if improved.as_ref().map_or(true, |(g, _)| gain > *g) {
                 improved = Some((
                     gain,
-                    json!({"metric": m.key, "label": m.label, "first": round(first),
-                           "latest": round(latest)}),
+                    json!({"metric": m.key, "label": m.label, "first": number(&m, first),
+                           "latest": number(&m, latest)}),
                 ));
             }
         }
         if !m.on_target(latest) {
             needs_work.push(json!({"metric": m.key, "label": m.label,
-                                   "latest": round(latest), "target": target_text(&m)}));
+                                   "latest": number(&m, latest), "target": target_text(&m)}));
         }
     }
     json!({
@@ -596,3 +606,6 @@ mod tests {
         assert_eq!(shorten("abc", 4), "abc");
     }
 }
+
+#[cfg(test)]
+mod snapshots;

@@ -43,7 +43,7 @@ pub enum StoreError {
         #[source]
         source: io::Error,
     },
-    #[error("take index: {0}")]
+    #[error("take index: {0}{hint}", hint = damage_hint(.0))]
     Sql(#[from] rusqlite::Error),
     #[error(
         "the take index was written by a newer rehearse (schema {found}; this one knows up to \
@@ -391,7 +391,27 @@ impl Store {
     }
 
     /// Rebuild every index row from the take folders (rows without a folder are dropped).
+    /// An index too damaged to rewrite is moved aside and built afresh.
     pub fn reindex(&mut self) -> Result<usize, StoreError> {
+        match self.refill() {
+            Err(StoreError::Sql(e)) if is_damage(&e) => {
+                let index = self.index_path();
+                // Close it before moving it: a fresh connection gets a fresh file.
+                self.conn = Connection::open_in_memory()?;
+                let aside = set_aside(&index)?;
+                self.notices.push(format!(
+                    "the take index {} was damaged ({e}); it was moved to {}",
+                    index.display(),
+                    aside.display()
+                ));
+                self.conn = connect(&index)?;
+                self.refill()
+            }
+            other => other,
+        }
+    }
+
+    fn refill(&mut self) -> Result<usize, StoreError> {
         let folders = self.take_folders()?;
         let tx = self
             .conn
@@ -592,6 +612,14 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     schema::migrate(&mut conn)?;
     conn.query_row("SELECT count(*) FROM takes", [], |r| r.get::<_, i64>(0))?;
     Ok(conn)
+}
+
+fn damage_hint(e: &rusqlite::Error) -> &'static str {
+    if is_damage(e) {
+        " (the index is damaged: `rehearse reindex` rebuilds it from the take folders)"
+    } else {
+        ""
+    }
 }
 
 fn is_damage(e: &rusqlite::Error) -> bool {
