@@ -36,7 +36,8 @@ pub fn run(cli: Cli) -> Result<()> {
     }
 }
 
-fn targets(args: &TargetArgs) -> Result<Targets> {
+/// The targets in force: the config file's, overridden by any flags.
+pub fn targets(args: &TargetArgs) -> Result<Targets> {
     let mut t = crate::settings::load()?.targets;
     if let Some(r) = args.pace {
         t.pace_wpm = r;

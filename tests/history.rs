@@ -583,6 +583,16 @@ fn config_targets_judge_history_and_extra_fillers_are_counted() {
         metric(&fillers, "fillers_per_minute")["target"],
         "at most 100.0"
     );
+    // A flag overrides the file.
+    let out = rehearse(&home)
+        .args(["progress", "--json", "--max-fillers-per-minute", "1"])
+        .assert()
+        .success();
+    let v = json(&out.get_output().stdout);
+    assert_eq!(
+        metric(&v["metrics"], "fillers_per_minute")["target"],
+        "at most 1.0"
+    );
     // An extra filler phrase from the config is counted by analyze (nothing saved here).
     let honest = speak(
         tmp.path(),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::OutputArgs;
+use crate::cli::{OutputArgs, TargetArgs};
 
 /// How `analyze` keeps its take.
 #[derive(Debug, Args)]
@@ -50,6 +50,9 @@ pub struct CompareArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Judge against these targets instead of the config file's.
+    #[command(flatten)]
+    pub targets: TargetArgs,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +66,9 @@ pub struct ProgressArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Judge against these targets instead of the config file's.
+    #[command(flatten)]
+    pub targets: TargetArgs,
 }
 
 #[derive(Debug, Args)]

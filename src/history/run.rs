@@ -12,7 +12,6 @@ use super::args::{
 };
 use crate::app::{emit, write_output};
 use crate::cli::Format;
-use crate::config::Targets;
 use crate::report::Report;
 use crate::store::{self, Saved, Store};
 use crate::term::{ColorChoice, Style};
@@ -30,10 +29,6 @@ fn print_notices(store: &mut Store) {
     for n in store.take_notices() {
         eprintln!("rehearse: note: {n}");
     }
-}
-
-fn targets() -> Result<Targets> {
-    Ok(settings::load()?.targets)
 }
 
 fn stdout_style() -> Style {
@@ -96,7 +91,7 @@ pub fn history(args: HistoryArgs) -> Result<()> {
         args.question.as_deref(),
         since(args.since.as_deref())?,
     )?;
-    let targets = targets()?;
+    let targets = settings::load()?.targets;
     let text = if args.json {
         json_text(&super::history_json(&takes, &targets))
     } else {
@@ -131,7 +126,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     let store = open_store()?;
     let a = store.resolve(&args.before)?;
     let b = store.resolve(&args.after)?;
-    let targets = targets()?;
+    let targets = crate::app::targets(&args.targets)?;
     let text = if args.json {
         json_text(&super::compare_json(&a, &b, &targets))
     } else {
@@ -154,7 +149,7 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
             if filtered { " match" } else { "" }
         );
     }
-    let targets = targets()?;
+    let targets = crate::app::targets(&args.targets)?;
     let text = if args.json {
         json_text(&super::progress_json(&takes, &targets))
     } else {
