@@ -520,6 +520,12 @@ fn a_damaged_index_is_reported_and_rebuilt_from_the_take_folders() {
         .assert()
         .success()
         .stderr(predicates::str::is_empty());
+    rehearse(&home)
+        .arg("reindex")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("from 2 take folder(s)"));
+    assert_eq!(history(&home), before);
 }
 
 #[test]

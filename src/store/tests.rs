@@ -189,3 +189,26 @@ fn reindex_rebuilds_rows_from_folders() {
     assert_eq!(store.reindex().unwrap(), 1);
     assert_eq!(store.list().unwrap()[0].meta, meta);
 }
+
+#[test]
+fn a_missing_folder_is_reported_until_reindex_drops_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let a = audio(tmp.path(), "a.wav", b"a");
+    let b = audio(tmp.path(), "b.wav", b"b");
+    let gone = stored(store.save(new_take(&a, None, 1.0), false).unwrap());
+    let kept = stored(store.save(new_take(&b, None, 2.0), false).unwrap());
+    fs::remove_dir_all(store.takes_dir().join(&gone.id)).unwrap();
+    let all = store.list().unwrap();
+    assert_eq!(all[0].files, FileState::FolderMissing);
+    assert!(all[0].files.problem(&all[0]).unwrap().contains("folder"));
+    assert_eq!(
+        all[0].report_value()["pace"]["wpm"],
+        1.0,
+        "the report is still there"
+    );
+    assert_eq!(store.reindex().unwrap(), 1);
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].meta, kept);
+}
