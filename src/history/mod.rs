@@ -332,9 +332,15 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
 }
 
 const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// The sparkline shows at most this many of the latest takes.
+pub const SPARK_MAX: usize = 24;
 
-/// A bar per value, scaled between the smallest and largest; a space for no value.
+/// A bar per value, scaled between the smallest and largest; a space for no value. Only the
+/// latest [`SPARK_MAX`] values are drawn, after a `…` when there are more.
 pub fn sparkline(values: &[Option<f64>]) -> String {
+    let skipped = values.len().saturating_sub(SPARK_MAX);
+    let values = &values[skipped..];
+    let more = if skipped > 0 { "…" } else { "" };
     let known: Vec<f64> = values.iter().flatten().copied().collect();
     let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
     let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
@@ -345,7 +351,10 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
             Some(_) if hi - lo < 1e-9 => SPARKS[3],
             Some(x) => SPARKS[(((x - lo) / (hi - lo)) * 7.0).round() as usize],
         })
-        .collect()
+        .fold(more.to_string(), |mut s, c| {
+            s.push(c);
+            s
+        })
 }
 
 /// Each metric's trend over the takes, and what improved most and still needs work.
@@ -585,6 +594,10 @@ mod tests {
     fn sparkline_scales_between_min_and_max() {
         assert_eq!(sparkline(&[Some(1.0), Some(8.0), None, Some(4.5)]), "▁█ ▅");
         assert_eq!(sparkline(&[Some(2.0), Some(2.0)]), "▄▄");
+        let many: Vec<Option<f64>> = (0..30).map(|i| Some(f64::from(i))).collect();
+        let line = sparkline(&many);
+        assert_eq!(line.chars().count(), SPARK_MAX + 1);
+        assert!(line.starts_with("…▁") && line.ends_with('█'), "{line}");
     }
 
     #[test]
