@@ -11,20 +11,34 @@ use crate::cli::{
     AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, TargetArgs,
 };
 use crate::config::Targets;
+use crate::history;
 use crate::pipeline::{EngineSettings, Pipeline};
 use crate::report::{self, Report};
 use crate::term::Style;
 use crate::transcribe::model::{self, ModelSearch};
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = cli.data_dir {
+        crate::paths::set_data_dir(dir);
+    }
     match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Model(args) => show_model(args),
+        Command::History(args) => history::run::history(args),
+        Command::Show(args) => history::run::show(args),
+        Command::Compare(args) => history::run::compare(args),
+        Command::Progress(args) => history::run::progress(args),
+        Command::Delete(args) => history::run::delete(args),
+        Command::Export(args) => history::run::export(args),
+        Command::Import(args) => history::run::import(args),
+        Command::Reindex => history::run::reindex(),
+        Command::Config(args) => history::run::config(args),
     }
 }
 
-fn targets(args: &TargetArgs) -> Result<Targets> {
-    let mut t = Targets::default();
+/// The targets in force: the config file's, overridden by any flags.
+pub fn targets(args: &TargetArgs) -> Result<Targets> {
+    let mut t = crate::settings::load()?.targets;
     if let Some(r) = args.pace {
         t.pace_wpm = r;
     }
@@ -47,7 +61,8 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
     let report = pipeline.analyze_file(&args.file)?;
-    emit(&report, &args.output)
+    emit(&report, &args.output)?;
+    history::run::save_after_analyze(&report, &args.file, &args.save, quiet)
 }
 
 pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Range;
+use crate::history::args as history;
 use crate::term::ColorChoice;
 
 #[derive(Debug, Parser)]
@@ -17,6 +18,9 @@ use crate::term::ColorChoice;
                   interview-coaching targets."
 )]
 pub struct Cli {
+    /// Keep the take history in DIR instead of $REHEARSE_HOME or the XDG data dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,6 +31,24 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Show which Whisper model would be used, and check it.
     Model(ModelArgs),
+    /// List saved takes, one line each.
+    History(history::HistoryArgs),
+    /// Print a saved take's report again, in any format, without re-transcribing.
+    Show(history::ShowArgs),
+    /// Compare two takes side by side.
+    Compare(history::CompareArgs),
+    /// The trend of each metric over your takes.
+    Progress(history::ProgressArgs),
+    /// Delete saved takes and their audio.
+    Delete(history::DeleteArgs),
+    /// Write every take (metadata and reports) as JSON.
+    Export(history::ExportArgs),
+    /// Add the takes from a `rehearse export` file; ones already here are skipped.
+    Import(history::ImportArgs),
+    /// Rebuild the take index from the take folders.
+    Reindex,
+    /// Where the config file is, and the settings in force.
+    Config(history::ConfigArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +61,8 @@ pub struct AnalyzeArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub targets: TargetArgs,
+    #[command(flatten)]
+    pub save: history::SaveArgs,
 }
 
 #[derive(Debug, Args)]
