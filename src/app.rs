@@ -20,10 +20,12 @@ pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Model(args) => show_model(args),
+        Command::Record(args) => crate::record::command::record(args),
+        Command::Devices => crate::record::command::devices(),
     }
 }
 
-fn targets(args: &TargetArgs) -> Result<Targets> {
+pub fn targets(args: &TargetArgs) -> Result<Targets> {
     let mut t = Targets::default();
     if let Some(r) = args.pace {
         t.pace_wpm = r;

@@ -27,12 +27,46 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Show which Whisper model would be used, and check it.
     Model(ModelArgs),
+    /// Record an answer from the microphone, save it as a take, and analyse it.
+    Record(RecordArgs),
+    /// List audio input devices and their default formats.
+    Devices,
 }
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
     /// The recording: a WAV file (any rate, channels, 8-32 bit integer or 32-bit float).
     pub file: PathBuf,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The question to answer, shown before recording starts.
+    #[arg(long, value_name = "ID|TEXT")]
+    pub question: Option<String>,
+    /// Input device by name, as `rehearse devices` lists it [default: the system default].
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
+    /// Stop after this much audio, in seconds.
+    #[arg(long, value_name = "N", default_value_t = 180,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub max_seconds: u32,
+    /// Seconds to count down before recording starts.
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub countdown: u32,
+    /// Only record; print the saved file's path instead of a report.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Save the recording (WAV) here [default: a new file in the takes folder of the data dir].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
