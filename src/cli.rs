@@ -53,11 +53,11 @@ pub struct RecordArgs {
     /// Input device by name, as `rehearse devices` lists it [default: the system default].
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,
-    /// Stop after this much audio, in seconds.
+    /// Stop after this much audio, in seconds (1-3600).
     #[arg(long, value_name = "N", default_value_t = 180,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub max_seconds: u32,
-    /// Seconds to count down before recording starts.
+    /// Seconds to count down before recording starts (0-60).
     #[arg(long, value_name = "N", default_value_t = 3,
           value_parser = clap::value_parser!(u32).range(0..=60))]
     pub countdown: u32,

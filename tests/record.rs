@@ -196,37 +196,8 @@ fn record_saves_the_spoken_answer_as_a_take_and_reports_it() {
 
 #[test]
 fn ctrl_c_stops_the_take_and_keeps_a_valid_wav() {
-    // A long take: the fake device is far faster than real time, but an hour still takes it
-    // many seconds, so the signal arrives mid-recording.
     let mic = FakeMic::speaking(SENTENCE);
-    let child = mic
-        .rehearse(&[
-            "record",
-            "--max-seconds",
-            "3600",
-            "--countdown",
-            "0",
-            "--no-analyze",
-        ])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let started = Instant::now();
-    let take = loop {
-        let grown = mic
-            .takes()
-            .into_iter()
-            .find(|t| std::fs::metadata(t).is_ok_and(|m| m.len() > 1_000_000));
-        if let Some(take) = grown {
-            break take;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(30),
-            "the take never grew"
-        );
-        std::thread::sleep(Duration::from_millis(10));
-    };
+    let (child, take) = start_long_take(&mic, 1_000_000);
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -241,9 +212,67 @@ fn ctrl_c_stops_the_take_and_keeps_a_valid_wav() {
     let (spec, left) = read_left(&take);
     let seconds = left.len() as f64 / f64::from(spec.sample_rate);
     assert!(seconds > 1.0 && seconds < 3600.0, "kept {seconds} s");
+    let data_bytes = left.len() as u64 * u64::from(spec.channels) * 4;
+    let on_disk = std::fs::metadata(&take).unwrap().len();
+    assert!(
+        on_disk - data_bytes < 100,
+        "finalised: the header covers every sample on disk ({on_disk} bytes, {data_bytes} of data)"
+    );
     assert!(
         rms_db(&left[..RATE as usize]) > -35.0,
         "the speech is in the take"
+    );
+}
+
+/// Start a long take and wait until its file on disk is past `bytes`.
+fn start_long_take(mic: &FakeMic, bytes: u64) -> (std::process::Child, PathBuf) {
+    // The fake device is far faster than real time, but an hour still takes it many seconds,
+    // so whatever the test does next happens mid-recording.
+    let child = mic
+        .rehearse(&[
+            "record",
+            "--max-seconds",
+            "3600",
+            "--countdown",
+            "0",
+            "--no-analyze",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    loop {
+        let grown = mic
+            .takes()
+            .into_iter()
+            .find(|t| std::fs::metadata(t).is_ok_and(|m| m.len() > bytes));
+        if let Some(take) = grown {
+            return (child, take);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(30),
+            "the take never grew"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
+
+#[test]
+fn a_killed_recording_loses_at_most_a_fraction_of_a_second() {
+    let mic = FakeMic::speaking(SENTENCE);
+    let (mut child, take) = start_long_take(&mic, 2_000_000);
+    child.kill().unwrap(); // SIGKILL: no chance to finalise
+    child.wait().unwrap();
+    let on_disk = std::fs::metadata(&take).unwrap().len();
+    let (spec, left) = read_left(&take);
+    let bytes_per_second = f64::from(spec.sample_rate) * f64::from(spec.channels) * 4.0;
+    let declared = left.len() as f64 / f64::from(spec.sample_rate);
+    let written = on_disk as f64 / bytes_per_second;
+    assert!(declared > 1.0, "the header covers the audio ({declared} s)");
+    assert!(
+        written - declared < 0.25,
+        "{written:.2} s on disk but only {declared:.2} s in the header"
     );
 }
 

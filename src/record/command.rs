@@ -212,7 +212,7 @@ impl LiveMeter {
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(
-            ProgressStyle::with_template("{prefix:.red.bold} {msg}")
+            ProgressStyle::with_template("{prefix:.red.bold} {wide_msg}")
                 .expect("the template is valid"),
         );
         bar.set_prefix("● REC");
@@ -225,7 +225,7 @@ impl LiveMeter {
         }
         let warning = s
             .warning
-            .map_or(String::new(), |w| format!("  ! {}", w.message()));
+            .map_or(String::new(), |w| format!("  ! {}", w.short()));
         self.bar.set_message(format!(
             "{} / {}  ({} left)  [{}] {:>4.0} dBFS{warning}",
             clock(s.seconds),

@@ -40,6 +40,14 @@ pub enum Warning {
 }
 
 impl Warning {
+    /// For the live meter line.
+    pub fn short(self) -> &'static str {
+        match self {
+            Warning::Clipping => "CLIPPING: lower the gain",
+            Warning::TooQuiet => "TOO QUIET: speak up",
+        }
+    }
+
     pub fn message(self) -> &'static str {
         match self {
             Warning::Clipping => "clipping: lower the input gain or move back from the microphone",
