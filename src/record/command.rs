@@ -53,20 +53,44 @@ pub fn devices() -> Result<()> {
 pub fn record(args: RecordArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let question = resolve_question(args.question.as_deref());
+    // Everything that can fail is checked before a word is spoken.
     let targets = app::targets(&args.targets)?;
     let engine = if args.no_analyze {
         None
     } else {
         Some(app::engine_settings(&args.engine)?)
     };
+    let take = capture_take(&args, question.as_deref())?;
+    check_take(&take, quiet)?;
+
+    let analysed = engine
+        .map(|engine| analyse(engine, targets, &take.path, quiet))
+        .transpose();
+    let report = analysed.as_ref().ok().and_then(Option::as_ref);
+    save_take(&take, question.as_deref(), report, quiet)?;
+    let report =
+        analysed.with_context(|| format!("the recording is kept in {}", take.path.display()))?;
+    match report {
+        Some(report) => app::emit(&report, &args.output),
+        None => app::write_output(None, &format!("{}\n", take.path.display())),
+    }
+}
+
+/// Open the device, show the question, count down, and record until a stop.
+fn capture_take(args: &RecordArgs, question: Option<&str>) -> Result<Take> {
+    let quiet = args.output.quiet;
     let (path, overwrite) = take_destination(args.out.as_deref())?;
     let mut mic = Microphone::open(args.device.as_deref())?;
     let stop = StopSignal::new();
     install_interrupt_handler(&stop)?;
 
     let max_seconds = f64::from(args.max_seconds);
+    // The question is what the user answers, so it shows even with --quiet.
+    if let Some(q) = question {
+        eprintln!("\nQuestion: {q}\n");
+    }
     if !quiet {
-        introduce(question.as_deref(), &mic, max_seconds);
+        introduce(&mic, max_seconds);
     }
     countdown(args.countdown, quiet);
     let writer = TakeWriter::create(&path, mic.format(), overwrite)?;
@@ -81,21 +105,8 @@ pub fn record(args: RecordArgs) -> Result<()> {
         meter.update(s)
     });
     RECORDING.store(false, Ordering::SeqCst);
-    drop(mic);
     meter.finish();
-    check_take(&take, quiet)?;
-
-    let analysed = engine
-        .map(|engine| analyse(engine, targets, &take.path, quiet))
-        .transpose();
-    let report = analysed.as_ref().ok().and_then(Option::as_ref);
-    save_take(&take, question.as_deref(), report, quiet)?;
-    let report =
-        analysed.with_context(|| format!("the recording is kept in {}", take.path.display()))?;
-    match report {
-        Some(report) => app::emit(&report, &args.output),
-        None => app::write_output(None, &format!("{}\n", take.path.display())),
-    }
+    Ok(take)
 }
 
 /// The question to show. Takes the text as given for now.
@@ -164,11 +175,8 @@ fn watch_for_enter(stop: &StopSignal) {
     });
 }
 
-fn introduce(question: Option<&str>, mic: &Microphone, max_seconds: f64) {
+fn introduce(mic: &Microphone, max_seconds: f64) {
     let f = mic.format();
-    if let Some(q) = question {
-        eprintln!("\nQuestion: {q}\n");
-    }
     let enter = if std::io::stdin().is_terminal() {
         "Press Enter to stop; "
     } else {
