@@ -33,6 +33,8 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => history::run::import(args),
         Command::Reindex => history::run::reindex(),
         Command::Config(args) => history::run::config(args),
+        Command::Record(args) => crate::record::command::record(args),
+        Command::Devices => crate::record::command::devices(),
     }
 }
 

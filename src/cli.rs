@@ -49,6 +49,10 @@ pub enum Command {
     Reindex,
     /// Where the config file is, and the settings in force.
     Config(history::ConfigArgs),
+    /// Record an answer from the microphone, save it as a take, and analyse it.
+    Record(RecordArgs),
+    /// List audio input devices and their default formats.
+    Devices,
 }
 
 #[derive(Debug, Args)]
@@ -63,6 +67,39 @@ pub struct AnalyzeArgs {
     pub targets: TargetArgs,
     #[command(flatten)]
     pub save: history::SaveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The question to answer, shown before recording starts.
+    #[arg(long, value_name = "ID|TEXT")]
+    pub question: Option<String>,
+    /// Input device by name, as `rehearse devices` lists it [default: the system default].
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
+    /// Stop after this much audio, in seconds (1-3600).
+    #[arg(long, value_name = "N", default_value_t = 180,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub max_seconds: u32,
+    /// Seconds to count down before recording starts (0-60).
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub countdown: u32,
+    /// Only record; print the saved file's path instead of a report.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Do not add the analysed take to the history (the WAV is still kept).
+    #[arg(long)]
+    pub no_save: bool,
+    /// Save the recording (WAV) here [default: a new file in the takes folder of the data dir].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
 }
 
 #[derive(Debug, Args)]

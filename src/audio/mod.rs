@@ -4,6 +4,7 @@
 //! still has its first minutes) and says so in [`Audio::warnings`]; resampling ([`resample`])
 //! is done by rubato.
 
+pub mod capture;
 pub mod resample;
 pub mod wav;
 

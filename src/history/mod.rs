@@ -33,14 +33,14 @@ pub fn select(
         .list()?
         .into_iter()
         .filter(|t| {
-            wanted.as_ref().map_or(true, |q| {
+            wanted.as_ref().is_none_or(|q| {
                 t.meta
                     .question
                     .as_ref()
                     .is_some_and(|tq| tq.to_lowercase().contains(q))
             })
         })
-        .filter(|t| since.map_or(true, |s| t.meta.created >= s))
+        .filter(|t| since.is_none_or(|s| t.meta.created >= s))
         .collect())
 }
 
@@ -406,7 +406,7 @@ pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
                 Direction::Higher => (latest - first) / first.abs().max(1.0),
                 Direction::Within(_) => (was - now) / was.max(1e-9),
             };
-            if improved.as_ref().map_or(true, |(g, _)| gain > *g) {
+            if improved.as_ref().is_none_or(|(g, _)| gain > *g) {
                 improved = Some((
                     gain,
                     json!({"metric": m.key, "label": m.label, "first": number(&m, first),

@@ -4,6 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use assert_cmd::Command;
 
@@ -15,17 +16,38 @@ pub fn sample(name: &str) -> PathBuf {
     root().join("samples").join(name)
 }
 
-/// The binary, run from the repository root with a clean environment for model lookup.
+/// A fresh, empty data directory (take history, config) for one run.
+pub fn fresh_home() -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let n = NEXT.fetch_add(1, Ordering::Relaxed);
+    let dir =
+        PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("home-{}-{n}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create test home");
+    dir
+}
+
+/// The binary, run from the repository root with a clean environment for model lookup and
+/// its own empty data directory.
 pub fn rehearse() -> Command {
     let mut cmd = Command::cargo_bin("rehearse").expect("the binary is built");
     cmd.current_dir(root())
         .env_remove("REHEARSE_MODEL")
         .env_remove("NO_COLOR")
-        .env(
-            "REHEARSE_HOME",
-            std::env::temp_dir().join("rehearse-test-home"),
-        );
+        .env("REHEARSE_HOME", fresh_home());
     cmd
+}
+
+/// Every line on stderr is rehearse's own (`rehearse: ...`): no progress bar when stderr is
+/// not a terminal, and none of whisper.cpp's log lines.
+pub fn assert_only_own_messages(stderr: &[u8]) {
+    let text = String::from_utf8_lossy(stderr);
+    for line in text.lines() {
+        assert!(
+            line.starts_with("rehearse: "),
+            "foreign stderr line: {line:?}"
+        );
+    }
 }
 
 /// `rehearse analyze FILE --format json` parsed, asserting success and a silent stderr.
