@@ -27,6 +27,8 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Show which Whisper model would be used, and check it.
     Model(ModelArgs),
+    /// List the built-in interview questions and what a strong answer to each contains.
+    Questions(QuestionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +41,17 @@ pub struct AnalyzeArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub targets: TargetArgs,
+    /// The question this take answers: a bank id (see `rehearse questions`) or the question's
+    /// text. Adds the question's checks to the report.
+    #[arg(long, value_name = "ID|TEXT")]
+    pub question: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Print the bank as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

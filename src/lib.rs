@@ -12,6 +12,7 @@ pub mod cli;
 pub mod config;
 pub mod paths;
 pub mod pipeline;
+pub mod questions;
 pub mod report;
 pub mod term;
 pub mod transcribe;
