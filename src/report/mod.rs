@@ -49,6 +49,9 @@ pub struct AudioInfo {
     pub source_sample_rate: u32,
     pub source_channels: u16,
     pub source_encoding: String,
+    /// The container recognised from the content: "WAV", "MP4/M4A", "Ogg", ...
+    #[serde(default)]
+    pub source_container: String,
     /// Level of the loud speech frames, dBFS.
     pub speech_level_db: f64,
     /// Share of samples at full scale.
@@ -175,6 +178,7 @@ impl Report {
                 source_sample_rate: audio.source.sample_rate,
                 source_channels: audio.source.channels,
                 source_encoding: audio.source.encoding.clone(),
+                source_container: audio.source.container.clone(),
                 speech_level_db: vad.speech_level_db,
                 clipped_share: vad.clipped_share,
             },
