@@ -4,6 +4,7 @@
 //! behind the [`Transcriber`] trait so the analysis can be tested on hand-written transcripts,
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
 
+pub mod chunks;
 pub mod model;
 pub mod whisper;
 

@@ -8,7 +8,9 @@
 use std::path::Path;
 use std::sync::Once;
 
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use whisper_rs::{
+    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+};
 
 use super::{TranscribeError, Transcriber, Transcript, Word};
 
@@ -44,7 +46,26 @@ impl WhisperEngine {
         })
     }
 
-    fn params(&self) -> FullParams<'_, '_> {
+    /// The thread count given at load time.
+    pub fn threads(&self) -> usize {
+        self.threads as usize
+    }
+
+    /// A transcription session with its own whisper state, using `threads` threads. Several
+    /// sessions of one engine may run at once, one per thread: the model is shared.
+    pub fn session(&self, threads: usize) -> Result<Session<'_>, TranscribeError> {
+        let state = self
+            .ctx
+            .create_state()
+            .map_err(|e| TranscribeError::Engine(format!("{e:?}")))?;
+        Ok(Session {
+            engine: self,
+            state,
+            threads: threads.clamp(1, 64) as i32,
+        })
+    }
+
+    fn params(&self, threads: i32) -> FullParams<'_, '_> {
         let strategy = match self.beam {
             Some(beam_size) => SamplingStrategy::BeamSearch {
                 beam_size: beam_size as i32,
@@ -53,7 +74,7 @@ impl WhisperEngine {
             None => SamplingStrategy::Greedy { best_of: 1 },
         };
         let mut p = FullParams::new(strategy);
-        p.set_n_threads(self.threads);
+        p.set_n_threads(threads);
         p.set_language(Some("en"));
         p.set_translate(false);
         p.set_no_context(true);
@@ -70,8 +91,16 @@ impl WhisperEngine {
     }
 }
 
-impl Transcriber for WhisperEngine {
-    fn transcribe(
+/// One whisper state: transcribes one piece of audio at a time, reusable for the next.
+pub struct Session<'e> {
+    engine: &'e WhisperEngine,
+    state: WhisperState,
+    threads: i32,
+}
+
+impl Session<'_> {
+    /// Transcribe 16 kHz mono `samples`; timestamps are relative to their start.
+    pub fn transcribe(
         &mut self,
         samples: &[f32],
         progress: Box<dyn FnMut(i32) + 'static>,
@@ -80,13 +109,12 @@ impl Transcriber for WhisperEngine {
             return Ok(Transcript::default());
         }
         let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
-        let mut state = self.ctx.create_state().map_err(engine)?;
-        let mut params = self.params();
+        let mut params = self.engine.params(self.threads);
         params.set_progress_callback_safe(progress);
-        state.full(params, samples).map_err(engine)?;
+        self.state.full(params, samples).map_err(engine)?;
 
         let mut words = Vec::new();
-        for segment in state.as_iter() {
+        for segment in self.state.as_iter() {
             let text = segment.to_str_lossy().map_err(engine)?;
             // Timestamps are in centiseconds.
             let start = segment.start_timestamp() as f64 / 100.0;
@@ -96,6 +124,20 @@ impl Transcriber for WhisperEngine {
         Ok(Transcript {
             words: clean_words(words),
         })
+    }
+}
+
+impl Transcriber for WhisperEngine {
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        progress: Box<dyn FnMut(i32) + 'static>,
+    ) -> Result<Transcript, TranscribeError> {
+        if samples.is_empty() {
+            return Ok(Transcript::default());
+        }
+        let threads = self.threads as usize;
+        self.session(threads)?.transcribe(samples, progress)
     }
 }
 
