@@ -218,11 +218,12 @@ impl Pipeline {
         let message = label.unwrap_or_else(|| "transcribing".into());
         bar.set_message(message);
         let rate = f64::from(TARGET_RATE);
+        let (target_s, max_s) = window_lengths();
         let windows: Vec<(usize, usize, f64)> = chunks::plan(
             &vad.segments,
             samples.len() as f64 / rate,
-            chunks::TARGET_S,
-            chunks::MAX_S,
+            target_s,
+            max_s,
         )
         .into_iter()
         .filter(|c| c.has_speech)
@@ -260,6 +261,16 @@ impl Pipeline {
         bar.finish_and_clear();
         Ok(Transcript { words })
     }
+}
+
+/// Window lengths for long takes. `REHEARSE_CHUNK_MAX_S` (seconds) overrides the maximum, with
+/// the target at half of it: it exists so tests can exercise the windowing on short audio.
+fn window_lengths() -> (f64, f64) {
+    std::env::var("REHEARSE_CHUNK_MAX_S")
+        .ok()
+        .and_then(|v| v.parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v >= 5.0)
+        .map_or((chunks::TARGET_S, chunks::MAX_S), |max| (max / 2.0, max))
 }
 
 /// An error that would fail every file: the model cannot be loaded.
