@@ -58,8 +58,13 @@ if [ ! -f "$minute" ]; then
     sox "$WORK/raw.wav" -r 44100 -c 2 "$minute" pad 0 60 trim 0 60
 fi
 
-printf '%-8s %10s %12s %14s %14s %16s\n' \
-    minutes wall_s peak_rss_mb s_per_audio_min mb_per_audio_min extra_mb_per_min
+# cpu_s (user + system) is what to compare on a shared machine: wall time also counts the
+# time other processes held the cores. extra_mb_per_min is the growth of the peak over the
+# first (shortest) file, per added minute of audio: the slope that must stay flat.
+printf '| %7s | %7s | %7s | %12s | %17s | %17s | %16s |\n' \
+    minutes wall_s cpu_s peak_rss_mb cpu_s_per_audio_min mb_per_audio_min extra_mb_per_min
+printf '|%s|%s|%s|%s|%s|%s|%s|\n' ---------: ---------: ---------: --------------: \
+    -------------------: -------------------: ------------------:
 base_rss=""
 base_min=""
 for m in $MINUTES; do
@@ -82,6 +87,7 @@ for m in $MINUTES; do
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {
         n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' \
         "$WORK/time-$m.txt")
+    cpu=$(awk -F': ' '/User time|System time/ {s += $2} END {print s}' "$WORK/time-$m.txt")
     rss_kb=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time-$m.txt")
     rss=$(awk -v k="$rss_kb" 'BEGIN {printf "%.1f", k / 1024}')
     if [ -z "$base_rss" ]; then
@@ -92,7 +98,8 @@ for m in $MINUTES; do
         extra=$(awk -v r="$rss" -v b="$base_rss" -v m="$m" -v bm="$base_min" \
             'BEGIN {printf "%.2f", (r - b) / (m - bm)}')
     fi
-    awk -v m="$m" -v w="$wall" -v r="$rss" -v e="$extra" 'BEGIN {
-        printf "%-8s %10.1f %12.1f %14.2f %14.2f %16s\n", m, w, r, w / m, r / m, e }'
+    awk -v m="$m" -v w="$wall" -v c="$cpu" -v r="$rss" -v e="$extra" 'BEGIN {
+        printf "| %7s | %7.1f | %7.1f | %12.1f | %17.2f | %17.1f | %16s |\n",
+            m, w, c, r, c / m, r / m, e }'
 done
 echo "(files and reports in $WORK; threads $THREADS; format $FORMAT)"

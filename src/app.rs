@@ -64,7 +64,10 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
 pub enum Input {
     File(PathBuf),
     /// A pattern that matched nothing or is not valid, and why.
-    BadPattern { pattern: String, message: String },
+    BadPattern {
+        pattern: String,
+        message: String,
+    },
 }
 
 /// Expand glob patterns the shell left alone ("takes/*.m4a" in quotes, or on Windows). An
@@ -85,8 +88,10 @@ pub fn expand_inputs(args: &[PathBuf]) -> Vec<Input> {
                 message: format!("{text}: not a valid pattern ({e})"),
             }),
             Ok(paths) => {
-                let mut found: Vec<PathBuf> =
-                    paths.filter_map(Result::ok).filter(|p| !p.is_dir()).collect();
+                let mut found: Vec<PathBuf> = paths
+                    .filter_map(Result::ok)
+                    .filter(|p| !p.is_dir())
+                    .collect();
                 found.sort();
                 if found.is_empty() {
                     out.push(Input::BadPattern {
@@ -170,7 +175,8 @@ fn analyze_batch(
                 failed += 1;
                 quietly(&mut || eprintln!("rehearse: error: {err:#}"));
                 if out.format == Format::Json && out_dir.is_none() {
-                    let line = report::json::error_line(&path.display().to_string(), &format!("{err:#}"));
+                    let line =
+                        report::json::error_line(&path.display().to_string(), &format!("{err:#}"));
                     quietly(&mut || res = write_output(None, &line));
                 }
             }
@@ -180,7 +186,9 @@ fn analyze_batch(
                     (format, _) => render(&report, format, &style),
                 };
                 match out_dir {
-                    Some(dir) => res = write_output(Some(&report_path(dir, path, out.format)), &text),
+                    Some(dir) => {
+                        res = write_output(Some(&report_path(dir, path, out.format)), &text)
+                    }
                     None => {
                         let framed = match out.format {
                             Format::Json => text,

@@ -61,7 +61,7 @@ pub struct EngineArgs {
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,
-    /// Threads for transcription [default: all cores].
+    /// Threads for transcription [default: all cores]; split between files with --jobs.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
 }
@@ -81,9 +81,9 @@ pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Terminal)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output. With several recordings (or when
-    /// PATH is a directory), PATH is a directory and each report goes to PATH/<recording's file
-    /// name>.<txt|json|md>.
+    /// Write the report to PATH instead of standard output. With several recordings (or when
+    /// PATH is an existing directory), PATH is a directory, created if missing, and each report
+    /// goes to PATH/<recording's file name>.<txt|json|md>.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the terminal report.

@@ -219,21 +219,17 @@ impl Pipeline {
         bar.set_message(message);
         let rate = f64::from(TARGET_RATE);
         let (target_s, max_s) = window_lengths();
-        let windows: Vec<(usize, usize, f64)> = chunks::plan(
-            &vad.segments,
-            samples.len() as f64 / rate,
-            target_s,
-            max_s,
-        )
-        .into_iter()
-        .filter(|c| c.has_speech)
-        .map(|c| {
-            let a = ((c.start_s * rate) as usize).min(samples.len());
-            let b = ((c.end_s * rate) as usize).min(samples.len());
-            (a, b, c.start_s)
-        })
-        .filter(|(a, b, _)| b > a)
-        .collect();
+        let windows: Vec<(usize, usize, f64)> =
+            chunks::plan(&vad.segments, samples.len() as f64 / rate, target_s, max_s)
+                .into_iter()
+                .filter(|c| c.has_speech)
+                .map(|c| {
+                    let a = ((c.start_s * rate) as usize).min(samples.len());
+                    let b = ((c.end_s * rate) as usize).min(samples.len());
+                    (a, b, c.start_s)
+                })
+                .filter(|(a, b, _)| b > a)
+                .collect();
         let total: usize = windows.iter().map(|(a, b, _)| b - a).sum::<usize>().max(1);
         let mut session = engine.session(threads)?;
         let mut words: Vec<Word> = Vec::new();

@@ -14,30 +14,69 @@ const EPS: f64 = 1e-6;
 /// Words as Whisper writes them: fillers, discourse words, ordinary words, punctuation.
 fn word_text() -> impl Strategy<Value = String> {
     let base = prop::sample::select(vec![
-        "um", "Um,", "uh", "uh.", "er", "ah", "hmm", "Ummm", "like", "like,", "Like,", "you",
-        "know", "know,", "I", "mean", "mean,", "so", "So,", "kind", "of", "sort", "right?",
-        "basically", "actually,", "literally", "the", "team", "was", "we", "shipped.", "it",
-        "—", "...", "", "don't", "Don’t", "1,000", "é", "naïve", "(laughs)", "[BLANK_AUDIO]",
+        "um",
+        "Um,",
+        "uh",
+        "uh.",
+        "er",
+        "ah",
+        "hmm",
+        "Ummm",
+        "like",
+        "like,",
+        "Like,",
+        "you",
+        "know",
+        "know,",
+        "I",
+        "mean",
+        "mean,",
+        "so",
+        "So,",
+        "kind",
+        "of",
+        "sort",
+        "right?",
+        "basically",
+        "actually,",
+        "literally",
+        "the",
+        "team",
+        "was",
+        "we",
+        "shipped.",
+        "it",
+        "—",
+        "...",
+        "",
+        "don't",
+        "Don’t",
+        "1,000",
+        "é",
+        "naïve",
+        "(laughs)",
+        "[BLANK_AUDIO]",
     ]);
-    (base, prop::option::of(prop::sample::select(vec![",", ".", "?", "!", "-", ";"])))
+    (
+        base,
+        prop::option::of(prop::sample::select(vec![",", ".", "?", "!", "-", ";"])),
+    )
         .prop_map(|(w, p)| format!("{w}{}", p.unwrap_or("")))
 }
 
 /// A transcript in time order, as the engine gives it: each word after the last.
 fn ordered_words(max_words: usize) -> impl Strategy<Value = Vec<Word>> {
-    prop::collection::vec((word_text(), 0.0f64..3.0, 0.0f64..2.0), 0..max_words).prop_map(
-        |raw| {
-            let mut t = 0.0;
-            raw.into_iter()
-                .map(|(text, gap, len)| {
-                    t += gap;
-                    let w = Word::new(text, t, t + len);
-                    t += len;
-                    w
-                })
-                .collect()
-        },
-    )
+    prop::collection::vec((word_text(), 0.0f64..3.0, 0.0f64..2.0), 0..max_words).prop_map(|raw| {
+        let mut t = 0.0;
+        raw.into_iter()
+            .map(|(text, gap, len)| {
+                t += gap;
+                let w = Word::new(text, t, t + len);
+                t += len;
+                w
+            })
+            .collect()
+    })
 }
 
 /// Any words at all: unordered, overlapping, zero-length, before 0.
@@ -89,7 +128,12 @@ fn targets() -> impl Strategy<Value = Targets> {
 fn check(a: &Analysis, words: &[Word], vad: &SpeechActivity, t: &Targets) {
     // Fillers.
     let f = &a.fillers;
-    assert!(f.total <= words.len(), "{} fillers in {} words", f.total, words.len());
+    assert!(
+        f.total <= words.len(),
+        "{} fillers in {} words",
+        f.total,
+        words.len()
+    );
     assert_eq!(f.filled_pauses + f.discourse, f.total);
     assert_eq!(f.events.len(), f.total);
     assert_eq!(f.by_word.values().sum::<usize>(), f.total);
@@ -143,7 +187,10 @@ fn check(a: &Analysis, words: &[Word], vad: &SpeechActivity, t: &Targets) {
         assert!((w[0].start_s - start).abs() < EPS);
         assert!((w[w.len() - 1].end_s - end).abs() < EPS);
         for pair in w.windows(2) {
-            assert!((pair[0].end_s - pair[1].start_s).abs() < EPS, "gap between windows");
+            assert!(
+                (pair[0].end_s - pair[1].start_s).abs() < EPS,
+                "gap between windows"
+            );
         }
         for win in w {
             assert!(win.end_s > win.start_s);

@@ -59,21 +59,31 @@ fn rehearse(args: &[&str], env: &[(&str, &str)]) -> Run {
 
 /// Analyse one file as JSON and return the report.
 fn report(path: &Path) -> Value {
-    let run = rehearse(&["analyze", "-q", "-f", "json", path.to_str().unwrap()], &[]);
+    let run = rehearse(
+        &["analyze", "-q", "-f", "json", path.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(run.code, 0, "{}: {}", path.display(), run.stderr);
     serde_json::from_str(&run.stdout).expect("one JSON object")
 }
 
 /// Analyse one file that must fail; returns its one-line error.
 fn error(path: &Path) -> String {
-    let run = rehearse(&["analyze", "-q", "-f", "json", path.to_str().unwrap()], &[]);
+    let run = rehearse(
+        &["analyze", "-q", "-f", "json", path.to_str().unwrap()],
+        &[],
+    );
     assert_eq!(run.code, 1, "expected an error for {}", path.display());
     assert!(run.stdout.is_empty(), "no report on error: {}", run.stdout);
     let lines: Vec<&str> = run.stderr.lines().collect();
     assert_eq!(lines.len(), 1, "one line: {:?}", lines);
     assert!(lines[0].starts_with("rehearse: error: "), "{}", lines[0]);
     let name = path.file_name().unwrap().to_string_lossy();
-    assert!(lines[0].contains(name.as_ref()), "names the file: {}", lines[0]);
+    assert!(
+        lines[0].contains(name.as_ref()),
+        "names the file: {}",
+        lines[0]
+    );
     lines[0].to_string()
 }
 
@@ -329,7 +339,10 @@ fn cd_and_video_rate_stereo() {
             &[],
         );
         let r = report(&out);
-        assert_eq!(r["audio"]["source_sample_rate"], rate.parse::<u32>().unwrap());
+        assert_eq!(
+            r["audio"]["source_sample_rate"],
+            rate.parse::<u32>().unwrap()
+        );
         assert_eq!(r["audio"]["source_channels"], 2);
         let d = r["audio"]["duration_s"].as_f64().unwrap();
         assert!((d - expected).abs() < 0.01, "{rate}: {d} vs {expected}");
@@ -345,7 +358,10 @@ fn unreadable_file() {
     let path = speech(dir.path(), "locked.wav", "hello");
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o000)).unwrap();
     let still_readable = std::fs::File::open(&path).is_ok();
-    let run = rehearse(&["analyze", "-q", "-f", "json", path.to_str().unwrap()], &[]);
+    let run = rehearse(
+        &["analyze", "-q", "-f", "json", path.to_str().unwrap()],
+        &[],
+    );
     if still_readable {
         // root (or a capability) reads through mode 000: nothing to test but "no panic".
         eprintln!(
@@ -390,11 +406,28 @@ fn path_with_spaces_and_unicode() {
 fn compressed_formats_decode() {
     let dir = tempfile::tempdir().unwrap();
     let wav = speech(dir.path(), "answer.wav", ANSWER);
-    let stereo = sox(&wav, &dir.path().join("s.wav"), &["-r", "44100", "-c", "2"], &[]);
+    let stereo = sox(
+        &wav,
+        &dir.path().join("s.wav"),
+        &["-r", "44100", "-c", "2"],
+        &[],
+    );
     let files = [
-        (sox(&stereo, &dir.path().join("a.flac"), &[], &[]), "FLAC 16-bit", "FLAC"),
-        (sox(&stereo, &dir.path().join("a.mp3"), &[], &[]), "MP3", "MPEG audio"),
-        (sox(&stereo, &dir.path().join("a.ogg"), &[], &[]), "Vorbis", "Ogg"),
+        (
+            sox(&stereo, &dir.path().join("a.flac"), &[], &[]),
+            "FLAC 16-bit",
+            "FLAC",
+        ),
+        (
+            sox(&stereo, &dir.path().join("a.mp3"), &[], &[]),
+            "MP3",
+            "MPEG audio",
+        ),
+        (
+            sox(&stereo, &dir.path().join("a.ogg"), &[], &[]),
+            "Vorbis",
+            "Ogg",
+        ),
         (
             ffmpeg(&stereo, &dir.path().join("a.m4a"), &["-c:a", "aac"]),
             "AAC",
@@ -414,11 +447,25 @@ fn compressed_formats_decode() {
     let reference = report(&wav)["audio"]["duration_s"].as_f64().unwrap();
     for (path, encoding, container) in files {
         let r = report(&path);
-        assert_eq!(r["audio"]["source_encoding"], encoding, "{}", path.display());
-        assert_eq!(r["audio"]["source_container"], container, "{}", path.display());
+        assert_eq!(
+            r["audio"]["source_encoding"],
+            encoding,
+            "{}",
+            path.display()
+        );
+        assert_eq!(
+            r["audio"]["source_container"],
+            container,
+            "{}",
+            path.display()
+        );
         let d = r["audio"]["duration_s"].as_f64().unwrap();
         // Lossy encoders pad the start by up to a frame or two.
-        assert!((d - reference).abs() < 0.12, "{}: {d} vs {reference}", path.display());
+        assert!(
+            (d - reference).abs() < 0.12,
+            "{}: {d} vs {reference}",
+            path.display()
+        );
         heard(&r);
     }
 }
@@ -452,7 +499,12 @@ fn long_takes_are_transcribed_in_windows_with_timestamps_offset() {
     // must carry timestamps past the first window, in order.
     let dir = tempfile::tempdir().unwrap();
     let wav = speech(dir.path(), "answer.wav", ANSWER);
-    let padded = sox(&wav, &dir.path().join("padded.wav"), &[], &["pad", "0", "2"]);
+    let padded = sox(
+        &wav,
+        &dir.path().join("padded.wav"),
+        &[],
+        &["pad", "0", "2"],
+    );
     let p = padded.to_str().unwrap();
     let long = dir.path().join("long.wav");
     tool("sox", &[p, p, p, p, long.to_str().unwrap()]);
@@ -465,7 +517,10 @@ fn long_takes_are_transcribed_in_windows_with_timestamps_offset() {
     let duration = r["audio"]["duration_s"].as_f64().unwrap();
     assert!(duration > 40.0, "{duration}");
     let words = r["transcript"]["words"].as_array().unwrap();
-    let starts: Vec<f64> = words.iter().map(|w| w["start_s"].as_f64().unwrap()).collect();
+    let starts: Vec<f64> = words
+        .iter()
+        .map(|w| w["start_s"].as_f64().unwrap())
+        .collect();
     assert!(starts.windows(2).all(|w| w[0] <= w[1] + 1e-6), "{starts:?}");
     assert!(*starts.last().unwrap() > duration * 0.75, "{starts:?}");
     assert!(starts.iter().all(|&s| s <= duration));
@@ -480,7 +535,11 @@ fn batch_reports_every_file_and_fails_if_any_failed() {
     let b = sox(&a, &dir.path().join("b.flac"), &[], &[]);
     let bad = dir.path().join("c.wav");
     std::fs::write(&bad, b"not audio").unwrap();
-    let files = [a.to_str().unwrap(), bad.to_str().unwrap(), b.to_str().unwrap()];
+    let files = [
+        a.to_str().unwrap(),
+        bad.to_str().unwrap(),
+        b.to_str().unwrap(),
+    ];
 
     // JSON Lines, in input order, one line per file; the failure is also one line on stderr.
     for jobs in ["1", "2"] {
@@ -496,12 +555,18 @@ fn batch_reports_every_file_and_fails_if_any_failed() {
         assert_eq!(lines.len(), 3);
         assert_eq!(lines[0]["audio"]["path"], files[0]);
         assert_eq!(lines[1]["path"], files[1]);
-        assert!(lines[1]["error"].as_str().unwrap().contains("not an audio file"));
+        assert!(lines[1]["error"]
+            .as_str()
+            .unwrap()
+            .contains("not an audio file"));
         assert_eq!(lines[2]["audio"]["path"], files[2]);
         let errors: Vec<&str> = run.stderr.lines().collect();
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].contains("c.wav") && errors[0].contains("not an audio file"));
-        assert_eq!(errors[1], "rehearse: error: 1 of 3 recordings could not be analysed");
+        assert_eq!(
+            errors[1],
+            "rehearse: error: 1 of 3 recordings could not be analysed"
+        );
     }
 
     // A quoted glob is expanded by the tool; the terminal form has a header per report.
@@ -528,7 +593,11 @@ fn batch_reports_every_file_and_fails_if_any_failed() {
     v.extend_from_slice(&[files[0], files[2]]);
     let run = rehearse(&v, &[]);
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("must name a directory"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("must name a directory"),
+        "{}",
+        run.stderr
+    );
 }
 
 #[test]
@@ -548,6 +617,10 @@ fn a_pattern_that_matches_nothing_is_one_error() {
         &[],
     );
     assert_eq!(run.code, 1);
-    assert!(run.stderr.contains("no file matches this pattern"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("no file matches this pattern"),
+        "{}",
+        run.stderr
+    );
     assert_eq!(run.stdout.lines().count(), 2);
 }

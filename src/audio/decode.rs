@@ -92,7 +92,7 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
     let mut warnings = Vec::new();
     let unreadable = |e: std::io::Error| AudioError::Unreadable {
         path: shown.clone(),
-        source: e,
+        cause: e,
     };
     let source: Box<dyn MediaSource> = match wav::inspect(&mut file, len).map_err(unreadable)? {
         Some(repair) => {
@@ -117,12 +117,14 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
             SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
                 AudioError::NotAudio {
                     path: shown.clone(),
-                    reason: "the file ends inside its header".into(),
+                    reason: "the file ended before any audio stream could be found: it is \
+                             truncated, or holds a codec this tool does not know"
+                        .into(),
                 }
             }
             SymError::IoError(io) => AudioError::Unreadable {
                 path: shown.clone(),
-                source: io,
+                cause: io,
             },
             SymError::Unsupported(_) => AudioError::NotAudio {
                 path: shown.clone(),
@@ -335,7 +337,7 @@ fn io_error(shown: &str, e: std::io::Error) -> AudioError {
         },
         _ => AudioError::Unreadable {
             path: shown.to_string(),
-            source: e,
+            cause: e,
         },
     }
 }
@@ -421,5 +423,8 @@ fn codec_label(params: &AudioCodecParameters) -> String {
     known
         .iter()
         .find(|(id, _)| *id == params.codec)
-        .map_or_else(|| format!("codec id {}", params.codec), |(_, n)| n.to_string())
+        .map_or_else(
+            || format!("codec id {}", params.codec),
+            |(_, n)| n.to_string(),
+        )
 }

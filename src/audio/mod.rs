@@ -49,10 +49,11 @@ pub enum AudioError {
     NotFound { path: String },
     #[error("{path}: is a directory, not an audio file")]
     IsDirectory { path: String },
-    #[error("{path}: cannot read it ({source})")]
+    #[error("{path}: cannot read it ({cause})")]
     Unreadable {
         path: String,
-        source: std::io::Error,
+        // Not `source`: the message already includes it, and `{:#}` would repeat it.
+        cause: std::io::Error,
     },
     #[error("{path}: not an audio file this tool can read ({reason}); it reads WAV, FLAC, MP3, M4A/AAC, Ogg Vorbis/Opus and WebM")]
     NotAudio { path: String, reason: String },
@@ -62,10 +63,55 @@ pub enum AudioError {
     Empty { path: String, reason: String },
     #[error("{path}: resampling failed ({reason})")]
     Resample { path: String, reason: String },
+    #[error("{path}: the decoder failed on damaged data ({reason}); the file may be corrupt")]
+    DecoderFailed { path: String, reason: String },
 }
 
 /// Load an audio file and convert it to 16 kHz mono, streaming.
+///
+/// Decoders meet hostile input here, so a panic inside one (a bug in a codec crate on data it
+/// did not expect) is caught and becomes [`AudioError::DecoderFailed`] for this file, instead
+/// of ending the program or a whole batch.
 pub fn load(path: &Path) -> Result<Audio, AudioError> {
+    guarded(path, || load_streaming(path))
+}
+
+thread_local! {
+    static IN_DECODER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Run `f`, turning a panic into an error. The panic message is not printed for panics
+/// caught here; every other panic still goes to the previous hook.
+fn guarded(
+    path: &Path,
+    f: impl FnOnce() -> Result<Audio, AudioError>,
+) -> Result<Audio, AudioError> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !IN_DECODER.with(std::cell::Cell::get) {
+                previous(info);
+            }
+        }));
+    });
+    IN_DECODER.with(|d| d.set(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    IN_DECODER.with(|d| d.set(false));
+    result.unwrap_or_else(|payload| {
+        let reason = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "internal error".into());
+        Err(AudioError::DecoderFailed {
+            path: path.display().to_string(),
+            reason,
+        })
+    })
+}
+
+fn load_streaming(path: &Path) -> Result<Audio, AudioError> {
     let source = decode::open(path)?;
     let info = source.info.clone();
     let shown = path.display().to_string();
@@ -86,10 +132,11 @@ pub fn load(path: &Path) -> Result<Audio, AudioError> {
         r.push(&mono, &mut samples)
     })?;
     if let Some(r) = resampler {
-        r.finish(&mut samples).map_err(|reason| AudioError::Resample {
-            path: shown.clone(),
-            reason,
-        })?;
+        r.finish(&mut samples)
+            .map_err(|reason| AudioError::Resample {
+                path: shown.clone(),
+                reason,
+            })?;
     }
     samples.shrink_to_fit();
     if samples.is_empty() {
@@ -222,7 +269,9 @@ mod tests {
 
     fn one_second_wav(dir: &Path) -> (std::path::PathBuf, Vec<u8>) {
         let path = dir.join("take.wav");
-        write(&path, spec(1, 16000, 16, SampleFormat::Int), 16000, |_| 0.25);
+        write(&path, spec(1, 16000, 16, SampleFormat::Int), 16000, |_| {
+            0.25
+        });
         let bytes = std::fs::read(&path).unwrap();
         (path, bytes)
     }
@@ -249,7 +298,11 @@ mod tests {
             let a = load(&path).unwrap();
             assert_eq!(a.samples.len(), 16000, "placeholder {placeholder:#x}");
             if placeholder == 0 {
-                assert!(a.warnings[0].contains("never finalised"), "{:?}", a.warnings);
+                assert!(
+                    a.warnings[0].contains("never finalised"),
+                    "{:?}",
+                    a.warnings
+                );
             }
         }
     }
@@ -296,6 +349,16 @@ mod tests {
     fn a_missing_file_says_so() {
         let err = load(Path::new("/nonexistent/take.wav")).unwrap_err();
         assert!(matches!(err, AudioError::NotFound { .. }));
+    }
+
+    #[test]
+    fn a_panicking_decoder_becomes_an_error() {
+        let err = guarded(Path::new("bad.m4a"), || panic!("index out of range")).unwrap_err();
+        assert!(matches!(err, AudioError::DecoderFailed { .. }));
+        assert!(err.to_string().contains("bad.m4a"), "{err}");
+        assert!(err.to_string().contains("index out of range"), "{err}");
+        // The guard is off again afterwards.
+        assert!(!IN_DECODER.with(std::cell::Cell::get));
     }
 
     #[test]

@@ -7,8 +7,7 @@
 //! delay is removed so timestamps line up with the original audio.
 
 use rubato::{
-    FftFixedIn, SincFixedIn, SincInterpolationParameters, SincInterpolationType,
-    WindowFunction,
+    FftFixedIn, SincFixedIn, SincInterpolationParameters, SincInterpolationType, WindowFunction,
 };
 
 // An object-safe face of rubato's `Resampler` for slices, so one stream type covers both kinds.
@@ -227,7 +226,10 @@ mod tests {
                     .iter()
                     .zip(&whole)
                     .fold(0f32, |m, (a, b)| m.max((a - b).abs()));
-                assert!(max_diff < 1e-4, "from {from}, blocks of {block}: {max_diff}");
+                assert!(
+                    max_diff < 1e-4,
+                    "from {from}, blocks of {block}: {max_diff}"
+                );
             }
         }
     }
