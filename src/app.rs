@@ -11,20 +11,36 @@ use crate::cli::{
     AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, TargetArgs,
 };
 use crate::config::Targets;
+use crate::history;
 use crate::pipeline::{EngineSettings, Pipeline};
 use crate::report::{self, Report};
 use crate::term::Style;
 use crate::transcribe::model::{self, ModelSearch};
 
 pub fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = cli.data_dir {
+        crate::paths::set_data_dir(dir);
+    }
     match cli.command {
         Command::Analyze(args) => analyze(args),
         Command::Model(args) => show_model(args),
+        Command::History(args) => history::run::history(args),
+        Command::Show(args) => history::run::show(args),
+        Command::Compare(args) => history::run::compare(args),
+        Command::Progress(args) => history::run::progress(args),
+        Command::Delete(args) => history::run::delete(args),
+        Command::Export(args) => history::run::export(args),
+        Command::Import(args) => history::run::import(args),
+        Command::Reindex => history::run::reindex(),
+        Command::Config(args) => history::run::config(args),
+        Command::Record(args) => crate::record::command::record(args),
+        Command::Devices => crate::record::command::devices(),
     }
 }
 
-fn targets(args: &TargetArgs) -> Result<Targets> {
-    let mut t = Targets::default();
+/// The targets in force: the config file's, overridden by any flags.
+pub fn targets(args: &TargetArgs) -> Result<Targets> {
+    let mut t = crate::settings::load()?.targets;
     if let Some(r) = args.pace {
         t.pace_wpm = r;
     }
@@ -54,9 +70,17 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
             Some(dir) if dir.is_dir() => Some(report_path(dir, path, args.output.format)),
             other => other.map(Path::to_path_buf),
         };
-        return emit_to(&report, &args.output, out.as_deref());
+        emit_to(&report, &args.output, out.as_deref())?;
+        return history::run::save_after_analyze(&report, path, &args.save, quiet);
     }
-    analyze_batch(&inputs, args.jobs.into(), engine, targets, &args.output)
+    analyze_batch(
+        &inputs,
+        args.jobs.into(),
+        engine,
+        targets,
+        &args.output,
+        &args.save,
+    )
 }
 
 /// A command-line argument after glob expansion.
@@ -127,6 +151,7 @@ fn analyze_batch(
     engine: EngineSettings,
     targets: Targets,
     out: &OutputArgs,
+    save: &crate::history::args::SaveArgs,
 ) -> Result<()> {
     let files: Vec<PathBuf> = inputs
         .iter()
@@ -206,6 +231,14 @@ fn analyze_batch(
                     }
                 }
                 written += 1;
+                if res.is_ok() {
+                    // Each take joins the history as if analysed on its own.
+                    let saved = history::run::save_after_analyze(&report, path, save, quiet);
+                    if let Err(err) = saved {
+                        failed += 1;
+                        quietly(&mut || eprintln!("rehearse: error: {}: {err:#}", path.display()));
+                    }
+                }
             }
         }
         res

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Range;
+use crate::history::args as history;
 use crate::term::ColorChoice;
 
 #[derive(Debug, Parser)]
@@ -17,6 +18,9 @@ use crate::term::ColorChoice;
                   interview-coaching targets."
 )]
 pub struct Cli {
+    /// Keep the take history in DIR instead of $REHEARSE_HOME or the XDG data dir.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -27,6 +31,28 @@ pub enum Command {
     Analyze(AnalyzeArgs),
     /// Show which Whisper model would be used, and check it.
     Model(ModelArgs),
+    /// List saved takes, one line each.
+    History(history::HistoryArgs),
+    /// Print a saved take's report again, in any format, without re-transcribing.
+    Show(history::ShowArgs),
+    /// Compare two takes side by side.
+    Compare(history::CompareArgs),
+    /// The trend of each metric over your takes.
+    Progress(history::ProgressArgs),
+    /// Delete saved takes and their audio.
+    Delete(history::DeleteArgs),
+    /// Write every take (metadata and reports) as JSON.
+    Export(history::ExportArgs),
+    /// Add the takes from a `rehearse export` file; ones already here are skipped.
+    Import(history::ImportArgs),
+    /// Rebuild the take index from the take folders.
+    Reindex,
+    /// Where the config file is, and the settings in force.
+    Config(history::ConfigArgs),
+    /// Record an answer from the microphone, save it as a take, and analyse it.
+    Record(RecordArgs),
+    /// List audio input devices and their default formats.
+    Devices,
 }
 
 #[derive(Debug, Args)]
@@ -39,6 +65,41 @@ pub struct AnalyzeArgs {
     #[arg(long, short = 'j', value_name = "N", default_value_t = 1,
           value_parser = clap::value_parser!(u16).range(1..=64))]
     pub jobs: u16,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
+    #[command(flatten)]
+    pub save: history::SaveArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    /// The question to answer, shown before recording starts.
+    #[arg(long, value_name = "ID|TEXT")]
+    pub question: Option<String>,
+    /// Input device by name, as `rehearse devices` lists it [default: the system default].
+    #[arg(long, value_name = "NAME")]
+    pub device: Option<String>,
+    /// Stop after this much audio, in seconds (1-3600).
+    #[arg(long, value_name = "N", default_value_t = 180,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub max_seconds: u32,
+    /// Seconds to count down before recording starts (0-60).
+    #[arg(long, value_name = "N", default_value_t = 3,
+          value_parser = clap::value_parser!(u32).range(0..=60))]
+    pub countdown: u32,
+    /// Only record; print the saved file's path instead of a report.
+    #[arg(long)]
+    pub no_analyze: bool,
+    /// Do not add the analysed take to the history (the WAV is still kept).
+    #[arg(long)]
+    pub no_save: bool,
+    /// Save the recording (WAV) here [default: a new file in the takes folder of the data dir].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]

@@ -12,7 +12,9 @@ pub struct Range {
     pub max: f64,
 }
 
+/// Missing keys take their defaults, so a config file names only what it changes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Targets {
     /// Comfortable speaking pace, words per minute.
     pub pace_wpm: Range,
@@ -28,6 +30,9 @@ pub struct Targets {
     pub fillers_per_minute_max: f64,
     /// Fillers per minute from which listeners rate the speaker lower.
     pub fillers_per_minute_distracting: f64,
+    /// The user's own filler words or phrases, always counted ("to be honest").
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub extra_filler_words: Vec<String>,
 }
 
 impl Default for Targets {
@@ -46,6 +51,7 @@ impl Default for Targets {
             },
             fillers_per_minute_max: 5.0,
             fillers_per_minute_distracting: 12.0,
+            extra_filler_words: Vec::new(),
         }
     }
 }

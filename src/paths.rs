@@ -1,11 +1,23 @@
 //! Where rehearse keeps the user's things: `REHEARSE_HOME` if set, else the XDG data dir.
 
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use anyhow::{Context, Result};
 
-/// The data directory: `$REHEARSE_HOME`, else `$XDG_DATA_HOME/rehearse` (or the platform's).
+static DATA_DIR: OnceLock<PathBuf> = OnceLock::new();
+
+/// Use `dir` as the data directory for the rest of the run (`--data-dir`); the first call wins.
+pub fn set_data_dir(dir: PathBuf) {
+    let _ = DATA_DIR.set(dir);
+}
+
+/// The data directory: `--data-dir`, else `$REHEARSE_HOME`, else `$XDG_DATA_HOME/rehearse`
+/// (or the platform's).
 pub fn data_dir() -> Result<PathBuf> {
+    if let Some(dir) = DATA_DIR.get() {
+        return Ok(dir.clone());
+    }
     if let Some(home) = std::env::var_os("REHEARSE_HOME").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(home));
     }

@@ -3,8 +3,8 @@
 //! A [`Pipeline`] holds the settings and loads the Whisper model once, on first use, so a
 //! batch of files, a fresh recording, or a re-analysis all share one model load. A batch
 //! ([`Pipeline::analyze_batch`]) can run several files at once, each with its own whisper state
-//! on the one shared model, the threads split between them. Long recordings are transcribed in
-//! windows cut at silences ([`crate::transcribe::chunks`]), with one progress bar over the whole.
+//! on the one shared model, the threads split between them. Takes are transcribed in short
+//! pieces cut at silences ([`crate::transcribe::chunks`]), with one progress bar over the whole.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -19,10 +19,9 @@ use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
-use crate::transcribe::chunks;
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
-use crate::transcribe::{TranscribeError, Transcript, Word};
+use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
 
 /// Where the model is and how to run it, checked before any audio is touched.
 #[derive(Debug, Clone)]
@@ -205,7 +204,8 @@ impl Pipeline {
         Ok(engine)
     }
 
-    /// Transcribe the windows of the take that hold speech; one progress bar over them all.
+    /// Transcribe the take's speech in short pieces cut at silences ([`chunks::plan`]), on a
+    /// whisper session of its own; one progress bar over the whole take.
     fn transcribe(
         &self,
         samples: &[f32],
@@ -215,58 +215,18 @@ impl Pipeline {
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
-        let message = label.unwrap_or_else(|| "transcribing".into());
-        bar.set_message(message);
-        let rate = f64::from(TARGET_RATE);
-        let (target_s, max_s) = window_lengths();
-        let windows: Vec<(usize, usize, f64)> =
-            chunks::plan(&vad.segments, samples.len() as f64 / rate, target_s, max_s)
-                .into_iter()
-                .filter(|c| c.has_speech)
-                .map(|c| {
-                    let a = ((c.start_s * rate) as usize).min(samples.len());
-                    let b = ((c.end_s * rate) as usize).min(samples.len());
-                    (a, b, c.start_s)
-                })
-                .filter(|(a, b, _)| b > a)
-                .collect();
-        let total: usize = windows.iter().map(|(a, b, _)| b - a).sum::<usize>().max(1);
+        bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
+        let plan = chunks::plan(&vad.segments, vad.duration_s);
         let mut session = engine.session(threads)?;
-        let mut words: Vec<Word> = Vec::new();
-        let mut done = 0usize;
-        for (a, b, offset_s) in windows {
-            let len = b - a;
-            let tick = bar.clone();
-            let piece = session
-                .transcribe(
-                    &samples[a..b],
-                    Box::new(move |pct| {
-                        let pct = pct.clamp(0, 100) as usize;
-                        tick.set_position(((done + len * pct / 100) * 100 / total) as u64);
-                    }),
-                )
-                .context("transcription failed")?;
-            let end_s = b as f64 / rate;
-            words.extend(piece.words.into_iter().map(|w| {
-                let start_s = (w.start_s + offset_s).min(end_s);
-                Word::new(w.text, start_s, (w.end_s + offset_s).clamp(start_s, end_s))
-            }));
-            done += len;
-            bar.set_position((done * 100 / total) as u64);
-        }
+        let tick = bar.clone();
+        let transcript =
+            transcribe_chunks(&mut session, samples, TARGET_RATE, &plan, &move |done| {
+                tick.set_position((done * 100.0).round() as u64)
+            })
+            .context("transcription failed")?;
         bar.finish_and_clear();
-        Ok(Transcript { words })
+        Ok(transcript)
     }
-}
-
-/// Window lengths for long takes. `REHEARSE_CHUNK_MAX_S` (seconds) overrides the maximum, with
-/// the target at half of it: it exists so tests can exercise the windowing on short audio.
-fn window_lengths() -> (f64, f64) {
-    std::env::var("REHEARSE_CHUNK_MAX_S")
-        .ok()
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v >= 5.0)
-        .map_or((chunks::TARGET_S, chunks::MAX_S), |max| (max / 2.0, max))
 }
 
 /// An error that would fail every file: the model cannot be loaded.

@@ -37,17 +37,30 @@ pub struct FillerEvent {
 
 /// Find every filler in a timed transcript.
 pub fn find(words: &[Word]) -> Vec<FillerEvent> {
+    find_with_extra(words, &[])
+}
+
+/// Find every filler, counting the user's extra filler words or phrases wherever they occur.
+pub fn find_with_extra(words: &[Word], extra: &[String]) -> Vec<FillerEvent> {
+    let extra: Vec<(String, Vec<String>)> = extra
+        .iter()
+        .map(|p| phrase_words(p))
+        .filter(|w| !w.is_empty())
+        .map(|w| (w.join(" "), w))
+        .collect();
     let toks = tokenize(words);
     let mut events = Vec::new();
     let mut i = 0;
     while i < toks.len() {
         let hit = filled_pause(&toks[i].norm)
             .map(|w| (w, FillerKind::FilledPause, 1))
-            .or_else(|| discourse(&toks, i).map(|(w, n)| (w, FillerKind::Discourse, n)));
+            .map(|(w, k, n)| (w.to_string(), k, n))
+            .or_else(|| discourse(&toks, i).map(|(w, n)| (w.to_string(), FillerKind::Discourse, n)))
+            .or_else(|| extra_at(&toks, i, &extra).map(|(w, n)| (w, FillerKind::Discourse, n)));
         match hit {
             Some((word, kind, n)) => {
                 events.push(FillerEvent {
-                    word: word.to_string(),
+                    word,
                     kind,
                     start_s: words[i].start_s,
                     end_s: words[i + n - 1].end_s,
@@ -60,6 +73,31 @@ pub fn find(words: &[Word]) -> Vec<FillerEvent> {
         }
     }
     events
+}
+
+/// A phrase's words as the tokenizer normalises them: lowercase, no punctuation.
+fn phrase_words(phrase: &str) -> Vec<String> {
+    phrase
+        .split_whitespace()
+        .map(|w| {
+            w.trim_matches(|c: char| !c.is_alphanumeric())
+                .replace('’', "'")
+                .to_lowercase()
+        })
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// The user's extra filler phrase starting at `i`, if any: its form and word count.
+fn extra_at(toks: &[Token], i: usize, extra: &[(String, Vec<String>)]) -> Option<(String, usize)> {
+    extra.iter().find_map(|(phrase, words)| {
+        let n = words.len();
+        let here = toks.get(i..i + n)?;
+        here.iter()
+            .zip(words)
+            .all(|(t, w)| t.norm == *w)
+            .then(|| (phrase.clone(), n))
+    })
 }
 
 /// The canonical filled pause for a word ("ummm" -> "um"), if it is one.
@@ -398,6 +436,20 @@ mod tests {
             fillers("I basically actually literally did it."),
             ["basically", "actually", "literally"]
         );
+    }
+
+    #[test]
+    fn extra_filler_words_are_counted_where_they_occur() {
+        let extra = ["to be honest".to_string(), "Anyway".to_string()];
+        let found: Vec<String> = find_with_extra(
+            &words("To be honest, it was hard. Anyway, um, we shipped it."),
+            &extra,
+        )
+        .into_iter()
+        .map(|e| e.word)
+        .collect();
+        assert_eq!(found, ["to be honest", "anyway", "um"]);
+        assert!(find(&words("To be honest, it was hard.")).is_empty());
     }
 
     #[test]

@@ -117,7 +117,7 @@ pub fn analyze(transcript: &Transcript, vad: &SpeechActivity, targets: &Targets)
         targets.pace_wpm,
         targets.pace_window_s,
     );
-    let events = fillers::find(words);
+    let events = fillers::find_with_extra(words, &targets.extra_filler_words);
     let fillers = filler_stats(events, words.len(), pace.span_s, targets);
     let answer_s = pace.span_s;
     let length = LengthStats {

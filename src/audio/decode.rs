@@ -288,15 +288,16 @@ impl Source {
             }
         };
         if out.frames == 0 {
-            let reason = stopped
-                .or(first_error)
-                .map_or("it holds no audio samples".to_string(), |e| {
-                    format!("no audio could be decoded ({e})")
+            if let Some(reason) = stopped.or(first_error) {
+                return Err(AudioError::Empty {
+                    path: self.path,
+                    reason: format!("no audio could be decoded ({reason})"),
                 });
-            return Err(AudioError::Empty {
-                path: self.path,
-                reason,
-            });
+            }
+            // A well-formed file with no samples (a header-only WAV): an empty recording,
+            // which the report calls "no speech found".
+            out.warnings.push("the file holds no audio samples".into());
+            return Ok(out);
         }
         if skipped > 0 {
             out.warnings.push(format!(

@@ -48,7 +48,7 @@ pub fn render(r: &Report, style: &Style) -> String {
         .into_iter()
         .chain(&r.methods.caveats)
     {
-        let _ = writeln!(out, "{}", style.dim(&wrap(&format!("- {note}"), 88, "  ")));
+        let _ = writeln!(out, "{}", style.dim(&hanging(&format!("- {note}"), 88)));
     }
     out
 }
@@ -61,19 +61,30 @@ fn paint_verdict(style: &Style, v: Verdict) -> String {
     }
 }
 
-/// The transcript with fillers highlighted and long pauses shown where they happened.
+/// The transcript with fillers highlighted (a multi-word filler as one piece) and long
+/// pauses shown where they happened.
 fn transcript(r: &Report, style: &Style) -> String {
+    let words = &r.transcript.words;
     let mut long = r.pauses.events.iter().filter(|e| e.long).peekable();
+    let mut fillers = r.fillers.events.iter().peekable();
     let mut pieces = Vec::new();
-    for w in &r.transcript.words {
-        while let Some(p) = long.next_if(|p| p.start_s + p.duration_s <= w.start_s + 0.15) {
+    let mut i = 0;
+    while i < words.len() {
+        while let Some(p) = long.next_if(|p| p.start_s + p.duration_s <= words[i].start_s + 0.15) {
             pieces.push(style.warn(&format!("<{:.1}s pause>", p.duration_s)));
         }
-        pieces.push(if w.filler {
-            style.filler(&w.text)
-        } else {
-            w.text.clone()
-        });
+        match fillers.next_if(|e| e.word_index == i) {
+            Some(e) => {
+                let end = (i + e.word_count.max(1)).min(words.len());
+                let text: Vec<&str> = words[i..end].iter().map(|w| w.text.as_str()).collect();
+                pieces.push(style.filler(&text.join(" ")));
+                i = end;
+            }
+            None => {
+                pieces.push(words[i].text.clone());
+                i += 1;
+            }
+        }
     }
     pieces.join(" ")
 }
@@ -96,6 +107,12 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
         col += len;
     }
     out
+}
+
+/// Wrap with the first line at two spaces and the rest at four, for list items.
+fn hanging(text: &str, width: usize) -> String {
+    let body = wrap(text, width, "    ");
+    format!("  {}", body.trim_start())
 }
 
 fn visible_len(s: &str) -> usize {

@@ -1,142 +1,161 @@
-//! Long recordings are transcribed in windows of a few minutes, cut in silences.
+//! Cutting a take into short pieces at its silences before transcription.
 //!
-//! Whisper itself works through 30 s windows, but `whisper_full` on an hour of audio builds the
-//! mel spectrogram of the whole hour at once and reports progress only per call. Cutting the
-//! recording into windows of about [`TARGET_S`] (never more than [`MAX_S`]) keeps that bounded;
-//! each cut is placed in the longest silence the signal's speech regions show near the target,
-//! so no word is split, and the words' timestamps are shifted back by the window's start.
+//! Measured on this engine: given a whole 30-second answer, Whisper tiny.en writes the
+//! fluent sentence the speaker meant and drops most "um"s and "uh"s; given the same audio in
+//! 5-10 second pieces cut at pauses, it keeps them (README, "Why chunks"). Cutting only in
+//! silence means no word is split, and long silences are never sent to the model, which
+//! would otherwise invent text for them.
 
-/// Aim for windows this long, seconds.
-pub const TARGET_S: f64 = 150.0;
-/// Never hand Whisper more than this at once, seconds. Whisper's memory for one call grows
-/// with its input (about 0.2 MB per second of audio measured with tiny.en: padded samples plus
-/// the mel spectrogram), so this bounds the engine's share of the peak; see docs/audio.md.
-pub const MAX_S: f64 = 300.0;
+/// Aim for pieces about this long, seconds.
+pub const TARGET_S: f64 = 8.0;
+/// Never longer than this; one unbroken stretch of speech beyond it is cut hard.
+pub const MAX_S: f64 = 12.0;
+/// Audio kept either side of the speech in a piece, seconds.
+const PAD_S: f64 = 0.2;
 
-/// One window `[start_s, end_s)` of the recording, and whether the signal has speech in it.
+/// A piece of the take to transcribe on its own: `[start_s, end_s)`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Chunk {
     pub start_s: f64,
     pub end_s: f64,
-    pub has_speech: bool,
 }
 
 impl Chunk {
-    pub fn duration_s(&self) -> f64 {
+    pub fn len_s(&self) -> f64 {
         self.end_s - self.start_s
     }
 }
 
-/// Cut `[0, duration_s)` into windows of at most `max_s`, aiming for `target_s`, cutting in the
-/// silences between `speech` regions (ordered, non-overlapping `(start, end)` pairs). A recording
-/// no longer than `max_s` is one window. Windows are contiguous and cover the whole recording.
-pub fn plan(speech: &[(f64, f64)], duration_s: f64, target_s: f64, max_s: f64) -> Vec<Chunk> {
-    let duration_s = duration_s.max(0.0);
-    let max_s = max_s.max(1.0);
-    let target_s = target_s.clamp(max_s / 4.0, max_s);
-    let mut cuts = Vec::new();
-    let mut start = 0.0;
-    while duration_s - start > max_s {
-        let cut = best_cut(speech, start + target_s, start + max_s)
-            .or_else(|| best_cut(speech, start + target_s / 2.0, start + target_s))
-            .unwrap_or(start + max_s);
-        cuts.push(cut);
-        start = cut;
-    }
-    let mut chunks = Vec::with_capacity(cuts.len() + 1);
-    let mut start = 0.0;
-    for end in cuts.into_iter().chain(std::iter::once(duration_s)) {
-        chunks.push(Chunk {
-            start_s: start,
-            end_s: end,
-            has_speech: speech.iter().any(|&(a, b)| a < end && b > start),
-        });
-        start = end;
-    }
-    chunks
+/// Group speech regions into chunks of at most about [`TARGET_S`], cutting in the widest
+/// silences (usually sentence ends) so that a cut rarely falls inside a sentence.
+pub fn plan(speech: &[(f64, f64)], duration_s: f64) -> Vec<Chunk> {
+    let mut chunks = Vec::new();
+    split_at_widest_gap(speech, &mut chunks);
+    pad(chunks, duration_s)
 }
 
-/// The middle of the longest silence whose middle falls in `[from, to]`, if any.
-fn best_cut(speech: &[(f64, f64)], from: f64, to: f64) -> Option<f64> {
-    speech
-        .windows(2)
-        .map(|pair| (pair[0].1, pair[1].0))
-        .filter(|(a, b)| b > a)
-        .map(|(a, b)| ((a + b) / 2.0, b - a))
-        .filter(|&(mid, _)| mid >= from && mid <= to)
-        .max_by(|x, y| x.1.total_cmp(&y.1))
-        .map(|(mid, _)| mid)
+/// Smallest piece a cut may leave on either side, when the speech allows it, seconds.
+const MIN_PIECE_S: f64 = 2.0;
+
+fn split_at_widest_gap(speech: &[(f64, f64)], out: &mut Vec<Chunk>) {
+    let (Some(first), Some(last)) = (speech.first(), speech.last()) else {
+        return;
+    };
+    if last.1 - first.0 <= TARGET_S || speech.len() == 1 {
+        out.extend(split_long((first.0, last.1)));
+        return;
+    }
+    // Gap i lies between speech[i] and speech[i + 1]. Prefer gaps that leave both sides a
+    // useful length; fall back to any gap.
+    let gap = |i: usize| speech[i + 1].0 - speech[i].1;
+    let balanced = |i: &usize| {
+        speech[*i].1 - first.0 >= MIN_PIECE_S && last.1 - speech[*i + 1].0 >= MIN_PIECE_S
+    };
+    // Among equally wide gaps (frames quantise them), the one nearest the middle.
+    let centre = (first.0 + last.1) / 2.0;
+    let off_centre = |i: usize| (speech[i].1 - centre).abs();
+    let widest = |candidates: &mut dyn Iterator<Item = usize>| {
+        candidates.max_by(|&a, &b| {
+            gap(a)
+                .total_cmp(&gap(b))
+                .then(off_centre(b).total_cmp(&off_centre(a)))
+        })
+    };
+    let cut = widest(&mut (0..speech.len() - 1).filter(balanced))
+        .or_else(|| widest(&mut (0..speech.len() - 1)))
+        .expect("two or more regions have a gap");
+    split_at_widest_gap(&speech[..=cut], out);
+    split_at_widest_gap(&speech[cut + 1..], out);
+}
+
+/// Cut a stretch longer than [`MAX_S`] into equal pieces no longer than it.
+fn split_long((s, e): (f64, f64)) -> Vec<Chunk> {
+    let n = ((e - s) / MAX_S).ceil().max(1.0) as usize;
+    let step = (e - s) / n as f64;
+    (0..n)
+        .map(|i| Chunk {
+            start_s: s + i as f64 * step,
+            end_s: if i + 1 == n {
+                e
+            } else {
+                s + (i + 1) as f64 * step
+            },
+        })
+        .collect()
+}
+
+/// Widen each chunk by [`PAD_S`] without overlapping its neighbours or leaving the take.
+fn pad(mut chunks: Vec<Chunk>, duration_s: f64) -> Vec<Chunk> {
+    let n = chunks.len();
+    for i in 0..n {
+        let lo = if i == 0 { 0.0 } else { chunks[i - 1].end_s };
+        let hi = if i + 1 == n {
+            duration_s
+        } else {
+            chunks[i + 1].start_s
+        };
+        let c = &mut chunks[i];
+        // Half the gap at most, so neighbours never overlap.
+        c.start_s = (c.start_s - PAD_S).max(if i == 0 { lo } else { (lo + c.start_s) / 2.0 });
+        c.end_s = (c.end_s + PAD_S).min(if i + 1 == n { hi } else { (c.end_s + hi) / 2.0 });
+    }
+    chunks
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// Speech in 10 s stretches with 1 s gaps, and one 3 s gap at `long_gap_at`.
-    fn speech(total: f64, long_gap_at: f64) -> Vec<(f64, f64)> {
-        let mut out = Vec::new();
-        let mut t = 0.0;
-        while t < total {
-            let gap = if (t - long_gap_at).abs() < 5.5 {
-                3.0
-            } else {
-                1.0
-            };
-            out.push((t, (t + 10.0).min(total)));
-            t += 10.0 + gap;
-        }
-        out
+    #[test]
+    fn sentences_are_grouped_up_to_the_target() {
+        // Six 2-second sentences with half-second gaps.
+        let speech: Vec<(f64, f64)> = (0..6)
+            .map(|i| (i as f64 * 2.5, i as f64 * 2.5 + 2.0))
+            .collect();
+        let c = plan(&speech, 20.0);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(c.iter().all(|c| c.len_s() <= TARGET_S + 2.0 * PAD_S));
+        // The cut falls in the silence between sentence 3 and 4.
+        assert!(c[0].end_s > 7.0 && c[0].end_s <= 7.25 && c[1].start_s >= 7.25);
     }
 
     #[test]
-    fn a_short_take_is_one_window() {
-        let c = plan(&[(1.0, 50.0)], 60.0, TARGET_S, MAX_S);
-        assert_eq!(
-            c,
-            vec![Chunk {
-                start_s: 0.0,
-                end_s: 60.0,
-                has_speech: true
-            }]
-        );
-    }
-
-    #[test]
-    fn long_takes_are_cut_in_the_longest_silence_after_the_target() {
-        let s = speech(3600.0, 210.0);
-        let c = plan(&s, 3600.0, TARGET_S, MAX_S);
-        assert!(c.len() >= 12 && c.len() <= 24, "{}", c.len());
-        // The first cut lands in the 3 s gap near 210 s.
-        assert!((c[0].end_s - 210.0).abs() < 12.0, "{:?}", c[0]);
+    fn chunks_never_overlap_and_stay_inside_the_take() {
+        let speech = [
+            (0.05, 3.0),
+            (3.1, 9.0),
+            (9.05, 30.0),
+            (30.1, 31.0),
+            (31.5, 33.0),
+        ];
+        let c = plan(&speech, 33.1);
+        assert!(c[0].start_s >= 0.0 && c.last().unwrap().end_s <= 33.1);
         for w in c.windows(2) {
-            assert_eq!(w[0].end_s, w[1].start_s);
+            assert!(w[0].end_s <= w[1].start_s, "{w:?}");
         }
-        for chunk in &c {
-            assert!(chunk.duration_s() <= MAX_S + 1e-9);
-            // No cut falls inside speech.
-            assert!(!s.iter().any(|&(a, b)| a < chunk.end_s && chunk.end_s < b));
+        assert!(c.iter().all(|c| c.len_s() <= MAX_S + 2.0 * PAD_S), "{c:?}");
+        // Every instant of speech is inside some chunk.
+        for (a, b) in speech {
+            let mut t = a;
+            while t <= b {
+                assert!(
+                    c.iter().any(|c| c.start_s <= t && t <= c.end_s),
+                    "{t} not covered"
+                );
+                t += 0.01;
+            }
         }
-        assert_eq!(c.last().unwrap().end_s, 3600.0);
     }
 
     #[test]
-    fn continuous_sound_is_cut_at_the_maximum() {
-        let c = plan(&[(0.0, 1500.0)], 1500.0, TARGET_S, MAX_S);
-        let ends: Vec<f64> = c.iter().map(|c| c.end_s).collect();
-        assert_eq!(ends, vec![300.0, 600.0, 900.0, 1200.0, 1500.0]);
+    fn long_silences_are_left_out() {
+        let c = plan(&[(1.0, 3.0), (60.0, 62.0)], 70.0);
+        assert_eq!(c.len(), 2);
+        assert!(c[0].end_s < 4.0 && c[1].start_s > 59.0);
     }
 
     #[test]
-    fn silent_windows_are_marked() {
-        let c = plan(&[(0.0, 10.0), (11.0, 20.0)], 2000.0, TARGET_S, MAX_S);
-        assert!(c[0].has_speech);
-        assert!(c[1..].iter().all(|c| !c.has_speech));
-    }
-
-    #[test]
-    fn an_empty_recording_is_one_empty_window() {
-        let c = plan(&[], 0.0, TARGET_S, MAX_S);
-        assert_eq!(c.len(), 1);
-        assert_eq!(c[0].duration_s(), 0.0);
+    fn no_speech_no_chunks() {
+        assert!(plan(&[], 10.0).is_empty());
     }
 }

@@ -63,10 +63,84 @@ pub trait Transcriber {
     ) -> Result<Transcript, TranscribeError>;
 }
 
+/// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
+/// whole take. `progress` receives the share of audio done, 0.0..=1.0.
+pub fn transcribe_chunks(
+    engine: &mut dyn Transcriber,
+    samples: &[f32],
+    rate: u32,
+    plan: &[chunks::Chunk],
+    progress: &dyn Fn(f64),
+) -> Result<Transcript, TranscribeError> {
+    let total: f64 = plan.iter().map(chunks::Chunk::len_s).sum();
+    let mut done = 0.0;
+    let mut words = Vec::new();
+    for chunk in plan {
+        let at = |t: f64| ((t * f64::from(rate)) as usize).min(samples.len());
+        let piece = &samples[at(chunk.start_s)..at(chunk.end_s)];
+        let part = engine.transcribe(piece, Box::new(|_| {}))?;
+        words.extend(
+            part.words
+                .into_iter()
+                .map(|w| Word::new(w.text, w.start_s + chunk.start_s, w.end_s + chunk.start_s)),
+        );
+        done += chunk.len_s();
+        if total > 0.0 {
+            progress(done / total);
+        }
+    }
+    Ok(Transcript { words })
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
     #[error("could not load the Whisper model {path}: {reason}")]
     ModelLoad { path: String, reason: String },
     #[error("transcription failed: {0}")]
     Engine(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::chunks::Chunk;
+    use super::*;
+    use std::cell::Cell;
+
+    /// Says "hi" at 0.5 s into whatever it is given, and records the lengths it saw.
+    struct Echo(Vec<usize>);
+
+    impl Transcriber for Echo {
+        fn transcribe(
+            &mut self,
+            samples: &[f32],
+            _: Box<dyn FnMut(i32) + 'static>,
+        ) -> Result<Transcript, TranscribeError> {
+            self.0.push(samples.len());
+            Ok(Transcript::from_triples(&[("hi", 0.5, 0.8)]))
+        }
+    }
+
+    #[test]
+    fn chunk_words_are_placed_on_the_take_timeline() {
+        let plan = [
+            Chunk {
+                start_s: 0.0,
+                end_s: 2.0,
+            },
+            Chunk {
+                start_s: 10.0,
+                end_s: 11.0,
+            },
+        ];
+        let mut engine = Echo(Vec::new());
+        let last = Cell::new(0.0);
+        let t = transcribe_chunks(&mut engine, &vec![0.0; 16000 * 12], 16000, &plan, &|p| {
+            last.set(p)
+        })
+        .unwrap();
+        assert_eq!(engine.0, vec![32000, 16000]);
+        let starts: Vec<f64> = t.words.iter().map(|w| w.start_s).collect();
+        assert_eq!(starts, vec![0.5, 10.5]);
+        assert_eq!(last.get(), 1.0);
+    }
 }

@@ -18,7 +18,11 @@ use super::{TranscribeError, Transcriber, Transcript, Word};
 pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking.";
 
 pub struct WhisperEngine {
+    /// The loaded model, shared by every [`Session`] (one per job in a parallel batch).
     ctx: WhisperContext,
+    /// Working memory for [`Transcriber::transcribe`] on the engine itself, reused across
+    /// chunks.
+    state: WhisperState,
     threads: i32,
     beam: Option<u16>,
 }
@@ -39,8 +43,13 @@ impl WhisperEngine {
                 path: path.display().to_string(),
                 reason: format!("{e:?}"),
             })?;
+        let state = ctx.create_state().map_err(|e| TranscribeError::ModelLoad {
+            path: path.display().to_string(),
+            reason: format!("cannot allocate the model's working memory: {e:?}"),
+        })?;
         Ok(WhisperEngine {
             ctx,
+            state,
             threads: threads.clamp(1, 64) as i32,
             beam,
         })
@@ -65,7 +74,7 @@ impl WhisperEngine {
         })
     }
 
-    fn params(&self, threads: i32) -> FullParams<'_, '_> {
+    fn params(&self, threads: i32) -> FullParams<'static, 'static> {
         let strategy = match self.beam {
             Some(beam_size) => SamplingStrategy::BeamSearch {
                 beam_size: beam_size as i32,
@@ -91,39 +100,22 @@ impl WhisperEngine {
     }
 }
 
-/// One whisper state: transcribes one piece of audio at a time, reusable for the next.
+/// One whisper state on a shared engine: transcribes one piece of audio at a time, reusable
+/// for the next.
 pub struct Session<'e> {
     engine: &'e WhisperEngine,
     state: WhisperState,
     threads: i32,
 }
 
-impl Session<'_> {
-    /// Transcribe 16 kHz mono `samples`; timestamps are relative to their start.
-    pub fn transcribe(
+impl Transcriber for Session<'_> {
+    fn transcribe(
         &mut self,
         samples: &[f32],
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError> {
-        if samples.is_empty() {
-            return Ok(Transcript::default());
-        }
-        let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
-        let mut params = self.engine.params(self.threads);
-        params.set_progress_callback_safe(progress);
-        self.state.full(params, samples).map_err(engine)?;
-
-        let mut words = Vec::new();
-        for segment in self.state.as_iter() {
-            let text = segment.to_str_lossy().map_err(engine)?;
-            // Timestamps are in centiseconds.
-            let start = segment.start_timestamp() as f64 / 100.0;
-            let end = segment.end_timestamp() as f64 / 100.0;
-            words.push(Word::new(text.trim(), start, end.max(start)));
-        }
-        Ok(Transcript {
-            words: clean_words(words),
-        })
+        let params = self.engine.params(self.threads);
+        run(&mut self.state, params, samples, progress)
     }
 }
 
@@ -133,12 +125,35 @@ impl Transcriber for WhisperEngine {
         samples: &[f32],
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError> {
-        if samples.is_empty() {
-            return Ok(Transcript::default());
-        }
-        let threads = self.threads as usize;
-        self.session(threads)?.transcribe(samples, progress)
+        let params = self.params(self.threads);
+        run(&mut self.state, params, samples, progress)
     }
+}
+
+fn run(
+    state: &mut WhisperState,
+    mut params: FullParams<'static, 'static>,
+    samples: &[f32],
+    progress: Box<dyn FnMut(i32) + 'static>,
+) -> Result<Transcript, TranscribeError> {
+    if samples.is_empty() {
+        return Ok(Transcript::default());
+    }
+    let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
+    params.set_progress_callback_safe(progress);
+    state.full(params, samples).map_err(engine)?;
+
+    let mut words = Vec::new();
+    for segment in state.as_iter() {
+        let text = segment.to_str_lossy().map_err(engine)?;
+        // Timestamps are in centiseconds.
+        let start = segment.start_timestamp() as f64 / 100.0;
+        let end = segment.end_timestamp() as f64 / 100.0;
+        words.push(Word::new(text.trim(), start, end.max(start)));
+    }
+    Ok(Transcript {
+        words: clean_words(words),
+    })
 }
 
 /// Drop empty words and non-speech annotations such as `[BLANK_AUDIO]` or `(music)`, merge

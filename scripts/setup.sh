@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Set up a fresh Debian/Ubuntu machine to build, test and run rehearse. Idempotent: packages
+# already installed, a verified model already in models/, and an up-to-date build are skipped.
+#
+#   bash scripts/setup.sh          # system packages, the Whisper model, a release build
+#
+# Environment: REHEARSE_MODEL_NAME (default tiny.en) picks the model scripts/fetch-model.sh gets.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+
+# Build: cmake + clang/libclang for whisper.cpp (whisper-rs), pkg-config + ALSA headers for
+# cpal. Tests: espeak-ng and sox synthesise speech, alsa-utils for the fake microphone.
+# Benchmarks: GNU time for peak memory.
+PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev
+  espeak-ng sox libsox-fmt-all alsa-utils time)
+
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "setup: installing ${missing[*]}" >&2
+  SUDO=""
+  if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+else
+  echo "setup: system packages present" >&2
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: cargo not found; install Rust from https://rustup.rs and run this again" >&2
+  exit 1
+fi
+
+bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
+
+echo "setup: building (release)" >&2
+cargo build --release --locked --quiet
+echo "setup: ready: target/release/rehearse" >&2

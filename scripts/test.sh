@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Set everything up, then run every check: formatting, lints, and the whole test suite
+# (unit tests, and integration tests that run the real binary with the real Whisper model).
+#
+#   bash scripts/test.sh
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+bash scripts/setup.sh
+echo "test: cargo fmt --check" >&2
+cargo fmt --all -- --check
+echo "test: cargo clippy" >&2
+cargo clippy --release --locked --all-targets --quiet -- -D warnings
+echo "test: cargo test" >&2
+# Release profile: the same build the demo uses, so CI compiles whisper.cpp once.
+cargo test --release --locked

@@ -1,0 +1,109 @@
+//! Command-line arguments of the history commands (clap derive), kept apart from `cli.rs`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+use crate::cli::{OutputArgs, TargetArgs};
+
+/// How `analyze` keeps its take.
+#[derive(Debug, Args)]
+pub struct SaveArgs {
+    /// Do not save this take in the history.
+    #[arg(long)]
+    pub no_save: bool,
+    /// Save it even when the same recording is already stored.
+    #[arg(long, conflicts_with = "no_save")]
+    pub force: bool,
+    /// The interview question this take answers (used to group takes in the history).
+    #[arg(long, value_name = "TEXT")]
+    pub question: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HistoryArgs {
+    /// Only takes whose question contains TEXT (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub question: Option<String>,
+    /// Only takes from DATE on: 2026-11-01, 2026-11-01T09:00, today, yesterday, 7d, 2w.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print JSON instead of a table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// A take id, a unique start of one, `last`, or `last~N`.
+    pub take: String,
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// The earlier take (id, unique prefix, `last`, `last~N`).
+    pub before: String,
+    /// The later take.
+    pub after: String,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge against these targets instead of the config file's.
+    #[command(flatten)]
+    pub targets: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ProgressArgs {
+    /// Only takes whose question contains TEXT (any case).
+    #[arg(long, value_name = "TEXT")]
+    pub question: Option<String>,
+    /// Only takes from DATE on (as for `history`).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Judge against these targets instead of the config file's.
+    #[command(flatten)]
+    pub targets: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// The takes to delete, with their audio (ids, unique prefixes, `last`).
+    #[arg(required = true)]
+    pub takes: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Export as JSON (the only format; reports and metadata, no audio).
+    #[arg(long)]
+    pub json: bool,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// A file written by `rehearse export --json`.
+    pub file: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ConfigArgs {
+    #[command(subcommand)]
+    pub action: ConfigAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigAction {
+    /// Print where the config file is (whether or not it exists).
+    Path,
+    /// Print the settings in force, as a config file would say them.
+    Show,
+}

@@ -1,0 +1,624 @@
+//! History: what the stored takes say over time. Lists takes, compares two, shows the trend
+//! of every metric, and moves takes in and out of the store as JSON.
+//!
+//! Everything here works on [`StoredTake`]s and returns text or JSON values; the commands in
+//! [`crate::app`] open the store and print. Figures are read from each take's stored report
+//! ([`metrics`]) and judged against the targets in force now.
+
+pub mod args;
+pub mod metrics;
+pub mod run;
+pub mod since;
+
+use std::fmt::Write;
+
+use anyhow::{bail, Context, Result};
+use jiff::tz::TimeZone;
+use jiff::Timestamp;
+use serde_json::{json, Value};
+
+use crate::config::Targets;
+use crate::store::{FileState, Imported, Store, StoredTake, TakeMeta};
+use crate::term::Style;
+use metrics::{Direction, Metric};
+
+/// Takes whose question contains `question` (any case), from `since` on, oldest first.
+pub fn select(
+    store: &Store,
+    question: Option<&str>,
+    since: Option<Timestamp>,
+) -> Result<Vec<StoredTake>> {
+    let wanted = question.map(str::to_lowercase);
+    Ok(store
+        .list()?
+        .into_iter()
+        .filter(|t| {
+            wanted.as_ref().is_none_or(|q| {
+                t.meta
+                    .question
+                    .as_ref()
+                    .is_some_and(|tq| tq.to_lowercase().contains(q))
+            })
+        })
+        .filter(|t| since.is_none_or(|s| t.meta.created >= s))
+        .collect())
+}
+
+/// A take's time in the local time zone, to the minute.
+pub fn local_time(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::system())
+        .strftime("%Y-%m-%d %H:%M")
+        .to_string()
+}
+
+fn files_label(f: FileState) -> &'static str {
+    match f {
+        FileState::Ok => "ok",
+        FileState::NoAudio => "not kept",
+        FileState::AudioMissing => "missing",
+        FileState::FolderMissing => "folder missing",
+    }
+}
+
+fn shorten(s: &str, width: usize) -> String {
+    if s.chars().count() <= width {
+        return s.to_string();
+    }
+    let mut out: String = s.chars().take(width - 1).collect();
+    out.push('…');
+    out
+}
+
+fn metric_value(m: &Metric, report: &Value) -> Value {
+    m.value(report).map_or(Value::Null, |v| number(m, v))
+}
+
+/// Counts as integers, measurements rounded to 3 decimals.
+fn number(m: &Metric, v: f64) -> Value {
+    if m.count {
+        json!(v.round() as i64)
+    } else {
+        json!(round(v))
+    }
+}
+
+fn round(v: f64) -> f64 {
+    (v * 1000.0).round() / 1000.0
+}
+
+/// One line per take: the table `rehearse history` prints.
+pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
+    let ms = metrics::all(targets);
+    let by_key = |k: &str| ms.iter().find(|m| m.key == k).expect("a known metric");
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}",
+        "ID", "DATE", "QUESTION", "LENGTH", "WPM", "FILLERS/MIN", "LONG PAUSES", "STAR", "SCORE"
+    );
+    let mut problems = Vec::new();
+    for t in takes {
+        let r = t.report_value();
+        let f = |k: &str| by_key(k).format(by_key(k).value(&r));
+        let _ = writeln!(
+            out,
+            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}{}",
+            t.meta.id,
+            local_time(t.meta.created),
+            shorten(t.meta.question.as_deref().unwrap_or("-"), 28),
+            crate::report::clock(t.meta.duration_s),
+            f("wpm"),
+            f("fillers_per_minute"),
+            f("long_pauses"),
+            metrics::star_letters(&r).unwrap_or_else(|| "-".into()),
+            f("star_score"),
+            if t.files.problem(t).is_some() {
+                "  !"
+            } else {
+                ""
+            }
+        );
+        problems.extend(t.files.problem(t));
+    }
+    if takes.is_empty() {
+        let _ = writeln!(out, "(no takes)");
+    }
+    for p in problems {
+        let _ = writeln!(out, "! {p}");
+    }
+    out
+}
+
+pub fn history_json(takes: &[StoredTake], targets: &Targets) -> Value {
+    let ms = metrics::all(targets);
+    let rows: Vec<Value> = takes
+        .iter()
+        .map(|t| {
+            let r = t.report_value();
+            let mut row = take_header(&t.meta);
+            row["duration_s"] = json!(round(t.meta.duration_s));
+            for m in &ms {
+                row[m.key] = metric_value(m, &r);
+            }
+            row["star"] = json!(metrics::star_letters(&r));
+            row["audio"] = json!(files_label(t.files));
+            row["problem"] = json!(t.files.problem(t));
+            row
+        })
+        .collect();
+    json!({ "takes": rows })
+}
+
+fn take_header(m: &TakeMeta) -> Value {
+    json!({
+        "id": m.id,
+        "created": m.created.to_string(),
+        "question": m.question,
+        "source_path": m.source_path,
+    })
+}
+
+fn change_word(sign: i8) -> &'static str {
+    match sign {
+        1 => "better",
+        -1 => "worse",
+        _ => "same",
+    }
+}
+
+fn target_text(m: &Metric) -> String {
+    match (m.direction, m.limit) {
+        (Direction::Within(r), _) if m.key == "answer_s" => format!(
+            "{}-{}",
+            crate::report::clock(r.min),
+            crate::report::clock(r.max)
+        ),
+        (Direction::Within(r), _) => format!("{:.0}-{:.0}", r.min, r.max),
+        (Direction::Lower, Some(0.0)) => "none".into(),
+        (Direction::Lower, Some(l)) => format!("at most {}", m.format(Some(l))),
+        (Direction::Higher, Some(l)) => format!("at least {}", m.format(Some(l))),
+        (Direction::Lower, None) => "lower".into(),
+        (Direction::Higher, None) => "higher".into(),
+    }
+}
+
+/// The two takes' figures side by side, with what changed in their structure.
+pub fn compare_json(a: &StoredTake, b: &StoredTake, targets: &Targets) -> Value {
+    let (ra, rb) = (a.report_value(), b.report_value());
+    let rows: Vec<Value> = metrics::all(targets)
+        .iter()
+        .map(|m| {
+            let (va, vb) = (m.value(&ra), m.value(&rb));
+            let (delta, change) = match (va, vb) {
+                (Some(x), Some(y)) => (number(m, y - x), change_word(m.direction.judge(x, y))),
+                _ => (Value::Null, "n/a"),
+            };
+            json!({
+                "metric": m.key,
+                "label": m.label,
+                "target": target_text(m),
+                "before": metric_value(m, &ra),
+                "after": metric_value(m, &rb),
+                "delta": delta,
+                "change": change,
+            })
+        })
+        .collect();
+    json!({
+        "before": take_header(&a.meta),
+        "after": take_header(&b.meta),
+        "metrics": rows,
+        "fillers": filler_changes(&ra, &rb),
+        "structure": structure_changes(&ra, &rb),
+    })
+}
+
+/// Per filler word: how often it came in each take.
+fn filler_changes(a: &Value, b: &Value) -> Vec<Value> {
+    let counts = |r: &Value| -> std::collections::BTreeMap<String, u64> {
+        r.pointer("/fillers/by_word")
+            .and_then(Value::as_object)
+            .map(|m| {
+                m.iter()
+                    .filter_map(|(k, v)| Some((k.clone(), v.as_u64()?)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (ca, cb) = (counts(a), counts(b));
+    let mut words: Vec<&String> = ca.keys().chain(cb.keys()).collect();
+    words.sort();
+    words.dedup();
+    words
+        .into_iter()
+        .map(|w| {
+            json!({"word": w, "before": ca.get(w).copied().unwrap_or(0),
+                   "after": cb.get(w).copied().unwrap_or(0)})
+        })
+        .collect()
+}
+
+/// Sentences on how the answer's structure changed: STAR parts gained or lost, a Result
+/// now quantified. Empty when the reports have no STAR section.
+fn structure_changes(a: &Value, b: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    if let (Some(pa), Some(pb)) = (metrics::star_present(a), metrics::star_present(b)) {
+        for ((name, x), y) in metrics::STAR_PARTS.iter().zip(pa).zip(pb) {
+            let mut part = name.to_string();
+            part[..1].make_ascii_uppercase();
+            match (x, y) {
+                (false, true) => out.push(format!("{part} now present")),
+                (true, false) => out.push(format!("{part} now missing")),
+                _ => {}
+            }
+        }
+    }
+    match (metrics::result_quantified(a), metrics::result_quantified(b)) {
+        (Some(false) | None, Some(true)) => out.push("Result now quantified".into()),
+        (Some(true), Some(false)) => out.push("Result no longer quantified".into()),
+        _ => {}
+    }
+    out
+}
+
+pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &Style) -> String {
+    let v = compare_json(a, b, targets);
+    let mut out = String::new();
+    for (label, t) in [("before", a), ("after", b)] {
+        let _ = writeln!(
+            out,
+            "{:<7} {}  {}  {}",
+            style.bold(label),
+            t.meta.id,
+            local_time(t.meta.created),
+            t.meta.question.as_deref().unwrap_or("")
+        );
+    }
+    out.push('\n');
+    let _ = writeln!(
+        out,
+        "  {:<14} {:>8} {:>8} {:>8}  target",
+        "", "before", "after", "change"
+    );
+    let ms = metrics::all(targets);
+    for (m, row) in ms.iter().zip(v["metrics"].as_array().into_iter().flatten()) {
+        let get = |k: &str| row[k].as_f64();
+        let delta = get("delta").map_or("-".into(), |d| {
+            let s = m.format(Some(d.abs()));
+            match d.partial_cmp(&0.0) {
+                Some(std::cmp::Ordering::Greater) => format!("+{s}"),
+                Some(std::cmp::Ordering::Less) => format!("-{s}"),
+                _ => s,
+            }
+        });
+        let change = match row["change"].as_str() {
+            Some("better") => style.good("better"),
+            Some("worse") => style.bad("worse"),
+            Some(other) => style.dim(other),
+            None => String::new(),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>8} {:>8} {:>8}  {:<14} {}",
+            m.label,
+            m.format(get("before")),
+            m.format(get("after")),
+            delta,
+            target_text(m),
+            change
+        );
+    }
+    let fillers: Vec<String> = v["fillers"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|f| f["before"] != f["after"])
+        .map(|f| {
+            format!(
+                "{} {}→{}",
+                f["word"].as_str().unwrap_or(""),
+                f["before"],
+                f["after"]
+            )
+        })
+        .collect();
+    if !fillers.is_empty() {
+        let _ = writeln!(out, "\n  Fillers: {}", fillers.join(", "));
+    }
+    for s in v["structure"].as_array().into_iter().flatten() {
+        let _ = writeln!(out, "  Structure: {}", s.as_str().unwrap_or(""));
+    }
+    out
+}
+
+const SPARKS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+/// The sparkline shows at most this many of the latest takes.
+pub const SPARK_MAX: usize = 24;
+
+/// A bar per value, scaled between the smallest and largest; a space for no value. Only the
+/// latest [`SPARK_MAX`] values are drawn, after a `…` when there are more.
+pub fn sparkline(values: &[Option<f64>]) -> String {
+    let skipped = values.len().saturating_sub(SPARK_MAX);
+    let values = &values[skipped..];
+    let more = if skipped > 0 { "…" } else { "" };
+    let known: Vec<f64> = values.iter().flatten().copied().collect();
+    let lo = known.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = known.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    values
+        .iter()
+        .map(|v| match v {
+            None => ' ',
+            Some(_) if hi - lo < 1e-9 => SPARKS[3],
+            Some(x) => SPARKS[(((x - lo) / (hi - lo)) * 7.0).round() as usize],
+        })
+        .fold(more.to_string(), |mut s, c| {
+            s.push(c);
+            s
+        })
+}
+
+/// Each metric's trend over the takes, and what improved most and still needs work.
+pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
+    let reports: Vec<Value> = takes.iter().map(StoredTake::report_value).collect();
+    let mut rows = Vec::new();
+    let mut improved: Option<(f64, Value)> = None;
+    let mut needs_work = Vec::new();
+    for m in metrics::all(targets) {
+        let values: Vec<Option<f64>> = reports.iter().map(|r| m.value(r)).collect();
+        let known: Vec<(usize, f64)> = values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((i, (*v)?)))
+            .collect();
+        let (Some(&(_, first)), Some(&(_, latest))) = (known.first(), known.last()) else {
+            continue;
+        };
+        let best = known
+            .iter()
+            .copied()
+            .reduce(|b, x| {
+                if m.direction.judge(b.1, x.1) >= 0 {
+                    x
+                } else {
+                    b
+                }
+            })
+            .expect("known is not empty");
+        let sign = m.direction.judge(first, latest);
+        rows.push(json!({
+            "metric": m.key,
+            "label": m.label,
+            "target": target_text(&m),
+            "takes": known.len(),
+            "first": number(&m, first),
+            "best": number(&m, best.1),
+            "best_take": takes[best.0].meta.id,
+            "latest": number(&m, latest),
+            "change": number(&m, latest - first),
+            "trend": change_word(sign),
+            "values": values.iter().map(|v| v.map_or(Value::Null, |v| number(&m, v))).collect::<Vec<_>>(),
+        }));
+        let was = m.direction.shortfall(first, m.limit);
+        let now = m.direction.shortfall(latest, m.limit);
+        if sign > 0 && known.len() > 1 {
+            let gain = match m.direction {
+                Direction::Lower => (first - latest) / first.abs().max(1e-9),
+                Direction::Higher => (latest - first) / first.abs().max(1.0),
+                Direction::Within(_) => (was - now) / was.max(1e-9),
+            };
+            if improved.as_ref().is_none_or(|(g, _)| gain > *g) {
+                improved = Some((
+                    gain,
+                    json!({"metric": m.key, "label": m.label, "first": number(&m, first),
+                           "latest": number(&m, latest)}),
+                ));
+            }
+        }
+        if !m.on_target(latest) {
+            needs_work.push(json!({"metric": m.key, "label": m.label,
+                                   "latest": number(&m, latest), "target": target_text(&m)}));
+        }
+    }
+    json!({
+        "takes": takes.len(),
+        "first": takes.first().map(|t| t.meta.created.to_string()),
+        "latest": takes.last().map(|t| t.meta.created.to_string()),
+        "metrics": rows,
+        "improved_most": improved.map(|(_, v)| v),
+        "needs_work": needs_work,
+    })
+}
+
+pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> String {
+    let v = progress_json(takes, targets);
+    let ms = metrics::all(targets);
+    let fmt = |key: &str, x: &Value| {
+        let m = ms.iter().find(|m| m.key == key).expect("a known metric");
+        m.format(x.as_f64())
+    };
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} takes, {} to {}\n",
+        takes.len(),
+        takes
+            .first()
+            .map_or("-".into(), |t| local_time(t.meta.created)),
+        takes
+            .last()
+            .map_or("-".into(), |t| local_time(t.meta.created)),
+    );
+    let _ = writeln!(
+        out,
+        "  {:<14} {:>7} {:>7} {:>7} {:>8}  {:<12} trend",
+        "", "first", "best", "latest", "change", "target"
+    );
+    for row in v["metrics"].as_array().into_iter().flatten() {
+        let key = row["metric"].as_str().unwrap_or("");
+        let values: Vec<Option<f64>> = row["values"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(Value::as_f64)
+            .collect();
+        let change = row["change"].as_f64().unwrap_or(0.0);
+        let change = format!(
+            "{}{}",
+            if change > 0.0 {
+                "+"
+            } else if change < 0.0 {
+                "-"
+            } else {
+                ""
+            },
+            fmt(key, &json!(change.abs()))
+        );
+        let trend = match row["trend"].as_str() {
+            Some("better") => style.good("better"),
+            Some("worse") => style.bad("worse"),
+            _ => style.dim("same"),
+        };
+        let _ = writeln!(
+            out,
+            "  {:<14} {:>7} {:>7} {:>7} {:>8}  {:<12} {}  {}",
+            row["label"].as_str().unwrap_or(""),
+            fmt(key, &row["first"]),
+            fmt(key, &row["best"]),
+            fmt(key, &row["latest"]),
+            change,
+            row["target"].as_str().unwrap_or(""),
+            sparkline(&values),
+            trend
+        );
+    }
+    out.push('\n');
+    match &v["improved_most"] {
+        Value::Null => {
+            let _ = writeln!(
+                out,
+                "Improved most: nothing yet (it takes two takes or more)"
+            );
+        }
+        i => {
+            let key = i["metric"].as_str().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "Improved most: {} ({} -> {})",
+                i["label"].as_str().unwrap_or(""),
+                fmt(key, &i["first"]),
+                fmt(key, &i["latest"])
+            );
+        }
+    }
+    let work: Vec<String> = v["needs_work"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|w| {
+            let key = w["metric"].as_str().unwrap_or("");
+            format!(
+                "{} ({}, target {})",
+                w["label"].as_str().unwrap_or(""),
+                fmt(key, &w["latest"]),
+                w["target"].as_str().unwrap_or("")
+            )
+        })
+        .collect();
+    if work.is_empty() {
+        let _ = writeln!(
+            out,
+            "Still needs work: nothing, the latest take is on target"
+        );
+    } else {
+        let _ = writeln!(out, "Still needs work: {}", work.join("; "));
+    }
+    out
+}
+
+/// Export format: every take's metadata and full report.
+pub const EXPORT_FORMAT: &str = "rehearse-takes";
+pub const EXPORT_VERSION: u32 = 1;
+
+pub fn export_json(takes: &[StoredTake]) -> Value {
+    let rows: Vec<Value> = takes
+        .iter()
+        .map(|t| {
+            let mut row = serde_json::to_value(&t.meta).unwrap_or(Value::Null);
+            row["report"] = t.report_value();
+            row
+        })
+        .collect();
+    json!({
+        "format": EXPORT_FORMAT,
+        "version": EXPORT_VERSION,
+        "exported": Timestamp::now().to_string(),
+        "takes": rows,
+    })
+}
+
+/// Import an export's takes; returns (imported, skipped as already present).
+pub fn import(store: &mut Store, text: &str) -> Result<(Vec<TakeMeta>, Vec<TakeMeta>)> {
+    let v: Value = serde_json::from_str(text).context("not JSON")?;
+    if v["format"] != EXPORT_FORMAT {
+        bail!("not a rehearse export (no \"format\": \"{EXPORT_FORMAT}\")");
+    }
+    if v["version"].as_u64() > Some(u64::from(EXPORT_VERSION)) {
+        bail!(
+            "written by a newer rehearse (export version {}): upgrade rehearse",
+            v["version"]
+        );
+    }
+    let takes = v["takes"].as_array().context("no \"takes\" list")?;
+    let (mut stored, mut skipped) = (Vec::new(), Vec::new());
+    for (i, t) in takes.iter().enumerate() {
+        let meta: TakeMeta = serde_json::from_value(t.clone())
+            .with_context(|| format!("take {} of the file is not a take", i + 1))?;
+        let report = t
+            .get("report")
+            .filter(|r| r.is_object())
+            .with_context(|| format!("take {} ({}) has no report", i + 1, meta.id))?;
+        let report_json = serde_json::to_string_pretty(report)? + "\n";
+        match store.import(meta, &report_json)? {
+            Imported::Stored(m) => stored.push(m),
+            Imported::Skipped(m) => skipped.push(m),
+        }
+    }
+    Ok((stored, skipped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sparkline_scales_between_min_and_max() {
+        assert_eq!(sparkline(&[Some(1.0), Some(8.0), None, Some(4.5)]), "▁█ ▅");
+        assert_eq!(sparkline(&[Some(2.0), Some(2.0)]), "▄▄");
+        let many: Vec<Option<f64>> = (0..30).map(|i| Some(f64::from(i))).collect();
+        let line = sparkline(&many);
+        assert_eq!(line.chars().count(), SPARK_MAX + 1);
+        assert!(line.starts_with("…▁") && line.ends_with('█'), "{line}");
+    }
+
+    #[test]
+    fn structure_changes_name_the_part() {
+        let a = json!({"star": {"situation": {"present": true}, "result": {"present": false},
+                                "result_quantified": false}});
+        let b = json!({"star": {"situation": {"present": true}, "result": {"present": true},
+                                "result_quantified": true}});
+        assert_eq!(
+            structure_changes(&a, &b),
+            ["Result now present", "Result now quantified"]
+        );
+        assert!(structure_changes(&json!({}), &json!({})).is_empty());
+    }
+
+    #[test]
+    fn long_questions_are_shortened() {
+        assert_eq!(shorten("abcdef", 4), "abc…");
+        assert_eq!(shorten("abc", 4), "abc");
+    }
+}
+
+#[cfg(test)]
+mod snapshots;

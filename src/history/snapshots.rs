@@ -1,0 +1,116 @@
+//! Snapshots of the history views on hand-made takes, so a change in output is a reviewed diff.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::*;
+use crate::store::FileState;
+
+fn take(id: &str, minute: i64, report: Value, files: FileState) -> StoredTake {
+    let created = Timestamp::from_second(1_795_000_000 + minute * 60).unwrap();
+    StoredTake {
+        meta: TakeMeta {
+            id: id.into(),
+            created,
+            question: Some("Tell me about a conflict with a teammate".into()),
+            source_path: format!("/answers/{id}.wav"),
+            source_sha256: "0".repeat(64),
+            audio_file: Some("audio.wav".into()),
+            model: "ggml-tiny.en.bin".into(),
+            duration_s: 100.0 + minute as f64,
+        },
+        report_json: report.to_string(),
+        folder: PathBuf::from(format!("/data/history/takes/{id}")),
+        files,
+    }
+}
+
+fn report(answer_s: f64, wpm: f64, fillers: f64, um: u64, long: u64, star: Value) -> Value {
+    json!({
+        "speech_found": true,
+        "length": {"answer_s": answer_s},
+        "pace": {"wpm": wpm},
+        "fillers": {"per_minute": fillers, "by_word": {"um": um, "like": 2}},
+        "pauses": {"long_count": long},
+        "star": star,
+    })
+}
+
+fn takes() -> Vec<StoredTake> {
+    let part = |p: bool| json!({"present": p});
+    vec![
+        take(
+            "1a0e8a0c",
+            0,
+            report(
+                70.0,
+                182.0,
+                9.2,
+                11,
+                3,
+                json!({"situation": part(true),
+                "task": part(true), "action": part(true), "result": part(false),
+                "score": 55, "result_quantified": false}),
+            ),
+            FileState::AudioMissing,
+        ),
+        take(
+            "518d2e4e",
+            60,
+            report(104.0, 160.0, 5.5, 6, 1, Value::Null),
+            FileState::Ok,
+        ),
+        take(
+            "c0ffee11",
+            120,
+            report(
+                121.0,
+                150.0,
+                3.1,
+                2,
+                0,
+                json!({"situation": part(true),
+                "task": part(true), "action": part(true), "result": part(true),
+                "score": 81, "result_quantified": true}),
+            ),
+            FileState::Ok,
+        ),
+    ]
+}
+
+/// Local times depend on the machine's zone: name them instead.
+fn stable(text: String, takes: &[StoredTake]) -> String {
+    takes.iter().enumerate().fold(text, |t, (i, take)| {
+        t.replace(&local_time(take.meta.created), &format!("<time {i}>"))
+    })
+}
+
+#[test]
+fn history_view() {
+    let t = takes();
+    insta::assert_snapshot!(stable(history_table(&t, &Targets::default()), &t));
+}
+
+#[test]
+fn compare_view() {
+    let t = takes();
+    let text = compare_text(&t[0], &t[2], &Targets::default(), &Style::plain());
+    insta::assert_snapshot!(stable(text, &t));
+}
+
+#[test]
+fn progress_view() {
+    let t = takes();
+    let text = progress_text(&t, &Targets::default(), &Style::plain());
+    insta::assert_snapshot!(stable(text, &t));
+}
+
+#[test]
+fn progress_json_values() {
+    let v = progress_json(&takes(), &Targets::default());
+    insta::assert_json_snapshot!("progress_fillers", v["metrics"][2]);
+    assert_eq!(v["improved_most"]["metric"], "answer_s");
+    let work: Vec<&Value> = v["needs_work"].as_array().unwrap().iter().collect();
+    assert!(work.is_empty(), "{work:?}");
+}

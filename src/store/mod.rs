@@ -1,0 +1,701 @@
+//! The take store: every analysed take kept with its audio and report, so progress can be seen.
+//!
+//! Layout under the data directory:
+//!
+//! ```text
+//! history/index.sqlite3        the index (SQLite, WAL): one row per take
+//! history/takes/<id>/          one folder per take: meta.json, report.json, audio.<ext>
+//! ```
+//!
+//! The folders are the truth and the index is derived from them. A take is written into a
+//! staging folder, then, holding SQLite's write lock, renamed into place and its row inserted
+//! in one transaction. A crash before the rename leaves only a staging folder (removed later);
+//! a crash after it leaves a whole folder without a row, which the next open adopts. A damaged
+//! index is moved aside and rebuilt from the folders. WAL mode and a busy timeout let several
+//! rehearse processes read and write at once.
+
+pub mod schema;
+pub mod take;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use jiff::Timestamp;
+use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
+
+use crate::report::{self, Report};
+pub use take::TakeMeta;
+use take::{DELETED_PREFIX, STAGING_PREFIX};
+
+pub const INDEX_FILE: &str = "index.sqlite3";
+/// How long a writer waits for another process's transaction before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("cannot {action} at {}: {source}", path.display())]
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+    #[error("take index: {0}{hint}", hint = damage_hint(.0))]
+    Sql(#[from] rusqlite::Error),
+    #[error(
+        "the take index was written by a newer rehearse (schema {found}; this one knows up to \
+         {known}): upgrade rehearse"
+    )]
+    TooNew { found: u32, known: u32 },
+    #[error("no take matches {0:?}: `rehearse history` lists them")]
+    NotFound(String),
+    #[error("{spec:?} matches {} takes ({}): give more of the id", ids.len(), ids.join(", "))]
+    Ambiguous { spec: String, ids: Vec<String> },
+    #[error("there are no takes yet: `rehearse analyze FILE` saves one")]
+    Empty,
+    #[error("cannot read the source file {}: {source}", path.display())]
+    Source {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+}
+
+/// What became of a take handed to [`Store::save`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Saved {
+    Stored(TakeMeta),
+    /// The same recording (by content) is already stored as this take; nothing was written.
+    Duplicate(TakeMeta),
+}
+
+/// What became of a take handed to [`Store::import`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum Imported {
+    Stored(TakeMeta),
+    /// A take with the same recording and time is already here.
+    Skipped(TakeMeta),
+}
+
+/// Whether a take's files are where the index says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FileState {
+    Ok,
+    /// No audio was kept (an imported take).
+    NoAudio,
+    AudioMissing,
+    FolderMissing,
+}
+
+impl FileState {
+    /// A sentence for the user, or None when all is well.
+    pub fn problem(self, take: &StoredTake) -> Option<String> {
+        let dir = take.folder.display();
+        match self {
+            FileState::Ok | FileState::NoAudio => None,
+            FileState::AudioMissing => Some(format!(
+                "take {}: its audio file is missing from {dir} (the report is intact)",
+                take.meta.id
+            )),
+            FileState::FolderMissing => Some(format!(
+                "take {}: its folder {dir} is missing (the report is still in the index; \
+                 `rehearse delete {}` removes it)",
+                take.meta.id, take.meta.id
+            )),
+        }
+    }
+}
+
+/// A take as the index holds it.
+#[derive(Debug, Clone)]
+pub struct StoredTake {
+    pub meta: TakeMeta,
+    pub report_json: String,
+    pub folder: PathBuf,
+    pub files: FileState,
+}
+
+impl StoredTake {
+    pub fn report_value(&self) -> serde_json::Value {
+        serde_json::from_str(&self.report_json).unwrap_or(serde_json::Value::Null)
+    }
+
+    pub fn audio_path(&self) -> Option<PathBuf> {
+        self.meta.audio_file.as_ref().map(|a| self.folder.join(a))
+    }
+}
+
+/// A new take from an analysis.
+pub struct NewTake<'a> {
+    pub report_json: String,
+    pub source: &'a Path,
+    pub question: Option<String>,
+    pub model: String,
+    pub duration_s: f64,
+}
+
+pub struct Store {
+    dir: PathBuf,
+    conn: Connection,
+    /// Things the user should hear about: recovered takes, a rebuilt index.
+    notices: Vec<String>,
+}
+
+impl Store {
+    /// Open (creating if needed) the store under a data directory, and tidy up after crashes.
+    pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
+        let dir = data_dir.join("history");
+        let takes = dir.join("takes");
+        fs::create_dir_all(&takes).map_err(|source| StoreError::Io {
+            action: "create the take store",
+            path: takes.clone(),
+            source,
+        })?;
+        let index = dir.join(INDEX_FILE);
+        let mut notices = Vec::new();
+        let conn = match connect(&index) {
+            Ok(conn) => conn,
+            Err(StoreError::Sql(e)) if is_damage(&e) => {
+                let aside = set_aside(&index)?;
+                notices.push(format!(
+                    "the take index {} was damaged ({e}); it was moved to {} and rebuilt from \
+                     the take folders",
+                    index.display(),
+                    aside.display()
+                ));
+                connect(&index)?
+            }
+            Err(e) => return Err(e),
+        };
+        let mut store = Store { dir, conn, notices };
+        store.recover()?;
+        Ok(store)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn takes_dir(&self) -> PathBuf {
+        self.dir.join("takes")
+    }
+
+    pub fn index_path(&self) -> PathBuf {
+        self.dir.join(INDEX_FILE)
+    }
+
+    /// Notices gathered since the last call (recoveries, a rebuilt index).
+    pub fn take_notices(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.notices)
+    }
+
+    /// Save a take from an analysis, unless the same recording is stored and `force` is off.
+    pub fn save(&mut self, new: NewTake<'_>, force: bool) -> Result<Saved, StoreError> {
+        let sha = take::hash_file(new.source).map_err(|source| StoreError::Source {
+            path: new.source.to_path_buf(),
+            source,
+        })?;
+        if !force {
+            if let Some(existing) = find_source(&self.conn, &self.takes_dir(), &sha, None)? {
+                return Ok(Saved::Duplicate(existing));
+            }
+        }
+        let source_path = fs::canonicalize(new.source).unwrap_or_else(|_| new.source.into());
+        let created = now_ms();
+        let meta = TakeMeta {
+            id: self.unused_id(&sha, created)?,
+            created,
+            question: new.question,
+            source_path: source_path.display().to_string(),
+            source_sha256: sha,
+            audio_file: Some(take::audio_name(new.source)),
+            model: new.model,
+            duration_s: new.duration_s,
+        };
+        let dup = if force { Dup::Allow } else { Dup::SameSource };
+        Ok(
+            match self.put(&meta, &new.report_json, Some(new.source), dup)? {
+                None => Saved::Stored(meta),
+                Some(existing) => Saved::Duplicate(existing),
+            },
+        )
+    }
+
+    /// Store a take exported elsewhere (no audio). Skipped when the same recording at the
+    /// same time is already here; given a new id when its id is taken.
+    pub fn import(
+        &mut self,
+        mut meta: TakeMeta,
+        report_json: &str,
+    ) -> Result<Imported, StoreError> {
+        meta.audio_file = None;
+        if self.get(&meta.id)?.is_some() {
+            meta.id = self.unused_id(&meta.source_sha256, Timestamp::now())?;
+        }
+        Ok(match self.put(&meta, report_json, None, Dup::SameTime)? {
+            None => Imported::Stored(meta),
+            Some(existing) => Imported::Skipped(existing),
+        })
+    }
+
+    /// Stage the files, then under the write lock: check for a duplicate, move the folder
+    /// into place and insert the row. Returns the existing take when it is a duplicate.
+    fn put(
+        &mut self,
+        meta: &TakeMeta,
+        report_json: &str,
+        audio: Option<&Path>,
+        dup: Dup,
+    ) -> Result<Option<TakeMeta>, StoreError> {
+        let takes = self.takes_dir();
+        let staged = take::stage(&takes, meta, report_json, audio)?;
+        test_pause("staged");
+        let result = self.commit_staged(&staged, meta, report_json, dup);
+        if staged.exists() {
+            let _ = fs::remove_dir_all(&staged);
+        }
+        result
+    }
+
+    fn commit_staged(
+        &mut self,
+        staged: &Path,
+        meta: &TakeMeta,
+        report_json: &str,
+        dup: Dup,
+    ) -> Result<Option<TakeMeta>, StoreError> {
+        let takes = self.takes_dir();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing = match dup {
+            Dup::Allow => None,
+            Dup::SameSource => find_source(&tx, &takes, &meta.source_sha256, None)?,
+            Dup::SameTime => find_source(&tx, &takes, &meta.source_sha256, Some(meta.created))?,
+        };
+        if existing.is_some() {
+            return Ok(existing);
+        }
+        let folder = takes.join(&meta.id);
+        fs::rename(staged, &folder).map_err(|source| StoreError::Io {
+            action: "move a take into place",
+            path: folder.clone(),
+            source,
+        })?;
+        take::sync_dir(&takes);
+        let inserted = insert_row(&tx, meta, report_json).and_then(|()| {
+            test_pause("inserted");
+            Ok(tx.commit()?)
+        });
+        if inserted.is_err() {
+            // Without its row the folder would be adopted on the next open: take it back.
+            let _ = fs::remove_dir_all(&folder);
+        }
+        inserted.map(|()| None)
+    }
+
+    fn unused_id(&self, sha: &str, now: Timestamp) -> Result<String, StoreError> {
+        let mut salt = 0;
+        loop {
+            let id = take::new_id(sha, now, salt);
+            if self.get(&id)?.is_none() && !self.takes_dir().join(&id).exists() {
+                return Ok(id);
+            }
+            salt += 1;
+        }
+    }
+
+    /// One take by exact id.
+    pub fn get(&self, id: &str) -> Result<Option<StoredTake>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {COLUMNS} FROM takes WHERE id = ?1"))?;
+        Ok(stmt
+            .query_row([id], |r| row_to_take(r, &self.takes_dir()))
+            .optional()?)
+    }
+
+    /// Every take, oldest first, with the state of its files.
+    pub fn list(&self) -> Result<Vec<StoredTake>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM takes ORDER BY created_ms, rowid"
+        ))?;
+        let takes = stmt
+            .query_map([], |r| row_to_take(r, &self.takes_dir()))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(takes)
+    }
+
+    /// A take named by id, unique id prefix, `last`, or `last~N` (N takes before the last).
+    pub fn resolve(&self, spec: &str) -> Result<StoredTake, StoreError> {
+        let all = self.list()?;
+        if all.is_empty() {
+            return Err(StoreError::Empty);
+        }
+        let spec = spec.trim();
+        if let Some(back) = spec.strip_prefix("last") {
+            let n = match back.strip_prefix('~') {
+                None if back.is_empty() => Some(0),
+                Some(n) => n.parse::<usize>().ok(),
+                None => None,
+            };
+            if let Some(n) = n {
+                return all
+                    .into_iter()
+                    .rev()
+                    .nth(n)
+                    .ok_or_else(|| StoreError::NotFound(spec.to_string()));
+            }
+        }
+        let wanted = spec.to_ascii_lowercase();
+        if let Some(t) = all.iter().find(|t| t.meta.id == wanted) {
+            return Ok(t.clone());
+        }
+        let mut matches: Vec<StoredTake> = all
+            .into_iter()
+            .filter(|t| !wanted.is_empty() && t.meta.id.starts_with(&wanted))
+            .collect();
+        match matches.len() {
+            0 => Err(StoreError::NotFound(spec.to_string())),
+            1 => Ok(matches.remove(0)),
+            _ => Err(StoreError::Ambiguous {
+                spec: spec.to_string(),
+                ids: matches.into_iter().map(|t| t.meta.id).collect(),
+            }),
+        }
+    }
+
+    /// Delete a take: its folder is renamed away and its row deleted in one transaction, then
+    /// the folder is removed. A crash in between is finished by the next open.
+    pub fn delete(&mut self, id: &str) -> Result<(), StoreError> {
+        let takes = self.takes_dir();
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let folder = takes.join(id);
+        let trash = takes.join(format!("{DELETED_PREFIX}{id}"));
+        if folder.exists() {
+            fs::rename(&folder, &trash).map_err(|source| StoreError::Io {
+                action: "delete a take",
+                path: folder.clone(),
+                source,
+            })?;
+        }
+        tx.execute("DELETE FROM takes WHERE id = ?1", [id])?;
+        tx.commit()?;
+        remove_dir(&trash)
+    }
+
+    /// Rebuild every index row from the take folders (rows without a folder are dropped).
+    /// An index too damaged to rewrite is moved aside and built afresh.
+    pub fn reindex(&mut self) -> Result<usize, StoreError> {
+        match self.refill() {
+            Err(StoreError::Sql(e)) if is_damage(&e) => {
+                let index = self.index_path();
+                // Close it before moving it: a fresh connection gets a fresh file.
+                self.conn = Connection::open_in_memory()?;
+                let aside = set_aside(&index)?;
+                self.notices.push(format!(
+                    "the take index {} was damaged ({e}); it was moved to {}",
+                    index.display(),
+                    aside.display()
+                ));
+                self.conn = connect(&index)?;
+                self.refill()
+            }
+            other => other,
+        }
+    }
+
+    fn refill(&mut self) -> Result<usize, StoreError> {
+        let folders = self.take_folders()?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM takes", [])?;
+        let mut n = 0;
+        for dir in folders {
+            match take::read_folder(&dir) {
+                Ok((meta, report)) => {
+                    insert_row(&tx, &meta, &report)?;
+                    n += 1;
+                }
+                Err(why) => self.notices.push(unreadable(&dir, &why)),
+            }
+        }
+        tx.commit()?;
+        Ok(n)
+    }
+
+    fn take_folders(&self) -> Result<Vec<PathBuf>, StoreError> {
+        let takes = self.takes_dir();
+        let entries = fs::read_dir(&takes).map_err(|source| StoreError::Io {
+            action: "read the take store",
+            path: takes.clone(),
+            source,
+        })?;
+        let mut dirs: Vec<PathBuf> = entries
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.is_dir())
+            .collect();
+        dirs.sort();
+        Ok(dirs)
+    }
+
+    /// Finish what crashed processes left: abandoned staging folders are removed, half-done
+    /// deletions completed, and whole take folders without a row adopted into the index.
+    fn recover(&mut self) -> Result<(), StoreError> {
+        let folders = self.take_folders()?;
+        let known = self.known_ids()?;
+        if !folders.iter().any(|d| needs_recovery(d, &known)) {
+            return Ok(());
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // Read again under the lock: a writer may have committed since.
+        let known = {
+            let mut stmt = tx.prepare("SELECT id FROM takes")?;
+            let ids = stmt
+                .query_map([], |r| r.get::<_, String>(0))?
+                .collect::<Result<HashSet<_>, _>>()?;
+            ids
+        };
+        let mut notices = Vec::new();
+        for dir in folders.iter().filter(|d| needs_recovery(d, &known)) {
+            let name = file_name(dir);
+            if let Some(id) = name.strip_prefix(DELETED_PREFIX) {
+                tx.execute("DELETE FROM takes WHERE id = ?1", [id])?;
+                let _ = fs::remove_dir_all(dir);
+            } else if name.starts_with(STAGING_PREFIX) {
+                let _ = fs::remove_dir_all(dir);
+            } else {
+                match take::read_folder(dir) {
+                    Ok((meta, report)) => {
+                        insert_row(&tx, &meta, &report)?;
+                        notices.push(format!(
+                            "recovered take {} (saved {}), left out of the index by an \
+                             interrupted save",
+                            meta.id,
+                            meta.created.strftime("%Y-%m-%d %H:%M UTC")
+                        ));
+                    }
+                    Err(why) => notices.push(unreadable(dir, &why)),
+                }
+            }
+        }
+        tx.commit()?;
+        self.notices.extend(notices);
+        Ok(())
+    }
+
+    fn known_ids(&self) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self.conn.prepare("SELECT id FROM takes")?;
+        let ids = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<Result<HashSet<_>, _>>()?;
+        Ok(ids)
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Dup {
+    Allow,
+    SameSource,
+    SameTime,
+}
+
+/// Save a freshly analysed report as a take: the one call the commands need.
+pub fn save_take(
+    store: &mut Store,
+    report: &Report,
+    file: &Path,
+    question: Option<&str>,
+    force: bool,
+) -> Result<Saved, StoreError> {
+    store.save(
+        NewTake {
+            report_json: report::json::render(report),
+            source: file,
+            question: question.map(str::to_string),
+            model: report.model.path.clone(),
+            duration_s: report.audio.duration_s,
+        },
+        force,
+    )
+}
+
+/// Now, to the millisecond: the precision the index keeps.
+fn now_ms() -> Timestamp {
+    Timestamp::from_millisecond(Timestamp::now().as_millisecond()).unwrap_or(Timestamp::UNIX_EPOCH)
+}
+
+const COLUMNS: &str = "id, created_ms, question, source_path, source_sha256, audio_file, model, \
+                       duration_s, report_json";
+
+fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTake> {
+    let created_ms: i64 = r.get(1)?;
+    let meta = TakeMeta {
+        id: r.get(0)?,
+        created: Timestamp::from_millisecond(created_ms).unwrap_or(Timestamp::UNIX_EPOCH),
+        question: r.get(2)?,
+        source_path: r.get(3)?,
+        source_sha256: r.get(4)?,
+        audio_file: r.get(5)?,
+        model: r.get(6)?,
+        duration_s: r.get(7)?,
+    };
+    let folder = takes.join(&meta.id);
+    let files = if !folder.is_dir() {
+        FileState::FolderMissing
+    } else {
+        match &meta.audio_file {
+            None => FileState::NoAudio,
+            Some(a) if folder.join(a).is_file() => FileState::Ok,
+            Some(_) => FileState::AudioMissing,
+        }
+    };
+    Ok(StoredTake {
+        meta,
+        report_json: r.get(8)?,
+        folder,
+        files,
+    })
+}
+
+/// A take with this recording (and, when given, this creation time).
+fn find_source(
+    conn: &Connection,
+    takes: &Path,
+    sha: &str,
+    created: Option<Timestamp>,
+) -> Result<Option<TakeMeta>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {COLUMNS} FROM takes WHERE source_sha256 = ?1 \
+         AND (?2 IS NULL OR created_ms = ?2) ORDER BY created_ms LIMIT 1"
+    ))?;
+    let created = created.map(|t| t.as_millisecond());
+    let row = stmt
+        .query_row(params![sha, created], |r| row_to_take(r, takes))
+        .optional()?;
+    Ok(row.map(|t| t.meta))
+}
+
+fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(), StoreError> {
+    conn.execute(
+        &format!("INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        params![
+            meta.id,
+            meta.created.as_millisecond(),
+            meta.question,
+            meta.source_path,
+            meta.source_sha256,
+            meta.audio_file,
+            meta.model,
+            meta.duration_s,
+            report_json
+        ],
+    )?;
+    Ok(())
+}
+
+/// Open the index, set it up for several processes, migrate it and check it can be read.
+fn connect(path: &Path) -> Result<Connection, StoreError> {
+    let mut conn = Connection::open(path)?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    schema::migrate(&mut conn)?;
+    conn.query_row("SELECT count(*) FROM takes", [], |r| r.get::<_, i64>(0))?;
+    Ok(conn)
+}
+
+fn damage_hint(e: &rusqlite::Error) -> &'static str {
+    if is_damage(e) {
+        " (the index is damaged: `rehearse reindex` rebuilds it from the take folders)"
+    } else {
+        ""
+    }
+}
+
+fn is_damage(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt)
+    )
+}
+
+/// Move a damaged index (and its WAL files) aside; returns where it went.
+fn set_aside(index: &Path) -> Result<PathBuf, StoreError> {
+    let stamp = Timestamp::now().as_second();
+    let aside = index.with_extension(format!("sqlite3.damaged-{stamp}"));
+    fs::rename(index, &aside).map_err(|source| StoreError::Io {
+        action: "move the damaged index aside",
+        path: index.to_path_buf(),
+        source,
+    })?;
+    for suffix in ["-wal", "-shm"] {
+        let side = PathBuf::from(format!("{}{suffix}", index.display()));
+        if side.exists() {
+            let _ = fs::rename(&side, format!("{}{suffix}", aside.display()));
+        }
+    }
+    Ok(aside)
+}
+
+fn needs_recovery(dir: &Path, known: &HashSet<String>) -> bool {
+    let name = file_name(dir);
+    if name.starts_with(DELETED_PREFIX) {
+        return true;
+    }
+    if name.starts_with(STAGING_PREFIX) {
+        return take::staging_is_abandoned(dir);
+    }
+    take::is_take_id(name) && !known.contains(name)
+}
+
+fn file_name(p: &Path) -> &str {
+    p.file_name().and_then(|n| n.to_str()).unwrap_or("")
+}
+
+fn unreadable(dir: &Path, why: &str) -> String {
+    format!(
+        "the take folder {} cannot be read ({why}); it was left as it is and is not listed",
+        dir.display()
+    )
+}
+
+fn remove_dir(dir: &Path) -> Result<(), StoreError> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::Io {
+            action: "remove a deleted take's files",
+            path: dir.to_path_buf(),
+            source: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// A test-only hook: `REHEARSE_TEST_PAUSE=<stage>:<ms>` sleeps at that stage of a save, so
+/// the integration tests can kill a process mid-write or overlap two writers.
+fn test_pause(stage: &str) {
+    let Some(spec) = std::env::var_os("REHEARSE_TEST_PAUSE") else {
+        return;
+    };
+    let spec = spec.to_string_lossy();
+    if let Some((at, ms)) = spec.split_once(':') {
+        if at == stage {
+            if let Ok(ms) = ms.parse::<u64>() {
+                eprintln!("rehearse: test pause at {stage}");
+                std::thread::sleep(Duration::from_millis(ms));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

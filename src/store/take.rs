@@ -1,0 +1,197 @@
+//! One take on disk: a folder `takes/<id>/` with `meta.json`, `report.json` and the audio.
+//!
+//! A folder is written under a staging name and renamed into place only when every file in
+//! it is complete and synced, so a folder named like a take is always a whole take. The
+//! index row is derived from these files, which is what lets a damaged index be rebuilt.
+
+use std::fs::{self, File};
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::StoreError;
+
+pub const META_FILE: &str = "meta.json";
+pub const REPORT_FILE: &str = "report.json";
+/// Prefix of a folder still being written (`.staging-<id>-<pid>`).
+pub const STAGING_PREFIX: &str = ".staging-";
+/// Prefix of a folder being deleted (`.deleted-<id>`).
+pub const DELETED_PREFIX: &str = ".deleted-";
+
+/// What rehearse knows about a take besides its report.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TakeMeta {
+    pub id: String,
+    /// When the take was saved (UTC, RFC 3339 in JSON).
+    pub created: Timestamp,
+    /// The interview question it answers, when one was given.
+    pub question: Option<String>,
+    /// The file it was analysed from, as an absolute path at the time.
+    pub source_path: String,
+    /// SHA-256 of that file's bytes: how the same recording is recognised again.
+    pub source_sha256: String,
+    /// The copy of the audio inside the take's folder; None when none was kept (imported takes).
+    pub audio_file: Option<String>,
+    /// The Whisper model file that transcribed it.
+    pub model: String,
+    /// Length of the recording, seconds.
+    pub duration_s: f64,
+}
+
+/// An id is 8 lowercase hex digits; anything else in `takes/` is not a take.
+pub fn is_take_id(name: &str) -> bool {
+    name.len() == 8 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// A fresh id from the content hash, the time and the process: collisions are checked anyway.
+pub fn new_id(sha256: &str, now: Timestamp, salt: u32) -> String {
+    let mut h = Sha256::new();
+    h.update(sha256.as_bytes());
+    h.update(now.as_nanosecond().to_le_bytes());
+    h.update(std::process::id().to_le_bytes());
+    h.update(salt.to_le_bytes());
+    hex(&h.finalize())[..8].to_string()
+}
+
+/// SHA-256 of a file's bytes, hex.
+pub fn hash_file(path: &Path) -> io::Result<String> {
+    let mut file = File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex(&h.finalize()))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The name the audio copy gets: `audio.<original extension>`.
+pub fn audio_name(source: &Path) -> String {
+    let ext = source
+        .extension()
+        .and_then(|e| e.to_str())
+        .filter(|e| !e.is_empty() && e.chars().all(|c| c.is_ascii_alphanumeric()))
+        .map_or_else(|| "bin".to_string(), str::to_ascii_lowercase);
+    format!("audio.{ext}")
+}
+
+/// Write a take's files into a fresh staging folder and sync them; returns the folder.
+pub fn stage(
+    takes_dir: &Path,
+    meta: &TakeMeta,
+    report_json: &str,
+    audio: Option<&Path>,
+) -> Result<PathBuf, StoreError> {
+    let dir = takes_dir.join(format!(
+        "{STAGING_PREFIX}{}-{}",
+        meta.id,
+        std::process::id()
+    ));
+    let io_err = |source| StoreError::Io {
+        action: "write a take",
+        path: dir.clone(),
+        source,
+    };
+    fs::create_dir(&dir).map_err(io_err)?;
+    let written = (|| {
+        if let (Some(src), Some(name)) = (audio, &meta.audio_file) {
+            fs::copy(src, dir.join(name))?;
+            File::open(dir.join(name))?.sync_all()?;
+        }
+        write_synced(&dir.join(REPORT_FILE), report_json.as_bytes())?;
+        let meta_json = serde_json::to_string_pretty(meta).map_err(io::Error::other)?;
+        write_synced(&dir.join(META_FILE), meta_json.as_bytes())
+    })();
+    if let Err(e) = written {
+        let _ = fs::remove_dir_all(&dir);
+        return Err(io_err(e));
+    }
+    Ok(dir)
+}
+
+fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let mut f = File::create(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
+}
+
+/// Make a rename inside `dir` durable (a no-op where directories cannot be opened).
+pub fn sync_dir(dir: &Path) {
+    if let Ok(d) = File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
+
+/// Read a take folder back: its metadata and report JSON, both checked to parse.
+pub fn read_folder(dir: &Path) -> Result<(TakeMeta, String), String> {
+    let meta_text =
+        fs::read_to_string(dir.join(META_FILE)).map_err(|e| format!("{META_FILE}: {e}"))?;
+    let meta: TakeMeta =
+        serde_json::from_str(&meta_text).map_err(|e| format!("{META_FILE}: {e}"))?;
+    let report =
+        fs::read_to_string(dir.join(REPORT_FILE)).map_err(|e| format!("{REPORT_FILE}: {e}"))?;
+    serde_json::from_str::<serde_json::Value>(&report)
+        .map_err(|e| format!("{REPORT_FILE}: {e}"))?;
+    if dir.file_name().and_then(|n| n.to_str()) != Some(meta.id.as_str()) {
+        return Err(format!("{META_FILE} names take {}", meta.id));
+    }
+    Ok((meta, report))
+}
+
+/// Whether a staging folder's writer is gone: its process no longer runs, or (where that
+/// cannot be told) the folder is over an hour old.
+pub fn staging_is_abandoned(dir: &Path) -> bool {
+    let name = dir.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let pid = name.rsplit('-').next().and_then(|p| p.parse::<u32>().ok());
+    if Path::new("/proc/self").exists() {
+        if let Some(pid) = pid {
+            return pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists();
+        }
+    }
+    fs::metadata(dir)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.elapsed().ok())
+        .is_some_and(|age| age.as_secs() > 3600)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_eight_hex_digits() {
+        let id = new_id("abc", Timestamp::UNIX_EPOCH, 0);
+        assert!(is_take_id(&id), "{id}");
+        assert_ne!(id, new_id("abc", Timestamp::UNIX_EPOCH, 1));
+        assert!(!is_take_id(".staging-1234abcd-1"));
+        assert!(!is_take_id("ABCDEF12"));
+    }
+
+    #[test]
+    fn audio_keeps_its_extension() {
+        assert_eq!(audio_name(Path::new("/x/Answer.WAV")), "audio.wav");
+        assert_eq!(audio_name(Path::new("/x/answer")), "audio.bin");
+    }
+
+    #[test]
+    fn hashing_reads_the_bytes() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a");
+        fs::write(&p, b"abc").unwrap();
+        assert_eq!(
+            hash_file(&p).unwrap(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+}

@@ -1,0 +1,214 @@
+//! Unit tests of the store on a temporary directory, with stand-in reports and audio bytes.
+
+use super::*;
+
+fn audio(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn new_take<'a>(source: &'a Path, question: Option<&str>, wpm: f64) -> NewTake<'a> {
+    NewTake {
+        report_json: format!("{{\"pace\": {{\"wpm\": {wpm}}}}}"),
+        source,
+        question: question.map(str::to_string),
+        model: "ggml-tiny.en.bin".into(),
+        duration_s: 12.5,
+    }
+}
+
+fn stored(saved: Saved) -> TakeMeta {
+    match saved {
+        Saved::Stored(m) => m,
+        Saved::Duplicate(m) => panic!("unexpected duplicate of {}", m.id),
+    }
+}
+
+#[test]
+fn a_saved_take_is_listed_with_its_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"RIFF one");
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    let meta = stored(
+        store
+            .save(new_take(&src, Some("conflict"), 140.0), false)
+            .unwrap(),
+    );
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1);
+    let t = &all[0];
+    assert_eq!(t.meta, meta);
+    assert_eq!(t.files, FileState::Ok);
+    assert_eq!(t.report_value()["pace"]["wpm"], 140.0);
+    assert_eq!(fs::read(t.audio_path().unwrap()).unwrap(), b"RIFF one");
+    assert!(t.folder.join("meta.json").is_file());
+    assert_eq!(t.meta.question.as_deref(), Some("conflict"));
+}
+
+#[test]
+fn the_same_recording_is_not_saved_twice_unless_forced() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"same bytes");
+    let copy = audio(tmp.path(), "renamed.wav", b"same bytes");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let first = stored(store.save(new_take(&src, None, 1.0), false).unwrap());
+    assert_eq!(
+        store.save(new_take(&copy, None, 2.0), false).unwrap(),
+        Saved::Duplicate(first.clone())
+    );
+    let forced = stored(store.save(new_take(&copy, None, 2.0), true).unwrap());
+    assert_ne!(forced.id, first.id);
+    assert_eq!(store.list().unwrap().len(), 2);
+}
+
+#[test]
+fn takes_are_found_by_id_prefix_and_last() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    assert!(matches!(store.resolve("last"), Err(StoreError::Empty)));
+    let mut ids = Vec::new();
+    for i in 0..3u8 {
+        let src = audio(tmp.path(), &format!("{i}.wav"), &[i]);
+        ids.push(stored(store.save(new_take(&src, None, 1.0), false).unwrap()).id);
+    }
+    assert_eq!(store.resolve("last").unwrap().meta.id, ids[2]);
+    assert_eq!(store.resolve("last~2").unwrap().meta.id, ids[0]);
+    assert!(matches!(
+        store.resolve("last~3"),
+        Err(StoreError::NotFound(_))
+    ));
+    assert_eq!(store.resolve(&ids[1]).unwrap().meta.id, ids[1]);
+    assert_eq!(store.resolve(&ids[1][..7]).unwrap().meta.id, ids[1]);
+    assert!(matches!(
+        store.resolve("zzzz"),
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+#[test]
+fn deleting_removes_row_and_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let meta = stored(store.save(new_take(&src, None, 1.0), false).unwrap());
+    store.delete(&meta.id).unwrap();
+    assert!(store.list().unwrap().is_empty());
+    assert!(!store.takes_dir().join(&meta.id).exists());
+}
+
+#[test]
+fn a_folder_without_a_row_is_adopted_and_leftovers_are_cleaned() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let meta = {
+        let mut store = Store::open(tmp.path()).unwrap();
+        stored(store.save(new_take(&src, Some("q"), 1.0), false).unwrap())
+    };
+    let takes = tmp.path().join("history/takes");
+    // As if a save crashed after the rename, and another before it (its process is gone).
+    Connection::open(tmp.path().join("history").join(INDEX_FILE))
+        .unwrap()
+        .execute("DELETE FROM takes", [])
+        .unwrap();
+    fs::create_dir(takes.join(".staging-0badf00d-999999999")).unwrap();
+    // And a deletion that stopped after renaming the folder.
+    fs::create_dir(takes.join(".deleted-12345678")).unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let notices = store.take_notices();
+    assert!(notices[0].contains(&meta.id), "{notices:?}");
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].meta, meta);
+    let left: Vec<_> = fs::read_dir(&takes).unwrap().collect();
+    assert_eq!(left.len(), 1, "{left:?}");
+}
+
+#[test]
+fn a_damaged_index_is_set_aside_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let meta = {
+        let mut store = Store::open(tmp.path()).unwrap();
+        stored(store.save(new_take(&src, None, 1.0), false).unwrap())
+    };
+    let index = tmp.path().join("history").join(INDEX_FILE);
+    for side in ["-wal", "-shm"] {
+        let _ = fs::remove_file(format!("{}{side}", index.display()));
+    }
+    fs::write(&index, vec![0x5a; 8192]).unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let notices = store.take_notices().join("\n");
+    assert!(notices.contains("damaged"), "{notices}");
+    assert!(notices.contains(&index.display().to_string()), "{notices}");
+    assert_eq!(store.list().unwrap()[0].meta, meta);
+}
+
+#[test]
+fn missing_audio_is_reported_per_take() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let a = audio(tmp.path(), "a.wav", b"a");
+    let b = audio(tmp.path(), "b.wav", b"b");
+    stored(store.save(new_take(&a, None, 1.0), false).unwrap());
+    stored(store.save(new_take(&b, None, 1.0), false).unwrap());
+    let first = &store.list().unwrap()[0];
+    fs::remove_file(first.audio_path().unwrap()).unwrap();
+    let all = store.list().unwrap();
+    assert_eq!(all[0].files, FileState::AudioMissing);
+    assert!(all[0].files.problem(&all[0]).unwrap().contains("missing"));
+    assert_eq!(all[1].files, FileState::Ok);
+}
+
+#[test]
+fn import_skips_what_is_already_there() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let mut store = Store::open(&tmp.path().join("one")).unwrap();
+    let meta = stored(store.save(new_take(&src, None, 1.0), false).unwrap());
+    let report = store.get(&meta.id).unwrap().unwrap().report_json;
+    assert!(matches!(
+        store.import(meta.clone(), &report).unwrap(),
+        Imported::Skipped(_)
+    ));
+    let mut other = Store::open(&tmp.path().join("two")).unwrap();
+    let Imported::Stored(imported) = other.import(meta.clone(), &report).unwrap() else {
+        panic!("not imported");
+    };
+    assert_eq!(imported.id, meta.id);
+    assert_eq!(imported.audio_file, None);
+    assert_eq!(other.list().unwrap()[0].files, FileState::NoAudio);
+}
+
+#[test]
+fn reindex_rebuilds_rows_from_folders() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let meta = stored(store.save(new_take(&src, None, 1.0), false).unwrap());
+    assert_eq!(store.reindex().unwrap(), 1);
+    assert_eq!(store.list().unwrap()[0].meta, meta);
+}
+
+#[test]
+fn a_missing_folder_is_reported_until_reindex_drops_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let a = audio(tmp.path(), "a.wav", b"a");
+    let b = audio(tmp.path(), "b.wav", b"b");
+    let gone = stored(store.save(new_take(&a, None, 1.0), false).unwrap());
+    let kept = stored(store.save(new_take(&b, None, 2.0), false).unwrap());
+    fs::remove_dir_all(store.takes_dir().join(&gone.id)).unwrap();
+    let all = store.list().unwrap();
+    assert_eq!(all[0].files, FileState::FolderMissing);
+    assert!(all[0].files.problem(&all[0]).unwrap().contains("folder"));
+    assert_eq!(
+        all[0].report_value()["pace"]["wpm"],
+        1.0,
+        "the report is still there"
+    );
+    assert_eq!(store.reindex().unwrap(), 1);
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].meta, kept);
+}
