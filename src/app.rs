@@ -8,11 +8,12 @@ use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, TargetArgs,
+    AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, QuestionsArgs, TargetArgs,
 };
 use crate::config::Targets;
 use crate::history;
 use crate::pipeline::{EngineSettings, Pipeline};
+use crate::questions::{self, Asked};
 use crate::report::{self, Report};
 use crate::term::Style;
 use crate::transcribe::model::{self, ModelSearch};
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(args) => history::run::config(args),
         Command::Record(args) => crate::record::command::record(args),
         Command::Devices => crate::record::command::devices(),
+        Command::Questions(args) => list_questions(&args),
     }
 }
 
@@ -59,25 +61,35 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     let targets = targets(&args.targets)?;
+    let asked = Asked::from_flag(args.question.as_deref())?;
     let engine = engine_settings(&args.engine)?;
     let quiet = args.output.quiet;
+    let question = asked.as_ref().map(|a| a.text.clone());
     let inputs = expand_inputs(&args.files);
     if let [Input::File(path)] = inputs.as_slice() {
         // One recording: exactly one report, as always (one JSON object for --format json).
         let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+        pipeline.question = asked;
         let report = pipeline.analyze_file(path)?;
         let out = match args.output.output.as_deref() {
             Some(dir) if dir.is_dir() => Some(report_path(dir, path, args.output.format)),
             other => other.map(Path::to_path_buf),
         };
         emit_to(&report, &args.output, out.as_deref())?;
-        return history::run::save_after_analyze(&report, path, &args.save, quiet);
+        return history::run::save_after_analyze(
+            &report,
+            path,
+            &args.save,
+            question.as_deref(),
+            quiet,
+        );
     }
     analyze_batch(
         &inputs,
         args.jobs.into(),
         engine,
         targets,
+        asked,
         &args.output,
         &args.save,
     )
@@ -150,6 +162,7 @@ fn analyze_batch(
     jobs: usize,
     engine: EngineSettings,
     targets: Targets,
+    asked: Option<Asked>,
     out: &OutputArgs,
     save: &crate::history::args::SaveArgs,
 ) -> Result<()> {
@@ -167,7 +180,8 @@ fn analyze_batch(
     let multi = (!out.quiet && std::io::stderr().is_terminal()).then(MultiProgress::new);
     let bars = multi.clone();
     let quiet = out.quiet;
-    let pipeline = Pipeline::new(
+    let question = asked.as_ref().map(|a| a.text.clone());
+    let mut pipeline = Pipeline::new(
         engine,
         targets,
         Box::new(move || match &bars {
@@ -175,6 +189,7 @@ fn analyze_batch(
             None => ProgressBar::hidden(),
         }),
     );
+    pipeline.question = asked;
     let mut failed = 0usize;
     let quietly = |f: &mut dyn FnMut()| match &multi {
         Some(m) => m.suspend(f),
@@ -233,7 +248,13 @@ fn analyze_batch(
                 written += 1;
                 if res.is_ok() {
                     // Each take joins the history as if analysed on its own.
-                    let saved = history::run::save_after_analyze(&report, path, save, quiet);
+                    let saved = history::run::save_after_analyze(
+                        &report,
+                        path,
+                        save,
+                        question.as_deref(),
+                        quiet,
+                    );
                     if let Err(err) = saved {
                         failed += 1;
                         quietly(&mut || eprintln!("rehearse: error: {}: {err:#}", path.display()));
@@ -333,6 +354,25 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn list_questions(args: &QuestionsArgs) -> Result<()> {
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(questions::BANK)?;
+        s.push('\n');
+        s
+    } else {
+        let mut s = String::new();
+        for q in questions::BANK {
+            s.push_str(&format!("{}\n  {}\n", q.id, q.text));
+            for point in q.strong_answer {
+                s.push_str(&format!("    - {point}\n"));
+            }
+        }
+        s.push_str("\nUse one with: rehearse analyze FILE --question ID (or --question \"your own text\")\n");
+        s
+    };
+    write_output(None, &text)
 }
 
 fn show_model(args: ModelArgs) -> Result<()> {

@@ -18,6 +18,7 @@ use indicatif::ProgressBar;
 use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
+use crate::questions::Asked;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
@@ -58,6 +59,8 @@ pub type Progress = Box<dyn Fn() -> ProgressBar + Send + Sync>;
 pub struct Pipeline {
     pub engine: EngineSettings,
     pub targets: Targets,
+    /// The question the takes answer, when known (the same for every file of a batch).
+    pub question: Option<Asked>,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
     progress: Progress,
 }
@@ -67,6 +70,7 @@ impl Pipeline {
         Pipeline {
             engine,
             targets,
+            question: None,
             whisper: Mutex::new(None),
             progress,
         }
@@ -167,7 +171,8 @@ impl Pipeline {
             Transcript::default()
         };
         let transcribe_s = started.elapsed().as_secs_f64();
-        let analysis = analyze::analyze(&transcript, &vad, &self.targets);
+        let analysis =
+            analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
         Ok(Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,
