@@ -283,6 +283,7 @@ pub(crate) mod tests {
                 sample_rate: 16_000,
                 channels: 1,
                 encoding: "16-bit integer".into(),
+                container: "WAV".into(),
             },
             warnings: Vec::new(),
         };
