@@ -296,7 +296,6 @@ impl Source {
             }
             // A well-formed file with no samples (a header-only WAV): an empty recording,
             // which the report calls "no speech found".
-            out.warnings.push("the file holds no audio samples".into());
             return Ok(out);
         }
         if skipped > 0 {
