@@ -35,8 +35,10 @@ fn rehearse(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_rehearse"));
     // One thread each: the test harness runs tests side by side, and whisper.cpp's threads
     // spin when they have to share cores.
+    // --no-save: these tests are about reading audio; the take history has its own tests, and
+    // a take saved by one test would make another's stderr say "not saved again".
     cmd.args(args)
-        .args(["--threads", "1"])
+        .args(["--threads", "1", "--no-save"])
         .env("REHEARSE_MODEL", model())
         .env("REHEARSE_HOME", home())
         .env("NO_COLOR", "1");
