@@ -27,7 +27,7 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Analyse a recorded answer and print a report.
+    /// Analyse recorded answers and print a report for each.
     Analyze(AnalyzeArgs),
     /// Show which Whisper model would be used, and check it.
     Model(ModelArgs),
@@ -59,8 +59,14 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct AnalyzeArgs {
-    /// The recording: a WAV file (any rate, channels, 8-32 bit integer or 32-bit float).
-    pub file: PathBuf,
+    /// Recordings: WAV, FLAC, MP3, M4A/AAC, Ogg Vorbis/Opus or WebM, recognised by content.
+    /// Glob patterns ("takes/*.m4a") are expanded when the shell did not.
+    #[arg(value_name = "FILE", required = true, num_args = 1..)]
+    pub files: Vec<PathBuf>,
+    /// Analyse up to N files at once (each with its own share of --threads).
+    #[arg(long, short = 'j', value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub jobs: u16,
     #[command(flatten)]
     pub engine: EngineArgs,
     #[command(flatten)]
@@ -129,7 +135,7 @@ pub struct EngineArgs {
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,
-    /// Threads for transcription [default: all cores].
+    /// Threads for transcription [default: all cores]; split between files with --jobs.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=256))]
     pub threads: Option<u16>,
 }
@@ -138,7 +144,7 @@ pub struct EngineArgs {
 pub enum Format {
     /// Human-readable report (coloured on a terminal).
     Terminal,
-    /// One JSON object (see the README for the schema).
+    /// One JSON object (see the README for the schema); JSON Lines for several files.
     Json,
     /// Markdown, for notes.
     Markdown,
@@ -149,8 +155,10 @@ pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Terminal)]
     pub format: Format,
-    /// Write the report to FILE instead of standard output.
-    #[arg(long, short = 'o', value_name = "FILE")]
+    /// Write the report to PATH instead of standard output. With several recordings (or when
+    /// PATH is an existing directory), PATH is a directory, created if missing, and each report
+    /// goes to PATH/<recording's file name>.<txt|json|md>.
+    #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the terminal report.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]

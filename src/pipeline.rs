@@ -1,9 +1,15 @@
 //! One take through the whole pipeline: audio file -> transcript -> analysis -> [`Report`].
 //!
 //! A [`Pipeline`] holds the settings and loads the Whisper model once, on first use, so a
-//! batch of files, a fresh recording, or a re-analysis all share one model load.
+//! batch of files, a fresh recording, or a re-analysis all share one model load. A batch
+//! ([`Pipeline::analyze_batch`]) can run several files at once, each with its own whisper state
+//! on the one shared model, the threads split between them. Takes are transcribed in short
+//! pieces cut at silences ([`crate::transcribe::chunks`]), with one progress bar over the whole.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{mpsc, Arc, Mutex};
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -16,7 +22,7 @@ use crate::questions::Asked;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
-use crate::transcribe::{chunks, transcribe_chunks, Transcript};
+use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
 
 /// Where the model is and how to run it, checked before any audio is touched.
 #[derive(Debug, Clone)]
@@ -46,15 +52,16 @@ impl EngineSettings {
     }
 }
 
-/// Shows progress while a take is transcribed; hidden when not wanted.
-pub type Progress = Box<dyn Fn() -> ProgressBar>;
+/// Shows progress while a take is transcribed; hidden when not wanted. Called once per take
+/// (from several threads at once in a parallel batch); the pipeline sets the bar's message.
+pub type Progress = Box<dyn Fn() -> ProgressBar + Send + Sync>;
 
 pub struct Pipeline {
     pub engine: EngineSettings,
     pub targets: Targets,
-    /// The question the takes answer, when known.
+    /// The question the takes answer, when known (the same for every file of a batch).
     pub question: Option<Asked>,
-    whisper: Option<WhisperEngine>,
+    whisper: Mutex<Option<Arc<WhisperEngine>>>,
     progress: Progress,
 }
 
@@ -64,19 +71,102 @@ impl Pipeline {
             engine,
             targets,
             question: None,
-            whisper: None,
+            whisper: Mutex::new(None),
             progress,
         }
     }
 
-    /// Analyse one audio file and build its report.
+    /// Analyse one audio file and build its report, with all the engine's threads.
     pub fn analyze_file(&mut self, path: &Path) -> Result<Report> {
+        self.analyze_with(path, self.engine.threads, None)
+    }
+
+    /// Analyse `paths` with `jobs` files in flight at once, calling `on_result` with each
+    /// file's index and outcome in input order, as soon as it and those before it are done.
+    /// A file that fails is passed on as its error and the batch goes on; only a model that
+    /// cannot be loaded, or an error from `on_result` (e.g. a closed pipe), stops the batch and
+    /// is returned.
+    pub fn analyze_batch<F>(&self, paths: &[PathBuf], jobs: usize, mut on_result: F) -> Result<()>
+    where
+        F: FnMut(usize, Result<Report>) -> Result<()>,
+    {
+        let jobs = jobs.clamp(1, paths.len().max(1));
+        let threads = (self.engine.threads / jobs).max(1);
+        let label = |p: &Path| {
+            (paths.len() > 1).then(|| {
+                let name: String = p
+                    .file_name()
+                    .map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into());
+                if name.chars().count() > 28 {
+                    format!("{}...", name.chars().take(25).collect::<String>())
+                } else {
+                    name
+                }
+            })
+        };
+        if jobs == 1 {
+            for (i, path) in paths.iter().enumerate() {
+                let result = self.analyze_with(path, threads, label(path));
+                if let Err(e) = &result {
+                    if is_fatal(e) {
+                        return result.map(|_| ());
+                    }
+                }
+                on_result(i, result)?;
+            }
+            return Ok(());
+        }
+
+        let next = AtomicUsize::new(0);
+        let stop = AtomicBool::new(false);
+        let (tx, rx) = mpsc::channel::<(usize, Result<Report>)>();
+        std::thread::scope(|scope| {
+            for _ in 0..jobs {
+                let tx = tx.clone();
+                let (next, stop, label) = (&next, &stop, &label);
+                scope.spawn(move || loop {
+                    if stop.load(Ordering::Relaxed) {
+                        break;
+                    }
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    let result = self.analyze_with(path, threads, label(path));
+                    if result.as_ref().is_err_and(is_fatal) {
+                        stop.store(true, Ordering::Relaxed);
+                    }
+                    if tx.send((i, result)).is_err() {
+                        break;
+                    }
+                });
+            }
+            drop(tx);
+            let mut waiting = BTreeMap::new();
+            let mut due = 0;
+            for (i, result) in rx {
+                waiting.insert(i, result);
+                while let Some(result) = waiting.remove(&due) {
+                    due += 1;
+                    let outcome = match result {
+                        Err(e) if is_fatal(&e) => Err(e),
+                        result => on_result(due - 1, result),
+                    };
+                    if let Err(e) = outcome {
+                        stop.store(true, Ordering::Relaxed);
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn analyze_with(&self, path: &Path, threads: usize, label: Option<String>) -> Result<Report> {
         let audio = audio::load(path)?;
         let vad = vad::detect(&audio.samples, TARGET_RATE);
         let started = Instant::now();
         // Silence goes nowhere near the model: Whisper invents text for it.
         let transcript = if vad.has_speech() {
-            self.transcribe(&audio.samples, &chunks::plan(&vad.segments, vad.duration_s))?
+            self.transcribe(&audio.samples, &vad, threads, label)?
         } else {
             Transcript::default()
         };
@@ -90,7 +180,7 @@ impl Pipeline {
             engine: EngineInfo {
                 engine: "whisper.cpp".into(),
                 path: self.engine.model.display().to_string(),
-                threads: self.engine.threads,
+                threads,
                 beam: self.engine.beam,
                 initial_prompt: FILLER_PROMPT.into(),
                 transcribe_s,
@@ -106,21 +196,50 @@ impl Pipeline {
         }))
     }
 
-    fn transcribe(&mut self, samples: &[f32], plan: &[chunks::Chunk]) -> Result<Transcript> {
-        let bar = (self.progress)();
-        if self.whisper.is_none() {
-            bar.set_message("loading model");
-            let e = &self.engine;
-            self.whisper = Some(WhisperEngine::load(&e.model, e.threads, e.beam)?);
+    /// The model, loaded on first use by whichever job needs it first.
+    fn loaded_engine(&self, bar: &ProgressBar) -> Result<Arc<WhisperEngine>, TranscribeError> {
+        let mut slot = self.whisper.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(engine) = slot.as_ref() {
+            return Ok(Arc::clone(engine));
         }
-        let whisper = self.whisper.as_mut().expect("loaded above");
-        bar.set_message("transcribing");
+        bar.set_message("loading model");
+        let e = &self.engine;
+        let engine = Arc::new(WhisperEngine::load(&e.model, e.threads, e.beam)?);
+        *slot = Some(Arc::clone(&engine));
+        Ok(engine)
+    }
+
+    /// Transcribe the take's speech in short pieces cut at silences ([`chunks::plan`]), on a
+    /// whisper session of its own; one progress bar over the whole take.
+    fn transcribe(
+        &self,
+        samples: &[f32],
+        vad: &vad::SpeechActivity,
+        threads: usize,
+        label: Option<String>,
+    ) -> Result<Transcript> {
+        let bar = (self.progress)();
+        let engine = self.loaded_engine(&bar)?;
+        bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
+        let plan = chunks::plan(&vad.segments, vad.duration_s);
+        let mut session = engine.session(threads)?;
         let tick = bar.clone();
-        let transcript = transcribe_chunks(whisper, samples, TARGET_RATE, plan, &move |done| {
-            tick.set_position((done * 100.0).round() as u64)
-        })
-        .context("transcription failed")?;
+        let transcript =
+            transcribe_chunks(&mut session, samples, TARGET_RATE, &plan, &move |done| {
+                tick.set_position((done * 100.0).round() as u64)
+            })
+            .context("transcription failed")?;
         bar.finish_and_clear();
         Ok(transcript)
     }
+}
+
+/// An error that would fail every file: the model cannot be loaded.
+fn is_fatal(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        matches!(
+            c.downcast_ref::<TranscribeError>(),
+            Some(TranscribeError::ModelLoad { .. })
+        )
+    })
 }

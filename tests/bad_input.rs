@@ -21,7 +21,7 @@ fn a_text_file_is_not_audio() {
     std::fs::write(&path, "these are my interview notes, not a recording").unwrap();
     let out = rehearse().arg("analyze").arg(&path).output().unwrap();
     let err = assert_one_line_error(&out);
-    assert!(err.contains("not a WAV file"), "{err}");
+    assert!(err.contains("not an audio file"), "{err}");
 }
 
 #[test]

@@ -1,202 +1,178 @@
-//! WAV decoding with hound: every PCM integer width hound reads, and 32-bit float.
+//! WAV headers that lie: repaired before the decoder sees them.
+//!
+//! A recorder that crashes or is killed leaves a WAV whose header was never finalised: the
+//! RIFF and data lengths are still 0 (or a placeholder), though the audio is all there. A file
+//! cut short (a copy interrupted, a disk full) has a header announcing more audio than follows.
+//! [`inspect`] walks the RIFF chunks; when the data length cannot be right it returns a
+//! [`Repair`] whose [`PatchedFile`] shows the decoder the same bytes with corrected lengths,
+//! and a warning telling the user what was done.
 
 use std::fs::File;
-use std::io::BufReader;
-use std::path::Path;
+use std::io::{self, Read, Seek, SeekFrom};
 
-use hound::{SampleFormat, WavReader};
+use symphonia::core::io::MediaSource;
 
-use super::{AudioError, SourceFormat};
-
-pub struct Decoded {
-    pub interleaved: Vec<f32>,
-    pub format: SourceFormat,
-    pub warnings: Vec<String>,
+/// Lengths rewritten in the header, and what to tell the user.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Repair {
+    /// `(byte offset, new little-endian u32)` pairs.
+    pub patches: Vec<(u64, u32)>,
+    pub warning: Option<String>,
 }
 
-pub fn decode(path: &Path) -> Result<Decoded, AudioError> {
-    let shown = path.display().to_string();
-    if path.is_dir() {
-        return Err(AudioError::IsDirectory { path: shown });
+/// Look at a file's RIFF/WAVE header; `None` when it is not a WAV or needs nothing.
+pub fn inspect(file: &mut File, file_len: u64) -> io::Result<Option<Repair>> {
+    let mut head = [0u8; 12];
+    file.seek(SeekFrom::Start(0))?;
+    if file_len < 12 || read_full(file, &mut head)? < 12 {
+        return Ok(None);
     }
-    let file = File::open(path).map_err(|e| match e.kind() {
-        std::io::ErrorKind::NotFound => AudioError::NotFound {
-            path: shown.clone(),
-        },
-        _ => AudioError::Unreadable {
-            path: shown.clone(),
-            source: e,
-        },
-    })?;
-    let reader = WavReader::new(BufReader::new(file)).map_err(|e| AudioError::NotAudio {
-        path: shown.clone(),
-        reason: describe(&e),
-    })?;
-    let spec = reader.spec();
-    if spec.channels == 0 || spec.sample_rate == 0 {
-        return Err(AudioError::NotAudio {
-            path: shown,
-            reason: "the header declares zero channels or a zero sample rate".into(),
-        });
+    if &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
+        return Ok(None);
     }
-    let encoding = match spec.sample_format {
-        SampleFormat::Int => format!("{}-bit integer", spec.bits_per_sample),
-        SampleFormat::Float => format!("{}-bit float", spec.bits_per_sample),
-    };
-    let declared = reader.len() as usize;
-    let (interleaved, error) = read_samples(reader, &shown)?;
-    let mut warnings = Vec::new();
-    if let Some(err) = error {
-        let frames = interleaved.len() / usize::from(spec.channels);
-        warnings.push(format!(
-            "the file is damaged or truncated ({err}); analysed the {:.1} s that could be read \
-             (the header announced {:.1} s)",
-            frames as f64 / f64::from(spec.sample_rate),
-            declared as f64 / f64::from(spec.channels) / f64::from(spec.sample_rate),
-        ));
-    }
-    Ok(Decoded {
-        interleaved,
-        format: SourceFormat {
-            sample_rate: spec.sample_rate,
-            channels: spec.channels,
-            encoding,
-        },
-        warnings,
-    })
-}
-
-/// Read every sample up to the first error, scaled to -1.0..=1.0. Returns the error, if any,
-/// beside what was read so that a truncated recording is not thrown away.
-fn read_samples(
-    mut reader: WavReader<BufReader<File>>,
-    shown: &str,
-) -> Result<(Vec<f32>, Option<String>), AudioError> {
-    let spec = reader.spec();
-    let mut out = Vec::with_capacity(reader.len() as usize);
-    let mut error = None;
-    match (spec.sample_format, spec.bits_per_sample) {
-        (SampleFormat::Float, 32) => {
-            for s in reader.samples::<f32>() {
-                match s {
-                    Ok(v) => out.push(if v.is_finite() { v } else { 0.0 }),
-                    Err(e) => {
-                        error = Some(describe(&e));
-                        break;
-                    }
+    let riff_len = u32::from_le_bytes(head[4..8].try_into().expect("4 bytes"));
+    let mut pos = 12u64;
+    let mut format: Option<(u32, u16)> = None; // (rate, block align)
+    while pos + 8 <= file_len {
+        let mut chunk = [0u8; 8];
+        file.seek(SeekFrom::Start(pos))?;
+        if read_full(file, &mut chunk)? < 8 {
+            break;
+        }
+        let id = &chunk[0..4];
+        let len = u32::from_le_bytes(chunk[4..8].try_into().expect("4 bytes"));
+        let body = pos + 8;
+        if id == b"fmt " {
+            let mut fmt = [0u8; 16];
+            if read_full(file, &mut fmt)? == 16 {
+                let rate = u32::from_le_bytes(fmt[4..8].try_into().expect("4 bytes"));
+                let align = u16::from_le_bytes([fmt[12], fmt[13]]);
+                format = Some((rate, align));
+            }
+        } else if id == b"data" {
+            let available = file_len - body;
+            let (rate, align) = format.unwrap_or((0, 1));
+            let align = u64::from(align.max(1));
+            let usable = (available / align * align).min(u64::from(u32::MAX - 1));
+            let seconds = |bytes: u64| {
+                if rate == 0 {
+                    0.0
+                } else {
+                    bytes as f64 / align as f64 / f64::from(rate)
                 }
-            }
-        }
-        (SampleFormat::Int, bits @ 1..=32) => {
-            let scale = 1.0 / (1u64 << (bits - 1)) as f32;
-            for s in reader.samples::<i32>() {
-                match s {
-                    Ok(v) => out.push(v as f32 * scale),
-                    Err(e) => {
-                        error = Some(describe(&e));
-                        break;
-                    }
-                }
-            }
-        }
-        (format, bits) => {
-            return Err(AudioError::Unsupported {
-                path: shown.to_string(),
-                reason: format!("{bits}-bit {format:?}"),
-            })
-        }
-    }
-    Ok((out, error))
-}
-
-fn describe(e: &hound::Error) -> String {
-    match e {
-        hound::Error::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-            "unexpected end of file".into()
-        }
-        other => other.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use hound::{WavSpec, WavWriter};
-
-    fn write(path: &Path, spec: WavSpec, frames: usize, value: impl Fn(usize) -> f64) {
-        let mut w = WavWriter::create(path, spec).unwrap();
-        for i in 0..frames * usize::from(spec.channels) {
-            let v = value(i);
-            match (spec.sample_format, spec.bits_per_sample) {
-                (SampleFormat::Float, _) => w.write_sample(v as f32).unwrap(),
-                (SampleFormat::Int, 8) => w.write_sample((v * 127.0) as i8).unwrap(),
-                (SampleFormat::Int, 16) => w.write_sample((v * 32767.0) as i16).unwrap(),
-                (SampleFormat::Int, b) => w
-                    .write_sample((v * ((1i64 << (b - 1)) - 1) as f64) as i32)
-                    .unwrap(),
-            }
-        }
-        w.finalize().unwrap();
-    }
-
-    #[test]
-    fn every_supported_encoding_decodes_to_the_same_level() {
-        let dir = tempfile::tempdir().unwrap();
-        for (bits, fmt) in [
-            (8, SampleFormat::Int),
-            (16, SampleFormat::Int),
-            (24, SampleFormat::Int),
-            (32, SampleFormat::Int),
-            (32, SampleFormat::Float),
-        ] {
-            let spec = WavSpec {
-                channels: 2,
-                sample_rate: 8000,
-                bits_per_sample: bits,
-                sample_format: fmt,
             };
-            let path = dir.path().join(format!("{bits}{fmt:?}.wav"));
-            write(&path, spec, 100, |_| 0.5);
-            let d = decode(&path).unwrap();
-            assert_eq!(d.interleaved.len(), 200);
-            assert!(
-                d.interleaved.iter().all(|v| (v - 0.5).abs() < 0.01),
-                "{bits}-bit {fmt:?}: {:?}",
-                &d.interleaved[..4]
-            );
-            assert!(d.warnings.is_empty());
+            let (new_len, warning) = if len == u32::MAX {
+                // Written by a streaming encoder (ffmpeg to a pipe): the length was never known.
+                (usable, None)
+            } else if len == 0 && usable > 0 {
+                (
+                    usable,
+                    Some(format!(
+                        "the WAV header was never finalised (the recording was probably \
+                         interrupted); read the {:.1} s of audio in the file",
+                        seconds(usable)
+                    )),
+                )
+            } else if u64::from(len) > available {
+                (
+                    usable,
+                    Some(format!(
+                        "the file is truncated: its header announces {:.1} s of audio but only \
+                         {:.1} s is there; analysed what could be read",
+                        seconds(u64::from(len)),
+                        seconds(usable)
+                    )),
+                )
+            } else {
+                (u64::from(len), None)
+            };
+            let mut patches = Vec::new();
+            if new_len != u64::from(len) {
+                patches.push((pos + 4, new_len as u32));
+            }
+            // The RIFF length must cover everything up to the end of the data.
+            let riff_needed = (body + new_len - 8).min(u64::from(u32::MAX - 1));
+            if riff_len != u32::MAX && u64::from(riff_len) < riff_needed {
+                patches.push((4, riff_needed as u32));
+            }
+            if patches.is_empty() {
+                return Ok(None);
+            }
+            return Ok(Some(Repair { patches, warning }));
+        }
+        // Chunks are padded to an even length.
+        pos = body + u64::from(len) + u64::from(len % 2);
+    }
+    Ok(None)
+}
+
+fn read_full(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    let mut n = 0;
+    while n < buf.len() {
+        match file.read(&mut buf[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
         }
     }
+    Ok(n)
+}
 
-    #[test]
-    fn truncated_data_keeps_what_was_read_and_warns() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("cut.wav");
-        let spec = WavSpec {
-            channels: 1,
-            sample_rate: 16000,
-            bits_per_sample: 16,
-            sample_format: SampleFormat::Int,
-        };
-        write(&path, spec, 16000, |_| 0.25);
-        let bytes = std::fs::read(&path).unwrap();
-        std::fs::write(&path, &bytes[..bytes.len() / 2]).unwrap();
-        let d = decode(&path).unwrap();
-        assert!(d.interleaved.len() > 7000 && d.interleaved.len() < 8000);
-        assert!(d.warnings[0].contains("truncated"), "{:?}", d.warnings);
+/// A file read through a few rewritten header bytes.
+pub struct PatchedFile {
+    file: File,
+    len: u64,
+    pos: u64,
+    patches: Vec<(u64, [u8; 4])>,
+}
+
+impl PatchedFile {
+    pub fn new(mut file: File, len: u64, repair: &Repair) -> io::Result<Self> {
+        file.seek(SeekFrom::Start(0))?;
+        Ok(PatchedFile {
+            file,
+            len,
+            pos: 0,
+            patches: repair
+                .patches
+                .iter()
+                .map(|&(at, v)| (at, v.to_le_bytes()))
+                .collect(),
+        })
+    }
+}
+
+impl Read for PatchedFile {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.file.read(buf)?;
+        let (start, end) = (self.pos, self.pos + n as u64);
+        for (at, bytes) in &self.patches {
+            for (i, b) in bytes.iter().enumerate() {
+                let p = at + i as u64;
+                if p >= start && p < end {
+                    buf[(p - start) as usize] = *b;
+                }
+            }
+        }
+        self.pos = end;
+        Ok(n)
+    }
+}
+
+impl Seek for PatchedFile {
+    fn seek(&mut self, to: SeekFrom) -> io::Result<u64> {
+        self.pos = self.file.seek(to)?;
+        Ok(self.pos)
+    }
+}
+
+impl MediaSource for PatchedFile {
+    fn is_seekable(&self) -> bool {
+        true
     }
 
-    #[test]
-    fn random_bytes_are_not_audio() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("noise.wav");
-        std::fs::write(&path, b"this is not a riff file at all").unwrap();
-        assert!(matches!(decode(&path), Err(AudioError::NotAudio { .. })));
-    }
-
-    #[test]
-    fn a_missing_file_says_so() {
-        let err = decode(Path::new("/nonexistent/take.wav")).err().unwrap();
-        assert!(matches!(err, AudioError::NotFound { .. }));
+    fn byte_len(&self) -> Option<u64> {
+        Some(self.len)
     }
 }

@@ -12,6 +12,22 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// One report as a single line of JSON, for JSON Lines output of a batch.
+pub fn render_line(report: &Report) -> String {
+    let mut value = serde_json::to_value(report).expect("a Report always serialises");
+    round_floats(&mut value);
+    let mut out = serde_json::to_string(&value).expect("a Value always serialises");
+    out.push('\n');
+    out
+}
+
+/// A batch's line for a recording that could not be analysed.
+pub fn error_line(path: &str, error: &str) -> String {
+    let mut out = serde_json::json!({ "path": path, "error": error }).to_string();
+    out.push('\n');
+    out
+}
+
 /// Round every non-integer number to 3 decimals so reports read cleanly and diff stably.
 fn round_floats(v: &mut Value) {
     match v {

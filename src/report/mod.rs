@@ -59,6 +59,9 @@ pub struct AudioInfo {
     pub source_sample_rate: u32,
     pub source_channels: u16,
     pub source_encoding: String,
+    /// The container recognised from the content: "WAV", "MP4/M4A", "Ogg", ...
+    #[serde(default)]
+    pub source_container: String,
     /// Level of the loud speech frames, dBFS.
     pub speech_level_db: f64,
     /// Share of samples at full scale.
@@ -199,6 +202,7 @@ impl Report {
                 source_sample_rate: audio.source.sample_rate,
                 source_channels: audio.source.channels,
                 source_encoding: audio.source.encoding.clone(),
+                source_container: audio.source.container.clone(),
                 speech_level_db: vad.speech_level_db,
                 clipped_share: vad.clipped_share,
             },
@@ -279,6 +283,7 @@ pub(crate) mod tests {
                 sample_rate: 16_000,
                 channels: 1,
                 encoding: "16-bit integer".into(),
+                container: "WAV".into(),
             },
             warnings: Vec::new(),
         };

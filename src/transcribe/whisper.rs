@@ -18,7 +18,10 @@ use super::{TranscribeError, Transcriber, Transcript, Word};
 pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking.";
 
 pub struct WhisperEngine {
-    /// Working memory for one transcription at a time, reused across chunks.
+    /// The loaded model, shared by every [`Session`] (one per job in a parallel batch).
+    ctx: WhisperContext,
+    /// Working memory for [`Transcriber::transcribe`] on the engine itself, reused across
+    /// chunks.
     state: WhisperState,
     threads: i32,
     beam: Option<u16>,
@@ -45,13 +48,33 @@ impl WhisperEngine {
             reason: format!("cannot allocate the model's working memory: {e:?}"),
         })?;
         Ok(WhisperEngine {
+            ctx,
             state,
             threads: threads.clamp(1, 64) as i32,
             beam,
         })
     }
 
-    fn params(&self) -> FullParams<'static, 'static> {
+    /// The thread count given at load time.
+    pub fn threads(&self) -> usize {
+        self.threads as usize
+    }
+
+    /// A transcription session with its own whisper state, using `threads` threads. Several
+    /// sessions of one engine may run at once, one per thread: the model is shared.
+    pub fn session(&self, threads: usize) -> Result<Session<'_>, TranscribeError> {
+        let state = self
+            .ctx
+            .create_state()
+            .map_err(|e| TranscribeError::Engine(format!("{e:?}")))?;
+        Ok(Session {
+            engine: self,
+            state,
+            threads: threads.clamp(1, 64) as i32,
+        })
+    }
+
+    fn params(&self, threads: i32) -> FullParams<'static, 'static> {
         let strategy = match self.beam {
             Some(beam_size) => SamplingStrategy::BeamSearch {
                 beam_size: beam_size as i32,
@@ -60,7 +83,7 @@ impl WhisperEngine {
             None => SamplingStrategy::Greedy { best_of: 1 },
         };
         let mut p = FullParams::new(strategy);
-        p.set_n_threads(self.threads);
+        p.set_n_threads(threads);
         p.set_language(Some("en"));
         p.set_translate(false);
         p.set_no_context(true);
@@ -77,32 +100,60 @@ impl WhisperEngine {
     }
 }
 
+/// One whisper state on a shared engine: transcribes one piece of audio at a time, reusable
+/// for the next.
+pub struct Session<'e> {
+    engine: &'e WhisperEngine,
+    state: WhisperState,
+    threads: i32,
+}
+
+impl Transcriber for Session<'_> {
+    fn transcribe(
+        &mut self,
+        samples: &[f32],
+        progress: Box<dyn FnMut(i32) + 'static>,
+    ) -> Result<Transcript, TranscribeError> {
+        let params = self.engine.params(self.threads);
+        run(&mut self.state, params, samples, progress)
+    }
+}
+
 impl Transcriber for WhisperEngine {
     fn transcribe(
         &mut self,
         samples: &[f32],
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError> {
-        if samples.is_empty() {
-            return Ok(Transcript::default());
-        }
-        let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
-        let mut params = self.params();
-        params.set_progress_callback_safe(progress);
-        self.state.full(params, samples).map_err(engine)?;
-
-        let mut words = Vec::new();
-        for segment in self.state.as_iter() {
-            let text = segment.to_str_lossy().map_err(engine)?;
-            // Timestamps are in centiseconds.
-            let start = segment.start_timestamp() as f64 / 100.0;
-            let end = segment.end_timestamp() as f64 / 100.0;
-            words.push(Word::new(text.trim(), start, end.max(start)));
-        }
-        Ok(Transcript {
-            words: clean_words(words),
-        })
+        let params = self.params(self.threads);
+        run(&mut self.state, params, samples, progress)
     }
+}
+
+fn run(
+    state: &mut WhisperState,
+    mut params: FullParams<'static, 'static>,
+    samples: &[f32],
+    progress: Box<dyn FnMut(i32) + 'static>,
+) -> Result<Transcript, TranscribeError> {
+    if samples.is_empty() {
+        return Ok(Transcript::default());
+    }
+    let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
+    params.set_progress_callback_safe(progress);
+    state.full(params, samples).map_err(engine)?;
+
+    let mut words = Vec::new();
+    for segment in state.as_iter() {
+        let text = segment.to_str_lossy().map_err(engine)?;
+        // Timestamps are in centiseconds.
+        let start = segment.start_timestamp() as f64 / 100.0;
+        let end = segment.end_timestamp() as f64 / 100.0;
+        words.push(Word::new(text.trim(), start, end.max(start)));
+    }
+    Ok(Transcript {
+        words: clean_words(words),
+    })
 }
 
 /// Drop empty words and non-speech annotations such as `[BLANK_AUDIO]` or `(music)`, merge
