@@ -8,11 +8,12 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{
-    AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, TargetArgs,
+    AnalyzeArgs, Cli, Command, EngineArgs, Format, ModelArgs, OutputArgs, QuestionsArgs, TargetArgs,
 };
 use crate::config::Targets;
 use crate::history;
 use crate::pipeline::{EngineSettings, Pipeline};
+use crate::questions::{self, Asked};
 use crate::report::{self, Report};
 use crate::term::Style;
 use crate::transcribe::model::{self, ModelSearch};
@@ -35,6 +36,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Config(args) => history::run::config(args),
         Command::Record(args) => crate::record::command::record(args),
         Command::Devices => crate::record::command::devices(),
+        Command::Questions(args) => list_questions(&args),
     }
 }
 
@@ -59,12 +61,16 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     let targets = targets(&args.targets)?;
+    let asked = args.question.as_deref().map(Asked::parse).transpose()?;
     let engine = engine_settings(&args.engine)?;
     let quiet = args.output.quiet;
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+    pipeline.question = asked;
     let report = pipeline.analyze_file(&args.file)?;
     emit(&report, &args.output)?;
-    history::run::save_after_analyze(&report, &args.file, &args.save, quiet)
+    // `--question` (a bank id or text) is stored as the question's full text.
+    let question = report.question.as_ref().map(|q| q.text.as_str());
+    history::run::save_after_analyze(&report, &args.file, &args.save, question, quiet)
 }
 
 pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
@@ -113,6 +119,25 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
         }
     }
     Ok(())
+}
+
+fn list_questions(args: &QuestionsArgs) -> Result<()> {
+    let text = if args.json {
+        let mut s = serde_json::to_string_pretty(questions::BANK)?;
+        s.push('\n');
+        s
+    } else {
+        let mut s = String::new();
+        for q in questions::BANK {
+            s.push_str(&format!("{}\n  {}\n", q.id, q.text));
+            for point in q.strong_answer {
+                s.push_str(&format!("    - {point}\n"));
+            }
+        }
+        s.push_str("\nUse one with: rehearse analyze FILE --question ID (or --question \"your own text\")\n");
+        s
+    };
+    write_output(None, &text)
 }
 
 fn show_model(args: ModelArgs) -> Result<()> {

@@ -53,6 +53,8 @@ pub enum Command {
     Record(RecordArgs),
     /// List audio input devices and their default formats.
     Devices,
+    /// List the built-in interview questions and what a strong answer to each contains.
+    Questions(QuestionsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -67,6 +69,10 @@ pub struct AnalyzeArgs {
     pub targets: TargetArgs,
     #[command(flatten)]
     pub save: history::SaveArgs,
+    /// The question this take answers: a bank id (see `rehearse questions`) or the question's
+    /// text. Adds the question's checks to the report.
+    #[arg(long, value_name = "ID|TEXT")]
+    pub question: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -100,6 +106,13 @@ pub struct RecordArgs {
     pub output: OutputArgs,
     #[command(flatten)]
     pub targets: TargetArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QuestionsArgs {
+    /// Print the bank as JSON.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -12,6 +12,7 @@ use indicatif::ProgressBar;
 use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
+use crate::questions::Asked;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
@@ -51,6 +52,8 @@ pub type Progress = Box<dyn Fn() -> ProgressBar>;
 pub struct Pipeline {
     pub engine: EngineSettings,
     pub targets: Targets,
+    /// The question the takes answer, when known.
+    pub question: Option<Asked>,
     whisper: Option<WhisperEngine>,
     progress: Progress,
 }
@@ -60,6 +63,7 @@ impl Pipeline {
         Pipeline {
             engine,
             targets,
+            question: None,
             whisper: None,
             progress,
         }
@@ -77,7 +81,8 @@ impl Pipeline {
             Transcript::default()
         };
         let transcribe_s = started.elapsed().as_secs_f64();
-        let analysis = analyze::analyze(&transcript, &vad, &self.targets);
+        let analysis =
+            analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
         Ok(Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,

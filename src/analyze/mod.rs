@@ -4,8 +4,11 @@
 //! hand-written transcripts. [`analyze`] runs them all and returns an [`Analysis`].
 
 pub mod fillers;
+pub mod flags;
 pub mod pace;
 pub mod pauses;
+pub mod sentences;
+pub mod star;
 pub mod tokens;
 pub mod vad;
 
@@ -14,10 +17,13 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Range, Targets};
+use crate::questions::{self, Asked, QuestionReport};
 use crate::transcribe::Transcript;
 use fillers::{FillerEvent, FillerKind};
+use flags::Flag;
 use pace::PaceStats;
 use pauses::PauseStats;
+use star::StarAnalysis;
 use vad::SpeechActivity;
 
 /// How a figure compares with its target.
@@ -33,6 +39,8 @@ pub enum Verdict {
     Noticeable,
     Distracting,
     NotEnoughSpeech,
+    /// A structure score below [`star::GOOD_SCORE`].
+    NeedsWork,
 }
 
 impl Verdict {
@@ -62,6 +70,7 @@ impl Verdict {
             Verdict::Noticeable => "noticeable",
             Verdict::Distracting => "distracting",
             Verdict::NotEnoughSpeech => "not enough speech",
+            Verdict::NeedsWork => "needs work",
         }
     }
 }
@@ -99,10 +108,25 @@ pub struct Analysis {
     pub pace: PaceStats,
     pub pauses: PauseStats,
     pub length: LengthStats,
+    pub star: StarAnalysis,
+    pub flags: Vec<Flag>,
+    /// The question the take answers, when one was given, with its checks.
+    pub question: Option<QuestionReport>,
 }
 
 /// Run every metric over one take.
 pub fn analyze(transcript: &Transcript, vad: &SpeechActivity, targets: &Targets) -> Analysis {
+    analyze_answer(transcript, vad, targets, None)
+}
+
+/// Run every metric over one take that answers `asked`: its checks run too, and the content
+/// flags know what was asked.
+pub fn analyze_answer(
+    transcript: &Transcript,
+    vad: &SpeechActivity,
+    targets: &Targets,
+    asked: Option<&Asked>,
+) -> Analysis {
     let words = &transcript.words;
     let speech_found = vad.has_speech() && !words.is_empty();
     // The signal's span when it has one; the words' own span otherwise.
@@ -136,12 +160,35 @@ pub fn analyze(transcript: &Transcript, vad: &SpeechActivity, targets: &Targets)
             Verdict::NotEnoughSpeech
         },
     };
+    let silences: Vec<(f64, f64)> = pauses
+        .events
+        .iter()
+        .map(|p| (p.start_s, p.start_s + p.duration_s))
+        .collect();
+    let mut sentences = sentences::split(words, &silences);
+    // Word end times can run past the speech (Whisper stretches the last word to the end of
+    // its window); a sentence ends when the speech does at the latest.
+    if let Some((_, end)) = span {
+        for s in &mut sentences {
+            s.end_s = s.end_s.min(end).max(s.start_s);
+        }
+    }
+    let star = star::analyze(words, &sentences);
+    let context = flags::Context {
+        weakness_question: asked.is_some_and(|a| a.is("weakness")),
+        question_text: asked.map(|a| a.text.as_str()),
+    };
+    let flags = flags::find(words, &sentences, &fillers.events, context);
+    let question = asked.map(|a| questions::report(a, &star, &flags));
     Analysis {
         speech_found,
         fillers,
         pace,
         pauses,
         length,
+        star,
+        flags,
+        question,
     }
 }
 

@@ -15,9 +15,6 @@ pub struct SaveArgs {
     /// Save it even when the same recording is already stored.
     #[arg(long, conflicts_with = "no_save")]
     pub force: bool,
-    /// The interview question this take answers (used to group takes in the history).
-    #[arg(long, value_name = "TEXT")]
-    pub question: Option<String>,
 }
 
 #[derive(Debug, Args)]

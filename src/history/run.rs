@@ -44,6 +44,7 @@ pub fn save_after_analyze(
     report: &Report,
     file: &Path,
     save: &SaveArgs,
+    question: Option<&str>,
     quiet: bool,
 ) -> Result<()> {
     if save.no_save {
@@ -51,14 +52,8 @@ pub fn save_after_analyze(
     }
     let not_saved = "the report was printed but the take was not saved (--no-save skips saving)";
     let mut store = open_store().context(not_saved)?;
-    let saved = store::save_take(
-        &mut store,
-        report,
-        file,
-        save.question.as_deref(),
-        save.force,
-    )
-    .context(not_saved)?;
+    let saved =
+        store::save_take(&mut store, report, file, question, save.force).context(not_saved)?;
     print_notices(&mut store);
     match saved {
         Saved::Stored(m) if !quiet => {

@@ -141,9 +141,8 @@ fn save_take(
     let save = SaveArgs {
         no_save,
         force: false,
-        question: question.map(str::to_string),
     };
-    crate::history::run::save_after_analyze(report, &take.path, &save, quiet)
+    crate::history::run::save_after_analyze(report, &take.path, &save, question, quiet)
 }
 
 /// Where the WAV goes, and whether an existing file there may be replaced.

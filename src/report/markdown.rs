@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{clock, scorecard, Report};
+use crate::analyze::star::Part;
 
 pub fn render(r: &Report) -> String {
     let mut out = String::new();
@@ -38,6 +39,9 @@ pub fn render(r: &Report) -> String {
             escape(&l.advice)
         );
     }
+    question(&mut out, r);
+    structure(&mut out, r);
+    flags(&mut out, r);
     let _ = writeln!(out, "\n## Fillers\n");
     if r.fillers.events.is_empty() {
         let _ = writeln!(out, "None found.");
@@ -82,6 +86,8 @@ pub fn render(r: &Report) -> String {
         &r.methods.pace,
         &r.methods.fillers,
         &r.methods.pauses,
+        &r.methods.star,
+        &r.methods.flags,
     ]
     .into_iter()
     .chain(&r.methods.caveats)
@@ -89,6 +95,91 @@ pub fn render(r: &Report) -> String {
         let _ = writeln!(out, "- {note}");
     }
     out
+}
+
+fn question(out: &mut String, r: &Report) {
+    let Some(q) = &r.question else { return };
+    let _ = writeln!(out, "\n## Question\n");
+    let _ = writeln!(
+        out,
+        "{}{}\n",
+        escape(&q.text),
+        q.id.as_deref()
+            .map_or(String::new(), |id| format!(" (`{id}`)"))
+    );
+    if !q.strong_answer.is_empty() {
+        let _ = writeln!(out, "A strong answer has:\n");
+        for point in &q.strong_answer {
+            let _ = writeln!(out, "- {}", escape(point));
+        }
+        out.push('\n');
+    }
+    for c in &q.checks {
+        let _ = writeln!(
+            out,
+            "- [{}] {}",
+            if c.passed { "x" } else { " " },
+            escape(&c.message)
+        );
+    }
+}
+
+fn structure(out: &mut String, r: &Report) {
+    let s = &r.star;
+    let _ = writeln!(out, "\n## Structure (STAR): {}/100\n", s.score);
+    let _ = writeln!(out, "| Part | |\n|---|---|");
+    for part in Part::STORY {
+        let _ = writeln!(
+            out,
+            "| {} | {} |",
+            part.name(),
+            scorecard::part_summary(r, part)
+        );
+    }
+    let _ = writeln!(
+        out,
+        "\nResult quantified: {}. Actions: \"I\" {}, \"we\" {}. Order: {}.\n",
+        if s.result_quantified { "yes" } else { "no" },
+        s.action_i,
+        s.action_we,
+        if s.order_ok { "S-T-A-R" } else { "mixed up" }
+    );
+    for c in &s.coaching {
+        let _ = writeln!(out, "- **{}**", escape(c));
+    }
+    let reasons: Vec<String> = s
+        .score_reasons
+        .iter()
+        .map(|x| format!("{}/{} {}", x.points, x.max, escape(&x.reason)))
+        .collect();
+    let _ = writeln!(out, "\nScore: {}.\n", reasons.join("; "));
+    for sentence in &s.sentences {
+        let _ = writeln!(
+            out,
+            "{}. `{}` {} {}",
+            sentence.index + 1,
+            sentence.label.letter(),
+            clock(sentence.start_s),
+            escape(&sentence.text)
+        );
+    }
+}
+
+fn flags(out: &mut String, r: &Report) {
+    let _ = writeln!(out, "\n## Red flags\n");
+    if r.flags.is_empty() {
+        let _ = writeln!(out, "None found.");
+    }
+    for f in &r.flags {
+        let _ = writeln!(
+            out,
+            "- **{}** {} \"{}\": {}",
+            f.kind.label(),
+            clock(f.start_s),
+            escape(&f.quote),
+            escape(&f.explanation)
+        );
+    }
 }
 
 /// Escape characters Markdown would interpret inside table cells and text.

@@ -11,9 +11,10 @@ pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::{pace::PaceStats, pauses::PauseStats};
+use crate::analyze::{flags::Flag, pace::PaceStats, pauses::PauseStats, star::StarAnalysis};
 use crate::analyze::{Analysis, FillerStats, LengthStats};
 use crate::config::Targets;
+use crate::questions::QuestionReport;
 use crate::transcribe::Transcript;
 
 /// Bump on any change that could break a consumer of the JSON (renamed or removed fields).
@@ -32,6 +33,15 @@ pub struct Report {
     pub pace: PaceStats,
     pub fillers: FillerStats,
     pub pauses: PauseStats,
+    /// STAR structure, sentence by sentence (absent in reports from before it existed).
+    #[serde(default)]
+    pub star: StarAnalysis,
+    /// Content red flags: blame, hedge, no_weakness, jargon, repetition.
+    #[serde(default)]
+    pub flags: Vec<Flag>,
+    /// The question the take answers, when one was given (`--question`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub question: Option<QuestionReport>,
     pub methods: Methods,
     pub warnings: Vec<String>,
 }
@@ -90,6 +100,10 @@ pub struct Methods {
     pub pace: String,
     pub fillers: String,
     pub pauses: String,
+    #[serde(default)]
+    pub star: String,
+    #[serde(default)]
+    pub flags: String,
     pub caveats: Vec<String>,
 }
 
@@ -110,11 +124,21 @@ impl Methods {
                 "Silences between speech, measured on the audio energy (20 ms frames, adaptive \
                      threshold), not on word timestamps."
                     .into(),
+            star: "Sentences split at Whisper's punctuation and at silences of 1.2 s or more; \
+                   each labelled Situation/Task/Action/Result/none from cue phrases, who acts \
+                   in which tense, numbers and position, then chosen together in S-T-A-R order."
+                .into(),
+            flags: "Blame, hedging, weakness dodges, unexplained acronyms and repeated words \
+                    are found in the transcript with word lists and context rules; hedges, \
+                    jargon and repetition are flagged only when they pile up."
+                .into(),
             caveats: [
                 "Whisper often leaves out um and uh, so filled pauses can be under-counted; \
                  they are never guessed.",
                 "Word counts and timings come from a speech recogniser and can be off by a few \
                  words or a tenth of a second.",
+                "STAR labels come from rules, right for about 4 sentences in 5 on answers they \
+                 were not tuned on; check the sentence list before acting on a label.",
             ]
             .map(String::from)
             .to_vec(),
@@ -189,6 +213,9 @@ impl Report {
             pace: analysis.pace,
             fillers: analysis.fillers,
             pauses: analysis.pauses,
+            star: analysis.star,
+            flags: analysis.flags,
+            question: analysis.question,
             methods: Methods::standard(),
             warnings,
         }
@@ -226,8 +253,113 @@ pub fn clock(seconds: f64) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+    use crate::analyze::vad::SpeechActivity;
+    use crate::audio::{Audio, SourceFormat};
+    use crate::questions::Asked;
+
+    /// A report on a hand-written 20 s answer with no Result and a blaming sentence.
+    pub(crate) fn sample_report() -> Report {
+        let text = "At my last job our deploys kept failing. The previous team was useless. \
+                    I needed to make them reliable. So I added smoke tests and we added a \
+                    staging server and we trained everyone.";
+        let words: Vec<(&str, f64, f64)> = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| (w, 1.0 + i as f64 * 0.6, 1.0 + i as f64 * 0.6 + 0.4))
+            .collect();
+        let transcript = Transcript::from_triples(&words);
+        let end = words.last().unwrap().2;
+        let vad = SpeechActivity {
+            segments: vec![(1.0, end)],
+            duration_s: end + 1.0,
+            threshold_db: -40.0,
+            clipped_share: 0.0,
+            speech_level_db: -20.0,
+        };
+        let audio = Audio {
+            samples: vec![0.0; ((end + 1.0) * 16_000.0) as usize],
+            source: SourceFormat {
+                sample_rate: 16_000,
+                channels: 1,
+                encoding: "16-bit integer".into(),
+            },
+            warnings: Vec::new(),
+        };
+        let targets = Targets::default();
+        let asked = Asked::parse("improve_process").unwrap();
+        let analysis = crate::analyze::analyze_answer(&transcript, &vad, &targets, Some(&asked));
+        Report::build(TakeFacts {
+            audio_path: "take.wav".into(),
+            audio: &audio,
+            vad: &vad,
+            engine: EngineInfo {
+                engine: "whisper.cpp".into(),
+                path: "model.bin".into(),
+                threads: 1,
+                beam: None,
+                initial_prompt: String::new(),
+                transcribe_s: 1.0,
+                real_time_factor: 0.05,
+            },
+            targets: &targets,
+            transcript: &transcript,
+            analysis,
+        })
+    }
+
+    #[test]
+    fn the_star_section_is_in_the_json_with_the_documented_names() {
+        let json: serde_json::Value =
+            serde_json::from_str(&json::render(&sample_report())).unwrap();
+        let star = &json["star"];
+        for part in ["situation", "task", "action", "result"] {
+            for field in ["present", "word_share", "time_share", "sentences"] {
+                assert!(!star[part][field].is_null(), "star.{part}.{field}");
+            }
+        }
+        assert_eq!(star["result"]["present"], false);
+        assert_eq!(star["result_quantified"], false);
+        assert_eq!(star["order_ok"], true);
+        assert_eq!(star["i_we_ratio"], 0.333);
+        assert_eq!(json["flags"][0]["kind"], "blame");
+        assert_eq!(json["flags"][0]["quote"], "The previous team was useless.");
+        assert_eq!(json["flags"][0]["start_s"], 5.8);
+        assert_eq!(json["question"]["id"], "improve_process");
+    }
+
+    #[test]
+    fn reports_without_star_fields_still_load() {
+        let mut v = serde_json::to_value(sample_report()).unwrap();
+        let obj = v.as_object_mut().unwrap();
+        for key in ["star", "flags", "question"] {
+            obj.remove(key);
+        }
+        let methods = obj["methods"].as_object_mut().unwrap();
+        methods.remove("star");
+        methods.remove("flags");
+        let r: Report = serde_json::from_value(v).unwrap();
+        assert!(r.star.sentences.is_empty() && r.flags.is_empty() && r.question.is_none());
+    }
+
+    #[test]
+    fn every_format_shows_the_structure_and_the_flags() {
+        let r = sample_report();
+        let style = crate::term::Style::for_output(crate::term::ColorChoice::Never, true);
+        let text = terminal::render(&r, &style);
+        assert!(text.contains("Structure (STAR)"));
+        assert!(text.contains("  Result     missing"));
+        assert!(text.contains("-> No Result: end with what changed, ideally a number."));
+        assert!(text.contains("blame 0:06 \"The previous team was useless.\""));
+        assert!(text.contains("Question: Tell me about a time you improved a process."));
+        assert!(text.contains("  STAR     "));
+        let md = markdown::render(&r);
+        assert!(md.contains("## Structure (STAR): "));
+        assert!(md.contains("| Result | missing |"));
+        assert!(md.contains("- **blame** 0:06"));
+        assert!(md.contains("- [ ] Put a number on the result"));
+    }
 
     #[test]
     fn clock_formats_minutes_and_seconds() {

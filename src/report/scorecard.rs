@@ -2,6 +2,7 @@
 //! Shared by the human-readable formats so they never disagree.
 
 use super::{clock, Report};
+use crate::analyze::star::{self, Part};
 use crate::analyze::Verdict;
 
 pub struct Line {
@@ -15,7 +16,7 @@ pub struct Line {
 }
 
 pub fn lines(r: &Report) -> Vec<Line> {
-    vec![length(r), pace(r), fillers(r), pauses(r)]
+    vec![length(r), pace(r), fillers(r), pauses(r), structure(r)]
 }
 
 fn length(r: &Report) -> Line {
@@ -132,5 +133,105 @@ fn pauses(r: &Report) -> Line {
                 long.join(", ")
             )
         },
+    }
+}
+
+fn structure(r: &Report) -> Line {
+    let s = &r.star;
+    Line {
+        metric: "STAR",
+        value: format!("{}/100, {}", s.score, present_letters(r)),
+        target: format!("S T A R in order, {}+", star::GOOD_SCORE),
+        verdict: if s.sentences.is_empty() {
+            Verdict::NotEnoughSpeech
+        } else if s.score >= star::GOOD_SCORE {
+            Verdict::OnTarget
+        } else {
+            Verdict::NeedsWork
+        },
+        detail: format!(
+            "{}; Result {}; Actions \"I\" {} / \"we\" {}",
+            Part::STORY
+                .iter()
+                .map(|&p| format!(
+                    "{} {:.0}%",
+                    p.letter(),
+                    s.part(p).map_or(0.0, |x| x.word_share) * 100.0
+                ))
+                .collect::<Vec<_>>()
+                .join(" "),
+            if s.result_quantified {
+                "has a number"
+            } else {
+                "has no number"
+            },
+            s.action_i,
+            s.action_we
+        ),
+        advice: s.coaching.first().cloned().unwrap_or_else(|| {
+            "Well structured: every part is there, in order, with a measured result.".into()
+        }),
+    }
+}
+
+/// "S T A R" with a dash for each missing part: "S - A -".
+pub fn present_letters(r: &Report) -> String {
+    Part::STORY
+        .iter()
+        .map(|&p| {
+            if r.star.part(p).is_some_and(|x| x.present) {
+                p.letter().to_string()
+            } else {
+                "-".to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// One line per STAR part: "present, 18% of words, 12% of time, sentences 1-2".
+pub fn part_summary(r: &Report, part: Part) -> String {
+    let Some(p) = r.star.part(part) else {
+        return String::new();
+    };
+    if !p.present {
+        return "missing".into();
+    }
+    format!(
+        "{:.0}% of words, {:.0}% of time, sentence{} {}",
+        p.word_share * 100.0,
+        p.time_share * 100.0,
+        if p.sentences.len() == 1 { "" } else { "s" },
+        ranges(&p.sentences)
+    )
+}
+
+/// Sentence indices, counted from 1 for people, with runs collapsed: "1-3, 6".
+fn ranges(indices: &[usize]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < indices.len() {
+        let mut j = i;
+        while j + 1 < indices.len() && indices[j + 1] == indices[j] + 1 {
+            j += 1;
+        }
+        out.push(if i == j {
+            format!("{}", indices[i] + 1)
+        } else {
+            format!("{}-{}", indices[i] + 1, indices[j] + 1)
+        });
+        i = j + 1;
+    }
+    out.join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sentence_runs_are_collapsed() {
+        assert_eq!(ranges(&[0, 1, 2, 5, 7, 8]), "1-3, 6, 8-9");
+        assert_eq!(ranges(&[]), "");
     }
 }

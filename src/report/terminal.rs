@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{clock, scorecard, Report};
+use crate::analyze::star::Part;
 use crate::analyze::Verdict;
 use crate::term::Style;
 
@@ -40,17 +41,134 @@ pub fn render(r: &Report, style: &Style) -> String {
         let _ = writeln!(out, "           -> {}", line.advice);
     }
     out.push('\n');
+    question(&mut out, r, style);
+    structure(&mut out, r, style);
+    flags(&mut out, r, style);
     let _ = writeln!(out, "{}", style.bold("Transcript"));
     let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
     out.push('\n');
     let _ = writeln!(out, "{}", style.dim("How this was measured:"));
-    for note in [&r.methods.pauses, &r.methods.fillers]
+    for note in [&r.methods.pauses, &r.methods.fillers, &r.methods.star]
         .into_iter()
         .chain(&r.methods.caveats)
     {
         let _ = writeln!(out, "{}", style.dim(&hanging(&format!("- {note}"), 88)));
     }
     out
+}
+
+/// The STAR section: parts, what to fix, the score's reasons, and every sentence's label.
+fn structure(out: &mut String, r: &Report, style: &Style) {
+    let s = &r.star;
+    let _ = writeln!(out, "{}  {}/100", style.bold("Structure (STAR)"), s.score);
+    for part in Part::STORY {
+        let present = s.part(part).is_some_and(|p| p.present);
+        let summary = scorecard::part_summary(r, part);
+        let _ = writeln!(
+            out,
+            "  {:<10} {}",
+            part.name(),
+            if present {
+                summary
+            } else {
+                style.bad(&summary)
+            }
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {}",
+        style.dim(&format!(
+            "Result quantified: {}; Actions \"I\" {} / \"we\" {}; order {}",
+            if s.result_quantified { "yes" } else { "no" },
+            s.action_i,
+            s.action_we,
+            if s.order_ok { "S-T-A-R" } else { "mixed up" }
+        ))
+    );
+    for c in &s.coaching {
+        let _ = writeln!(out, "{}", wrap(&format!("-> {c}"), 88, "  "));
+    }
+    let reasons: Vec<String> = s
+        .score_reasons
+        .iter()
+        .map(|x| format!("{}/{} {}", x.points, x.max, x.reason))
+        .collect();
+    let _ = writeln!(
+        out,
+        "{}",
+        style.dim(&wrap(&format!("score: {}", reasons.join("; ")), 88, "  "))
+    );
+    for sentence in &s.sentences {
+        let line = format!(
+            "{} {} {}",
+            paint_part(style, sentence.label),
+            style.dim(&clock(sentence.start_s)),
+            sentence.text
+        );
+        let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+    }
+    out.push('\n');
+}
+
+fn paint_part(style: &Style, part: Part) -> String {
+    let letter = part.letter().to_string();
+    match part {
+        Part::Other => style.dim(&letter),
+        _ => style.bold(&letter),
+    }
+}
+
+fn flags(out: &mut String, r: &Report, style: &Style) {
+    let _ = writeln!(out, "{}", style.bold("Red flags"));
+    if r.flags.is_empty() {
+        let _ = writeln!(out, "  None found.");
+    }
+    for f in &r.flags {
+        let _ = writeln!(
+            out,
+            "{}",
+            wrap(
+                &format!(
+                    "{} {} \"{}\"",
+                    style.warn(f.kind.label()),
+                    clock(f.start_s),
+                    f.quote
+                ),
+                88,
+                "  "
+            )
+        );
+        let _ = writeln!(out, "{}", style.dim(&wrap(&f.explanation, 88, "      ")));
+    }
+    out.push('\n');
+}
+
+fn question(out: &mut String, r: &Report, style: &Style) {
+    let Some(q) = &r.question else { return };
+    let _ = writeln!(
+        out,
+        "{} {}{}",
+        style.bold("Question:"),
+        q.text,
+        q.id.as_deref()
+            .map_or(String::new(), |id| style.dim(&format!(" ({id})")))
+    );
+    if !q.strong_answer.is_empty() {
+        let _ = writeln!(out, "  A strong answer has:");
+        for point in &q.strong_answer {
+            let _ = writeln!(out, "    - {point}");
+        }
+    }
+    for c in &q.checks {
+        let mark = if c.passed {
+            style.good("yes")
+        } else {
+            style.bad("no ")
+        };
+        let _ = writeln!(out, "  {mark} {}", c.message);
+    }
+    out.push('\n');
 }
 
 fn paint_verdict(style: &Style, v: Verdict) -> String {

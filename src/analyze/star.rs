@@ -1,0 +1,539 @@
+//! STAR structure: does the answer tell a Situation, a Task, the Actions taken and a Result?
+//!
+//! Each sentence is labelled ([`label`]), then the labels are summed up per part (present or
+//! missing, share of words and of time, which sentences), checked for order, and turned into
+//! coaching that names the fix and a 0-100 structure score whose every point has a reason.
+//! Interview coaches' norms (see the README's sources): Situation and Task short (~15% and
+//! ~10%), Actions about half the answer, a Result that ends the story, ideally with a number,
+//! and actions told as "I" rather than "we".
+
+mod label;
+mod lexicon;
+pub mod quantity;
+
+use serde::{Deserialize, Serialize};
+
+use super::sentences::Sentence;
+use super::tokens::{tokenize, Token};
+use crate::transcribe::Word;
+
+/// Situation share of the answer above which coaching asks to cut it.
+pub const MAX_SITUATION_SHARE: f64 = 0.30;
+/// Action share of the answer below which coaching asks for more.
+pub const MIN_ACTION_SHARE: f64 = 0.35;
+/// A structure score from which the scorecard calls the structure on target.
+pub const GOOD_SCORE: u32 = 80;
+
+/// What a sentence does in the story.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Part {
+    Situation,
+    Task,
+    Action,
+    Result,
+    /// Greetings, meta talk, tangents, closing opinions.
+    #[serde(rename = "none")]
+    Other,
+}
+
+impl Part {
+    pub const STORY: [Part; 4] = [Part::Situation, Part::Task, Part::Action, Part::Result];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Part::Situation => "Situation",
+            Part::Task => "Task",
+            Part::Action => "Action",
+            Part::Result => "Result",
+            Part::Other => "none",
+        }
+    }
+
+    /// One letter, as in the corpus files: S, T, A, R, or - for none.
+    pub fn letter(self) -> char {
+        match self {
+            Part::Situation => 'S',
+            Part::Task => 'T',
+            Part::Action => 'A',
+            Part::Result => 'R',
+            Part::Other => '-',
+        }
+    }
+}
+
+/// One part of the story across the answer.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PartStats {
+    pub present: bool,
+    /// Share of the answer's words in this part's sentences, 0-1.
+    pub word_share: f64,
+    /// Share of the answer's time (first word to last) in this part's sentences, 0-1.
+    pub time_share: f64,
+    /// Indices into `star.sentences`.
+    pub sentences: Vec<usize>,
+}
+
+/// A sentence with its label and the cues that decided it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LabelledSentence {
+    pub index: usize,
+    pub label: Part,
+    pub text: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// Its words are `transcript.words[word_start..word_end]`.
+    pub word_start: usize,
+    pub word_end: usize,
+    pub word_count: usize,
+    pub cues: Vec<String>,
+}
+
+/// One component of the structure score.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ScoreReason {
+    pub points: u32,
+    pub max: u32,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StarAnalysis {
+    pub situation: PartStats,
+    pub task: PartStats,
+    pub action: PartStats,
+    pub result: PartStats,
+    /// A Result sentence gives a number, percentage, amount of money or time, or a count.
+    pub result_quantified: bool,
+    /// Share of "I" among the "I" and "we" subjects in Action sentences (0-1); None when
+    /// the actions use neither.
+    pub i_we_ratio: Option<f64>,
+    pub action_i: usize,
+    pub action_we: usize,
+    /// The parts start in S, T, A, R order (only the parts present are compared).
+    pub order_ok: bool,
+    /// Structure score, 0-100: the sum of `score_reasons` points.
+    pub score: u32,
+    pub score_reasons: Vec<ScoreReason>,
+    /// What to change, most important first.
+    pub coaching: Vec<String>,
+    pub sentences: Vec<LabelledSentence>,
+}
+
+impl StarAnalysis {
+    pub fn part(&self, part: Part) -> Option<&PartStats> {
+        match part {
+            Part::Situation => Some(&self.situation),
+            Part::Task => Some(&self.task),
+            Part::Action => Some(&self.action),
+            Part::Result => Some(&self.result),
+            Part::Other => None,
+        }
+    }
+
+    fn part_mut(&mut self, part: Part) -> Option<&mut PartStats> {
+        match part {
+            Part::Situation => Some(&mut self.situation),
+            Part::Task => Some(&mut self.task),
+            Part::Action => Some(&mut self.action),
+            Part::Result => Some(&mut self.result),
+            Part::Other => None,
+        }
+    }
+
+    /// Sentences with the given label.
+    pub fn sentences_of(&self, part: Part) -> impl Iterator<Item = &LabelledSentence> {
+        self.sentences.iter().filter(move |s| s.label == part)
+    }
+}
+
+/// Label the sentences of an answer and sum up its structure.
+pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
+    let toks = tokenize(words);
+    let labels = label::label(words, &toks, sentences);
+    let mut star = StarAnalysis {
+        sentences: sentences
+            .iter()
+            .zip(labels)
+            .map(|(s, l)| LabelledSentence {
+                index: s.index,
+                label: l.part,
+                text: s.text.clone(),
+                start_s: s.start_s,
+                end_s: s.end_s,
+                word_start: s.word_start,
+                word_end: s.word_end,
+                word_count: s.word_count,
+                cues: l.cues.into_iter().take(3).collect(),
+            })
+            .collect(),
+        ..StarAnalysis::default()
+    };
+    shares(&mut star, sentences);
+    star.result_quantified = sentences
+        .iter()
+        .zip(&star.sentences)
+        .any(|(s, l)| l.label == Part::Result && quantified(words, s));
+    let (i, we) = i_and_we(&toks, sentences, &star);
+    star.action_i = i;
+    star.action_we = we;
+    star.i_we_ratio = (i + we > 0).then(|| i as f64 / (i + we) as f64);
+    star.order_ok = order_ok(&star);
+    star.score_reasons = score_reasons(&star);
+    star.score = star.score_reasons.iter().map(|r| r.points).sum();
+    star.coaching = coaching(&star);
+    star
+}
+
+fn shares(star: &mut StarAnalysis, sentences: &[Sentence]) {
+    let total_words: usize = sentences.iter().map(|s| s.word_count).sum();
+    let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
+        return;
+    };
+    let total_time = last.end_s - first.start_s;
+    for (i, s) in sentences.iter().enumerate() {
+        // A sentence lasts until the next one starts, so the pauses between are shared out.
+        let end = sentences.get(i + 1).map_or(s.end_s, |n| n.start_s);
+        let part = star.sentences[i].label;
+        if let Some(p) = star.part_mut(part) {
+            p.present = true;
+            p.sentences.push(i);
+            p.word_share += s.word_count as f64 / total_words.max(1) as f64;
+            if total_time > 0.0 {
+                p.time_share += (end - s.start_s) / total_time;
+            }
+        }
+    }
+}
+
+fn quantified(words: &[Word], s: &Sentence) -> bool {
+    let span = &words[s.word_start..s.word_end];
+    let raw: Vec<&str> = span.iter().map(|w| w.text.trim()).collect();
+    let toks = tokenize(span);
+    let norms: Vec<&str> = toks.iter().map(|t| t.norm.as_str()).collect();
+    quantity::has_amount(&raw, &norms)
+}
+
+/// Subject "I" and "we" forms in the Action sentences.
+fn i_and_we(toks: &[Token], sentences: &[Sentence], star: &StarAnalysis) -> (usize, usize) {
+    let (mut i, mut we) = (0, 0);
+    for s in sentences
+        .iter()
+        .filter(|s| star.sentences[s.index].label == Part::Action)
+    {
+        for t in &toks[s.word_start..s.word_end] {
+            if lexicon::I_FORMS.contains(&t.norm.as_str()) {
+                i += 1;
+            } else if lexicon::WE_FORMS.contains(&t.norm.as_str()) {
+                we += 1;
+            }
+        }
+    }
+    (i, we)
+}
+
+/// The parts present start in S, T, A, R order.
+fn order_ok(star: &StarAnalysis) -> bool {
+    let firsts: Vec<usize> = Part::STORY
+        .iter()
+        .filter_map(|&p| star.part(p)?.sentences.first().copied())
+        .collect();
+    firsts.windows(2).all(|w| w[0] < w[1])
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.0}%", share * 100.0)
+}
+
+fn score_reasons(star: &StarAnalysis) -> Vec<ScoreReason> {
+    let reason = |points: u32, max: u32, reason: String| ScoreReason {
+        points,
+        max,
+        reason,
+    };
+    if star.sentences.is_empty() {
+        return vec![reason(0, 100, "no answer to structure".into())];
+    }
+    let mut out = Vec::new();
+    for (part, max) in Part::STORY.into_iter().zip([10, 5, 15, 15]) {
+        let present = star.part(part).is_some_and(|p| p.present);
+        out.push(reason(
+            if present { max } else { 0 },
+            max,
+            format!(
+                "{} {}",
+                part.name(),
+                if present { "present" } else { "missing" }
+            ),
+        ));
+    }
+    out.push(match (star.result.present, star.result_quantified) {
+        (true, true) => reason(10, 10, "Result has a number".into()),
+        (true, false) => reason(0, 10, "Result has no number".into()),
+        (false, _) => reason(0, 10, "no Result to measure".into()),
+    });
+    out.push(if star.order_ok {
+        reason(5, 5, "parts in S-T-A-R order".into())
+    } else {
+        reason(0, 5, "parts out of order".into())
+    });
+    let s = star.situation.word_share;
+    let points = if s <= MAX_SITUATION_SHARE {
+        10
+    } else if s <= 1.5 * MAX_SITUATION_SHARE {
+        5
+    } else {
+        0
+    };
+    out.push(reason(
+        points,
+        10,
+        format!("Situation is {} of the answer (30% at most)", percent(s)),
+    ));
+    let a = star.action.word_share;
+    let points = if a >= MIN_ACTION_SHARE {
+        15
+    } else if a >= MIN_ACTION_SHARE / 2.0 {
+        7
+    } else {
+        0
+    };
+    out.push(reason(
+        points,
+        15,
+        format!("Action is {} of the answer (35% at least)", percent(a)),
+    ));
+    out.push(match star.i_we_ratio {
+        _ if !star.action.present => reason(0, 15, "no Actions to attribute".into()),
+        Some(r) if r < 0.5 => reason(
+            if star.action_i > 0 { 7 } else { 0 },
+            15,
+            format!(
+                "Actions told as \"we\" ({}) more than \"I\" ({})",
+                star.action_we, star.action_i
+            ),
+        ),
+        _ => reason(15, 15, "Actions told as \"I\"".into()),
+    });
+    out
+}
+
+/// "once", "twice", "6 times".
+fn times(n: usize) -> String {
+    match n {
+        1 => "once".into(),
+        2 => "twice".into(),
+        n => format!("{n} times"),
+    }
+}
+
+fn coaching(star: &StarAnalysis) -> Vec<String> {
+    let mut out = Vec::new();
+    if star.sentences.is_empty() {
+        out.push("No answer to structure.".to_string());
+        return out;
+    }
+    if !star.result.present {
+        out.push("No Result: end with what changed, ideally a number.".into());
+    }
+    if !star.action.present {
+        out.push("No Action: say step by step what you did; it is the heart of the answer.".into());
+    }
+    if !star.situation.present {
+        out.push(
+            "No Situation: open with one or two sentences on where you were and what the \
+             problem was."
+                .into(),
+        );
+    }
+    if !star.task.present {
+        out.push(
+            "No Task: say what you were responsible for or asked to do (\"My job was to ...\")."
+                .into(),
+        );
+    }
+    if star.result.present && !star.result_quantified {
+        out.push(
+            "Result has no number: say how much changed (a percentage, time or money saved, \
+             a count)."
+                .into(),
+        );
+    }
+    let s = star.situation.word_share;
+    if s > MAX_SITUATION_SHARE {
+        out.push(format!(
+            "Situation takes {} of the answer; cut it to ~15% and spend the time on your Actions.",
+            percent(s)
+        ));
+    }
+    let a = star.action.word_share;
+    if star.action.present && a < MIN_ACTION_SHARE {
+        out.push(format!(
+            "Action is only {} of the answer; aim for about half: the steps you took are what \
+             the interviewer scores.",
+            percent(a)
+        ));
+    }
+    if star.action_we > star.action_i {
+        out.push(format!(
+            "Action is told as \"we\" {} and \"I\" {}: say what you did yourself.",
+            times(star.action_we),
+            if star.action_i == 0 {
+                "never".into()
+            } else {
+                times(star.action_i)
+            }
+        ));
+    }
+    if !star.order_ok {
+        out.push(
+            "The parts are out of order: set the scene, say what you had to do, what you did, \
+             then how it ended."
+                .into(),
+        );
+    }
+    let asides: Vec<&LabelledSentence> = star
+        .sentences
+        .iter()
+        .filter(|s| s.label == Part::Other)
+        .filter(|s| s.index > 0 && s.index + 1 < star.sentences.len())
+        .collect();
+    if let Some(first) = asides.first() {
+        out.push(format!(
+            "{} sentence{} in the middle {} off the story (\"{}\"): cut {}.",
+            asides.len(),
+            if asides.len() == 1 { "" } else { "s" },
+            if asides.len() == 1 { "is" } else { "are" },
+            excerpt(&first.text, 8),
+            if asides.len() == 1 { "it" } else { "them" }
+        ));
+    }
+    out
+}
+
+/// The first `n` words of `text`, with an ellipsis when cut.
+pub fn excerpt(text: &str, n: usize) -> String {
+    let words: Vec<&str> = text.split_whitespace().collect();
+    if words.len() <= n {
+        text.to_string()
+    } else {
+        format!("{} ...", words[..n].join(" "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::sentences;
+
+    fn run(text: &str) -> StarAnalysis {
+        let words: Vec<Word> = text
+            .split_whitespace()
+            .enumerate()
+            .map(|(i, w)| Word::new(w, i as f64 * 0.4, i as f64 * 0.4 + 0.3))
+            .collect();
+        let s = sentences::split(&words, &[]);
+        analyze(&words, &s)
+    }
+
+    fn letters(star: &StarAnalysis) -> String {
+        star.sentences.iter().map(|s| s.label.letter()).collect()
+    }
+
+    const STRONG: &str = "At my last job I was a support engineer at a software company. \
+        Our ticket backlog had grown to three weeks. \
+        My manager asked me to get it under one week before the holidays. \
+        I sorted the tickets by cause and found that most of them were password resets. \
+        I wrote a self-service reset page, linked it from the login screen and trained the team. \
+        As a result, the backlog dropped to two days and tickets fell by 40%.";
+
+    #[test]
+    fn a_strong_answer_is_labelled_in_order() {
+        let star = run(STRONG);
+        assert_eq!(letters(&star), "SSTAAR");
+        assert!(star.situation.present && star.task.present);
+        assert!(star.action.present && star.result.present);
+        assert!(star.result_quantified);
+        assert!(star.order_ok);
+        assert_eq!((star.action_i, star.action_we), (2, 0));
+        assert_eq!(star.i_we_ratio, Some(1.0));
+        assert_eq!(star.score, 100, "{:?}", star.score_reasons);
+        assert!(star.coaching.is_empty(), "{:?}", star.coaching);
+        let words: f64 = Part::STORY
+            .iter()
+            .map(|&p| star.part(p).unwrap().word_share)
+            .sum();
+        assert!((words - 1.0).abs() < 1e-9);
+        assert_eq!(star.result.sentences, vec![5]);
+    }
+
+    #[test]
+    fn a_missing_result_is_coached() {
+        let star = run("At my last job our deploys kept failing. \
+            I needed to make them reliable. \
+            So I added a staging environment and wrote smoke tests. \
+            Then I trained the team to use them.");
+        assert!(!star.result.present);
+        assert!(!star.result_quantified);
+        assert_eq!(
+            star.coaching[0],
+            "No Result: end with what changed, ideally a number."
+        );
+        assert!(star.score <= 75, "{}", star.score);
+    }
+
+    #[test]
+    fn we_told_actions_are_counted_and_coached() {
+        let star = run("At my last company the app kept crashing. \
+            We looked at the logs. We found a race condition. We fixed it and we added tests. \
+            After the fix, crashes dropped by 90%.");
+        assert_eq!(
+            (star.action_i, star.action_we),
+            (0, 4),
+            "{}",
+            letters(&star)
+        );
+        assert_eq!(star.i_we_ratio, Some(0.0));
+        assert!(star
+            .coaching
+            .iter()
+            .any(|c| c
+                == "Action is told as \"we\" 4 times and \"I\" never: say what you did yourself."));
+    }
+
+    #[test]
+    fn a_long_situation_is_coached_with_its_share() {
+        let star = run(
+            "So I was working at a big warehouse with two hundred people. \
+            The building was huge and the scanners were old and slow. \
+            We were always behind after the holidays, and the managers were stressed. \
+            There were returns everywhere, in every condition you can imagine. \
+            I reorganised the returns area. \
+            In the end the backlog was gone in a week.",
+        );
+        assert!(star.situation.word_share > 0.5);
+        assert!(star
+            .coaching
+            .iter()
+            .any(|c| c.starts_with("Situation takes") && c.contains("cut it to ~15%")));
+    }
+
+    #[test]
+    fn result_first_is_out_of_order() {
+        let star = run(
+            "The end result was that our close went from eight days to four. \
+            At my last job I was an accounts assistant, and the close used to drag on. \
+            What I did was reconcile the bank accounts weekly.",
+        );
+        assert_eq!(letters(&star), "RSA");
+        assert!(!star.order_ok);
+    }
+
+    #[test]
+    fn no_sentences_no_structure() {
+        let star = analyze(&[], &[]);
+        assert!(!star.situation.present);
+        assert_eq!(star.score, 0);
+        assert_eq!(star.coaching, vec!["No answer to structure.".to_string()]);
+    }
+}
