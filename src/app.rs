@@ -60,6 +60,7 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
+    check_output(&args.output)?;
     let targets = targets(&args.targets)?;
     let asked = args.question.as_deref().map(Asked::parse).transpose()?;
     let engine = engine_settings(&args.engine)?;
@@ -93,13 +94,76 @@ pub fn progress_bar(quiet: bool) -> ProgressBar {
 }
 
 pub fn emit(report: &Report, out: &OutputArgs) -> Result<()> {
+    emit_with_audio(report, out, Some(Path::new(&report.audio.path)))
+}
+
+/// Like [`emit`], with the take's audio for the HTML player taken from `audio` (a stored
+/// take's copy, say) rather than the path the report was made from.
+pub fn emit_with_audio(report: &Report, out: &OutputArgs, audio: Option<&Path>) -> Result<()> {
+    check_output(out)?;
     let style = Style::for_output(out.color, out.output.is_none());
     let text = match out.format {
         Format::Terminal => report::terminal::render(report, &style),
         Format::Json => report::json::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Html => {
+            let embedded = match audio {
+                Some(path) => report::html::embed(path),
+                None => report::html::Embedded::Missing("this take has no audio file.".into()),
+            };
+            report::html::render(report, &embedded)
+        }
     };
-    write_output(out.output.as_deref(), &text)
+    write_page(out.output.as_deref(), out.open, &text)
+}
+
+/// Options that only make sense together, checked before any slow work.
+pub fn check_output(out: &OutputArgs) -> Result<()> {
+    if out.open && out.format != Format::Html {
+        anyhow::bail!("--open shows an HTML report: add --format html");
+    }
+    Ok(())
+}
+
+/// Write the report, and with `--open` show it in the browser (a temporary file when no
+/// `-o FILE` was given).
+pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
+    if !open {
+        return write_output(output, text);
+    }
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => std::env::temp_dir().join(format!("rehearse-report-{}.html", std::process::id())),
+    };
+    write_output(Some(&path), text)?;
+    open_in_browser(&path);
+    Ok(())
+}
+
+/// Launch the default browser; failing to is a notice, not an error (the file is written).
+fn open_in_browser(path: &Path) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let status = std::process::Command::new(opener)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => eprintln!("rehearse: opened {} in the browser", path.display()),
+        Ok(s) => eprintln!(
+            "rehearse: {opener} could not open a browser ({s}); the report is at {}",
+            path.display()
+        ),
+        Err(e) => eprintln!(
+            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {}",
+            path.display()
+        ),
+    }
 }
 
 /// Write to a file (atomically: a temporary file renamed into place) or to stdout.
