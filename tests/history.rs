@@ -128,7 +128,8 @@ fn history_lists_each_take_with_its_figures() {
     assert!((100.0..230.0).contains(&f(clean, "wpm")), "{clean}");
     assert!(f(um, "duration_s") > 5.0);
     assert_eq!(um["audio"], "ok");
-    assert_eq!(um["star"], Value::Null);
+    // With the STAR analysis merged in, every take has its STAR letters ("S-A-").
+    assert_eq!(um["star"].as_str().map(str::len), Some(4), "{um}");
     // The table shows the same takes, one line each, with the id.
     let table = rehearse(&home).arg("history").assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
@@ -624,4 +625,59 @@ fn config_targets_judge_history_and_extra_fillers_are_counted() {
         predicates::str::contains("config.toml")
             .and(predicates::str::contains("unknown key \"long_pause\"")),
     );
+}
+
+#[test]
+fn show_and_progress_write_html_pages_and_open_fails_softly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = seeded_home(tmp.path());
+    let shown = rehearse(&home)
+        .args(["show", "last", "--format", "html"])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    // The stored take's own audio copy is embedded.
+    assert!(page.contains("<audio id=\"player\""), "no player");
+    assert!(page.contains("src=\"data:audio/wav;base64,UklGR"));
+    assert!(page.contains("<svg class=\"timeline\""));
+
+    let progress = rehearse(&home)
+        .args(["progress", "--question", "process", "--format", "html"])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&progress.get_output().stdout).to_string();
+    assert!(
+        page.matches("<svg class=\"progress\"").count() >= 4,
+        "{page}"
+    );
+    assert!(
+        page.contains("Fillers/min <small>(target at most 5.0)</small>"),
+        "{page}"
+    );
+    assert!(page.contains("<title>"));
+
+    // No browser opener on PATH: the page is still written, and the user is told where.
+    let out_file = tmp.path().join("report.html");
+    let opened = rehearse(&home)
+        .env("PATH", tmp.path())
+        .args(["show", "last", "--format", "html", "--open", "-o"])
+        .arg(&out_file)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&opened.get_output().stderr).to_string();
+    assert!(
+        err.contains("to open a browser") && err.contains("the report is at"),
+        "{err}"
+    );
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap()
+        .contains("<!DOCTYPE html>"));
+
+    rehearse(&home)
+        .args(["show", "last", "--open"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--open shows an HTML report: add --format html",
+        ));
 }
