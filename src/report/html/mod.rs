@@ -134,8 +134,9 @@ fn scorecard_table(out: &mut String, r: &Report) {
         };
         let _ = writeln!(
             out,
-            "<tr><th scope=\"row\">{}</th><td>{}<br><small>{}</small></td><td>{}</td>\
-             <td class=\"{ok}\">{}</td><td>{}</td></tr>",
+            "<tr><th scope=\"row\">{}</th><td data-label=\"Value\">{}<br><small>{}</small></td>\
+             <td data-label=\"Target\">{}</td><td data-label=\"Verdict\" class=\"{ok}\">{}</td>\
+             <td data-label=\"Next\">{}</td></tr>",
             l.metric,
             escape(&l.value),
             escape(&l.detail),
