@@ -418,14 +418,14 @@ fn run(check: Check, star: &StarAnalysis, flags: &[Flag]) -> CheckResult {
     let flagged = |k: FlagKind| flags.iter().any(|f| f.kind == k);
     let text_of = |part: Part| -> String {
         star.sentences_of(part)
-            .map(|s| s.text.to_lowercase())
+            .map(|s| s.sentence.text.to_lowercase())
             .collect::<Vec<_>>()
             .join(" ")
     };
     let all_text = star
         .sentences
         .iter()
-        .map(|s| s.text.to_lowercase())
+        .map(|s| s.sentence.text.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
     let (passed, yes, no) = match check {

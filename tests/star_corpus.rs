@@ -20,7 +20,7 @@ use rehearse::analyze::vad::SpeechActivity;
 use rehearse::analyze::{analyze_answer, Analysis};
 use rehearse::config::Targets;
 use rehearse::questions::Asked;
-use rehearse::transcribe::{Transcript, Word};
+use rehearse::transcribe::Transcript;
 
 const SECONDS_PER_WORD: f64 = 0.4;
 const PRESENCE_FLOOR: f64 = 0.85;
@@ -82,16 +82,17 @@ fn parse(path: &Path) -> Answer {
 
 /// The answer as a transcript with synthetic timings, and where each gold sentence starts.
 fn transcript(a: &Answer) -> (Transcript, Vec<usize>) {
-    let mut words = Vec::new();
-    let mut starts = Vec::new();
-    for s in &a.sentences {
-        starts.push(words.len());
-        for w in s.split_whitespace() {
-            let t = words.len() as f64 * SECONDS_PER_WORD;
-            words.push(Word::new(w, t, t + SECONDS_PER_WORD * 0.8));
-        }
-    }
-    (Transcript { words }, starts)
+    let starts = a
+        .sentences
+        .iter()
+        .scan(0, |n, s| {
+            let start = *n;
+            *n += s.split_whitespace().count();
+            Some(start)
+        })
+        .collect();
+    let t = Transcript::evenly_timed(&a.sentences.join(" "), SECONDS_PER_WORD);
+    (t, starts)
 }
 
 fn run(a: &Answer) -> (Analysis, Vec<Part>) {
@@ -113,7 +114,7 @@ fn run(a: &Answer) -> (Analysis, Vec<Part>) {
         .map(|&w| {
             sentences
                 .iter()
-                .rfind(|s| s.word_start <= w)
+                .rfind(|s| s.sentence.word_start <= w)
                 .expect("a sentence holds every word")
                 .label
         })
@@ -221,22 +222,18 @@ fn check_content(a: &Answer, analysis: &Analysis, tally: &mut Tally) {
         "actions all \"we\" vs all_we tag",
         (star.action_i == 0 && star.action_we > 0) == tagged("all_we"),
     );
-    tally.check(
-        "blame flag vs tag",
-        flagged(FlagKind::Blame) == tagged("blame"),
-    );
-    tally.check(
-        "hedge flag vs tag",
-        flagged(FlagKind::Hedge) == tagged("hedging"),
-    );
-    tally.check(
-        "jargon flag vs tag",
-        flagged(FlagKind::Jargon) == tagged("jargon"),
-    );
-    tally.check(
-        "no_weakness flag vs tag",
-        flagged(FlagKind::NoWeakness) == tagged("no_weakness"),
-    );
+    for (name, kind, tag) in [
+        ("blame flag vs tag", FlagKind::Blame, "blame"),
+        ("hedge flag vs tag", FlagKind::Hedge, "hedging"),
+        ("jargon flag vs tag", FlagKind::Jargon, "jargon"),
+        (
+            "no_weakness flag vs tag",
+            FlagKind::NoWeakness,
+            "no_weakness",
+        ),
+    ] {
+        tally.check(name, flagged(kind) == tagged(tag));
+    }
     tally.check(
         "order_ok vs out_of_order tag",
         star.order_ok != tagged("out_of_order"),

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::fillers::{filled_pause, FillerEvent};
 use super::sentences::Sentence;
 use super::tokens::{tokenize, Token};
-use crate::transcribe::Word;
+use crate::transcribe::{join_words, Word};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -130,7 +130,7 @@ impl Text<'_> {
     fn flag(&self, kind: FlagKind, a: usize, b: usize, explanation: String) -> Flag {
         Flag {
             kind,
-            quote: join(&self.words[a..b]),
+            quote: join_words(&self.words[a..b]),
             start_s: self.words[a].start_s,
             end_s: self.words[b - 1].end_s,
             explanation,
@@ -174,15 +174,6 @@ fn expand(w: &str) -> Vec<String> {
         Some((a, b)) => vec![a.to_string(), b.to_string()],
         None => vec![w.to_string()],
     }
-}
-
-fn join(words: &[Word]) -> String {
-    words
-        .iter()
-        .map(|w| w.text.trim())
-        .filter(|t| !t.is_empty())
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// Disparaging words that are blame whoever they are about.
@@ -774,13 +765,10 @@ fn stem(w: &str) -> String {
 mod tests {
     use super::*;
     use crate::analyze::{fillers, sentences};
+    use crate::transcribe::Transcript;
 
     fn flags_with(text: &str, context: Context) -> Vec<Flag> {
-        let words: Vec<Word> = text
-            .split_whitespace()
-            .enumerate()
-            .map(|(i, w)| Word::new(w, i as f64 * 0.5, i as f64 * 0.5 + 0.4))
-            .collect();
+        let words = Transcript::evenly_timed(text, 0.5).words;
         let s = sentences::split(&words, &[]);
         find(&words, &s, &fillers::find(&words), context)
     }

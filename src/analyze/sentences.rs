@@ -8,7 +8,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::tokens::{tokenize, Token};
-use crate::transcribe::Word;
+use crate::transcribe::{join_words, Word};
 
 /// A silence at least this long (seconds) between two words ends a sentence.
 pub const SPLIT_PAUSE_S: f64 = 1.2;
@@ -75,12 +75,7 @@ fn sentence(words: &[Word], index: usize, start: usize, end: usize) -> Sentence 
     let span = &words[start..end];
     Sentence {
         index,
-        text: span
-            .iter()
-            .map(|w| w.text.trim())
-            .filter(|t| !t.is_empty())
-            .collect::<Vec<_>>()
-            .join(" "),
+        text: join_words(span),
         start_s: span[0].start_s,
         end_s: span[span.len() - 1].end_s,
         word_start: start,
@@ -95,10 +90,7 @@ mod tests {
     use crate::transcribe::Transcript;
 
     fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(i, w)| Word::new(w, i as f64 * 0.5, i as f64 * 0.5 + 0.4))
-            .collect()
+        Transcript::evenly_timed(text, 0.5).words
     }
 
     #[test]

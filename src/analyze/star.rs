@@ -77,15 +77,9 @@ pub struct PartStats {
 /// A sentence with its label and the cues that decided it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LabelledSentence {
-    pub index: usize,
+    #[serde(flatten)]
+    pub sentence: Sentence,
     pub label: Part,
-    pub text: String,
-    pub start_s: f64,
-    pub end_s: f64,
-    /// Its words are `transcript.words[word_start..word_end]`.
-    pub word_start: usize,
-    pub word_end: usize,
-    pub word_count: usize,
     pub cues: Vec<String>,
 }
 
@@ -156,25 +150,19 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
             .iter()
             .zip(labels)
             .map(|(s, l)| LabelledSentence {
-                index: s.index,
+                sentence: s.clone(),
                 label: l.part,
-                text: s.text.clone(),
-                start_s: s.start_s,
-                end_s: s.end_s,
-                word_start: s.word_start,
-                word_end: s.word_end,
-                word_count: s.word_count,
                 cues: l.cues.into_iter().take(3).collect(),
             })
             .collect(),
         ..StarAnalysis::default()
     };
-    shares(&mut star, sentences);
-    star.result_quantified = sentences
-        .iter()
-        .zip(&star.sentences)
-        .any(|(s, l)| l.label == Part::Result && quantified(words, s));
-    let (i, we) = i_and_we(&toks, sentences, &star);
+    shares(&mut star);
+    let quantified = star
+        .sentences_of(Part::Result)
+        .any(|s| quantified(words, &s.sentence));
+    star.result_quantified = quantified;
+    let (i, we) = i_and_we(&toks, &star);
     star.action_i = i;
     star.action_we = we;
     star.i_we_ratio = (i + we > 0).then(|| i as f64 / (i + we) as f64);
@@ -185,22 +173,32 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
     star
 }
 
-fn shares(star: &mut StarAnalysis, sentences: &[Sentence]) {
-    let total_words: usize = sentences.iter().map(|s| s.word_count).sum();
+fn shares(star: &mut StarAnalysis) {
+    let sentences = &star.sentences;
+    let total_words: usize = sentences.iter().map(|s| s.sentence.word_count).sum();
     let (Some(first), Some(last)) = (sentences.first(), sentences.last()) else {
         return;
     };
-    let total_time = last.end_s - first.start_s;
-    for (i, s) in sentences.iter().enumerate() {
-        // A sentence lasts until the next one starts, so the pauses between are shared out.
-        let end = sentences.get(i + 1).map_or(s.end_s, |n| n.start_s);
-        let part = star.sentences[i].label;
+    let total_time = last.sentence.end_s - first.sentence.start_s;
+    // (part, words, seconds) per sentence. A sentence lasts until the next one starts, so
+    // the pauses between sentences are shared out.
+    let spans: Vec<(Part, usize, f64)> = sentences
+        .iter()
+        .enumerate()
+        .map(|(i, s)| {
+            let end = sentences
+                .get(i + 1)
+                .map_or(s.sentence.end_s, |n| n.sentence.start_s);
+            (s.label, s.sentence.word_count, end - s.sentence.start_s)
+        })
+        .collect();
+    for (i, (part, words, seconds)) in spans.into_iter().enumerate() {
         if let Some(p) = star.part_mut(part) {
             p.present = true;
             p.sentences.push(i);
-            p.word_share += s.word_count as f64 / total_words.max(1) as f64;
+            p.word_share += words as f64 / total_words.max(1) as f64;
             if total_time > 0.0 {
-                p.time_share += (end - s.start_s) / total_time;
+                p.time_share += seconds / total_time;
             }
         }
     }
@@ -215,13 +213,10 @@ fn quantified(words: &[Word], s: &Sentence) -> bool {
 }
 
 /// Subject "I" and "we" forms in the Action sentences.
-fn i_and_we(toks: &[Token], sentences: &[Sentence], star: &StarAnalysis) -> (usize, usize) {
+fn i_and_we(toks: &[Token], star: &StarAnalysis) -> (usize, usize) {
     let (mut i, mut we) = (0, 0);
-    for s in sentences
-        .iter()
-        .filter(|s| star.sentences[s.index].label == Part::Action)
-    {
-        for t in &toks[s.word_start..s.word_end] {
+    for s in star.sentences_of(Part::Action) {
+        for t in &toks[s.sentence.word_start..s.sentence.word_end] {
             if lexicon::I_FORMS.contains(&t.norm.as_str()) {
                 i += 1;
             } else if lexicon::WE_FORMS.contains(&t.norm.as_str()) {
@@ -396,7 +391,7 @@ fn coaching(star: &StarAnalysis) -> Vec<String> {
         .sentences
         .iter()
         .filter(|s| s.label == Part::Other)
-        .filter(|s| s.index > 0 && s.index + 1 < star.sentences.len())
+        .filter(|s| s.sentence.index > 0 && s.sentence.index + 1 < star.sentences.len())
         .collect();
     if let Some(first) = asides.first() {
         out.push(format!(
@@ -404,7 +399,7 @@ fn coaching(star: &StarAnalysis) -> Vec<String> {
             asides.len(),
             if asides.len() == 1 { "" } else { "s" },
             if asides.len() == 1 { "is" } else { "are" },
-            excerpt(&first.text, 8),
+            excerpt(&first.sentence.text, 8),
             if asides.len() == 1 { "it" } else { "them" }
         ));
     }
@@ -425,13 +420,10 @@ pub fn excerpt(text: &str, n: usize) -> String {
 mod tests {
     use super::*;
     use crate::analyze::sentences;
+    use crate::transcribe::Transcript;
 
     fn run(text: &str) -> StarAnalysis {
-        let words: Vec<Word> = text
-            .split_whitespace()
-            .enumerate()
-            .map(|(i, w)| Word::new(w, i as f64 * 0.4, i as f64 * 0.4 + 0.3))
-            .collect();
+        let words = Transcript::evenly_timed(text, 0.4).words;
         let s = sentences::split(&words, &[]);
         analyze(&words, &s)
     }

@@ -136,31 +136,23 @@ fn structure(out: &mut String, r: &Report) {
             scorecard::part_summary(r, part)
         );
     }
-    let _ = writeln!(
-        out,
-        "\nResult quantified: {}. Actions: \"I\" {}, \"we\" {}. Order: {}.\n",
-        if s.result_quantified { "yes" } else { "no" },
-        s.action_i,
-        s.action_we,
-        if s.order_ok { "S-T-A-R" } else { "mixed up" }
-    );
+    let _ = writeln!(out, "\n{}.\n", scorecard::star_facts(r));
     for c in &s.coaching {
         let _ = writeln!(out, "- **{}**", escape(c));
     }
-    let reasons: Vec<String> = s
-        .score_reasons
-        .iter()
-        .map(|x| format!("{}/{} {}", x.points, x.max, escape(&x.reason)))
-        .collect();
-    let _ = writeln!(out, "\nScore: {}.\n", reasons.join("; "));
+    let _ = writeln!(
+        out,
+        "\nScore: {}.\n",
+        escape(&scorecard::score_breakdown(r))
+    );
     for sentence in &s.sentences {
         let _ = writeln!(
             out,
             "{}. `{}` {} {}",
-            sentence.index + 1,
+            sentence.sentence.index + 1,
             sentence.label.letter(),
-            clock(sentence.start_s),
-            escape(&sentence.text)
+            clock(sentence.sentence.start_s),
+            escape(&sentence.sentence.text)
         );
     }
 }

@@ -265,15 +265,10 @@ pub(crate) mod tests {
         let text = "At my last job our deploys kept failing. The previous team was useless. \
                     I needed to make them reliable. So I added smoke tests and we added a \
                     staging server and we trained everyone.";
-        let words: Vec<(&str, f64, f64)> = text
-            .split_whitespace()
-            .enumerate()
-            .map(|(i, w)| (w, 1.0 + i as f64 * 0.6, 1.0 + i as f64 * 0.6 + 0.4))
-            .collect();
-        let transcript = Transcript::from_triples(&words);
-        let end = words.last().unwrap().2;
+        let transcript = Transcript::evenly_timed(text, 0.6);
+        let end = transcript.words.last().unwrap().end_s;
         let vad = SpeechActivity {
-            segments: vec![(1.0, end)],
+            segments: vec![(0.0, end)],
             duration_s: end + 1.0,
             threshold_db: -40.0,
             clipped_share: 0.0,
@@ -326,7 +321,7 @@ pub(crate) mod tests {
         assert_eq!(star["i_we_ratio"], 0.333);
         assert_eq!(json["flags"][0]["kind"], "blame");
         assert_eq!(json["flags"][0]["quote"], "The previous team was useless.");
-        assert_eq!(json["flags"][0]["start_s"], 5.8);
+        assert_eq!(json["flags"][0]["start_s"], 4.8);
         assert_eq!(json["question"]["id"], "improve_process");
     }
 
@@ -352,13 +347,13 @@ pub(crate) mod tests {
         assert!(text.contains("Structure (STAR)"));
         assert!(text.contains("  Result     missing"));
         assert!(text.contains("-> No Result: end with what changed, ideally a number."));
-        assert!(text.contains("blame 0:06 \"The previous team was useless.\""));
+        assert!(text.contains("blame 0:05 \"The previous team was useless.\""));
         assert!(text.contains("Question: Tell me about a time you improved a process."));
         assert!(text.contains("  STAR     "));
         let md = markdown::render(&r);
         assert!(md.contains("## Structure (STAR): "));
         assert!(md.contains("| Result | missing |"));
-        assert!(md.contains("- **blame** 0:06"));
+        assert!(md.contains("- **blame** 0:05"));
         assert!(md.contains("- [ ] Put a number on the result"));
     }
 

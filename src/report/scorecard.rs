@@ -189,7 +189,29 @@ pub fn present_letters(r: &Report) -> String {
         .join(" ")
 }
 
-/// One line per STAR part: "present, 18% of words, 12% of time, sentences 1-2".
+/// "Result quantified: yes; Actions "I" 3 / "we" 0; order S-T-A-R".
+pub fn star_facts(r: &Report) -> String {
+    let s = &r.star;
+    format!(
+        "Result quantified: {}; Actions \"I\" {} / \"we\" {}; order {}",
+        if s.result_quantified { "yes" } else { "no" },
+        s.action_i,
+        s.action_we,
+        if s.order_ok { "S-T-A-R" } else { "mixed up" }
+    )
+}
+
+/// The structure score's items: "10/10 Situation present; 0/15 Result missing; ...".
+pub fn score_breakdown(r: &Report) -> String {
+    r.star
+        .score_reasons
+        .iter()
+        .map(|x| format!("{}/{} {}", x.points, x.max, x.reason))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// One line per STAR part: "18% of words, 12% of time, sentences 1-2", or "missing".
 pub fn part_summary(r: &Report, part: Part) -> String {
     let Some(p) = r.star.part(part) else {
         return String::new();

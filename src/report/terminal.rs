@@ -75,36 +75,18 @@ fn structure(out: &mut String, r: &Report, style: &Style) {
             }
         );
     }
-    let _ = writeln!(
-        out,
-        "  {}",
-        style.dim(&format!(
-            "Result quantified: {}; Actions \"I\" {} / \"we\" {}; order {}",
-            if s.result_quantified { "yes" } else { "no" },
-            s.action_i,
-            s.action_we,
-            if s.order_ok { "S-T-A-R" } else { "mixed up" }
-        ))
-    );
+    let _ = writeln!(out, "  {}", style.dim(&scorecard::star_facts(r)));
     for c in &s.coaching {
         let _ = writeln!(out, "{}", wrap(&format!("-> {c}"), 88, "  "));
     }
-    let reasons: Vec<String> = s
-        .score_reasons
-        .iter()
-        .map(|x| format!("{}/{} {}", x.points, x.max, x.reason))
-        .collect();
-    let _ = writeln!(
-        out,
-        "{}",
-        style.dim(&wrap(&format!("score: {}", reasons.join("; ")), 88, "  "))
-    );
+    let score = format!("score: {}", scorecard::score_breakdown(r));
+    let _ = writeln!(out, "{}", style.dim(&wrap(&score, 88, "  ")));
     for sentence in &s.sentences {
         let line = format!(
             "{} {} {}",
             paint_part(style, sentence.label),
-            style.dim(&clock(sentence.start_s)),
-            sentence.text
+            style.dim(&clock(sentence.sentence.start_s)),
+            sentence.sentence.text
         );
         let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
     }

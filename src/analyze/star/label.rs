@@ -285,18 +285,14 @@ fn verbs(v: &View, s: &mut Scores) -> usize {
             (_, "had") if next == "to" => found -= 1, // "had to": a Task cue
             (_, "had") => s.add(Part::Situation, 0.8 * main, "\"had\""),
             (_, "ended") if next == "up" => found -= 1, // "ended up": a Result cue
-            // "looked at the logs" is a step; "looked like a mess" a description.
-            (_, "looked") if LOOKED_AS_ACTION.contains(&next) => {
-                action += 2.0 * main;
-                action_why = format!("\"{w} looked {next}\": a step taken");
-            }
             (_, "kept") if next.ends_with("ing") => {
                 s.add(Part::Situation, 1.0 * main, "a habit: \"kept ...ing\"");
             }
             (_, "didn't") if subject == Subject::Other => {
                 s.add(Part::Situation, 0.8 * main, "what others didn't do");
             }
-            _ if action_verb(verb) => {
+            // "looked at the logs" is a step; "looked like a mess" a description.
+            _ if action_verb(verb) || verb == "looked" && LOOKED_AS_ACTION.contains(&next) => {
                 let weight = match subject {
                     Subject::I => 2.0,
                     Subject::We => 1.8,
