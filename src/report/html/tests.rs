@@ -38,17 +38,17 @@ fn without_audio_the_page_says_why_and_words_are_not_buttons() {
     assert!(page.contains("No audio player: the audio could not be read"));
     assert!(!page.contains("<audio"));
     assert!(!page.contains("<button"));
-    assert!(page.contains("<span class=\"w\" data-t=\"1.00\""));
+    assert!(page.contains("<span class=\"w\" data-t=\"0.00\""));
 }
 
 #[test]
 fn words_play_from_their_start_and_flags_are_underlined_with_the_reason() {
     let page = render(&sample_report(), &Embedded::Wav("data:,".into()));
-    assert!(page.contains("<button type=\"button\" class=\"w\" data-t=\"1.00\""));
+    assert!(page.contains("<button type=\"button\" class=\"w\" data-t=\"0.00\""));
     assert!(page.contains("class=\"w flagged\""));
     assert!(page.contains("red flag (blame): "));
     assert!(
-        page.contains("<li><strong>blame</strong> at 0:06: <q>The previous team was useless.</q>")
+        page.contains("<li><strong>blame</strong> at 0:05: <q>The previous team was useless.</q>")
     );
 }
 

@@ -90,8 +90,12 @@ fn star_row(out: &mut String, r: &Report, s: &Scale) {
     }
     row_label(out, STAR_Y + 15.0, "STAR");
     for (i, sen) in r.star.sentences.iter().enumerate() {
-        let end = r.star.sentences.get(i + 1).map_or(sen.end_s, |n| n.start_s);
-        let (x0, x1) = (s.x(sen.start_s), s.x(end));
+        let end = r
+            .star
+            .sentences
+            .get(i + 1)
+            .map_or(sen.sentence.end_s, |n| n.sentence.start_s);
+        let (x0, x1) = (s.x(sen.sentence.start_s), s.x(end));
         let name = if sen.label == Part::Other {
             "none"
         } else {
@@ -103,8 +107,8 @@ fn star_row(out: &mut String, r: &Report, s: &Scale) {
              fill=\"currentColor\"><title>Sentence {}: {name}, {}-{}</title></rect>",
             part_class(sen.label),
             (x1 - x0).max(1.0),
-            sen.index + 1,
-            clock(sen.start_s),
+            sen.sentence.index + 1,
+            clock(sen.sentence.start_s),
             clock(end)
         );
         if x1 - x0 > 14.0 {

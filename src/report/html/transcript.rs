@@ -23,12 +23,12 @@ pub fn section(out: &mut String, r: &Report, playable: bool) {
         paragraph(out, r, None, 0..words.len(), &pauses, playable);
     }
     for s in &r.star.sentences {
-        let end = s.word_end.min(words.len());
+        let end = s.sentence.word_end.min(words.len());
         paragraph(
             out,
             r,
             Some(s.label),
-            s.word_start.min(end)..end,
+            s.sentence.word_start.min(end)..end,
             &pauses,
             playable,
         );
