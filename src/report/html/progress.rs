@@ -114,7 +114,8 @@ fn chart(out: &mut String, p: &Progress, s: &Series, i: usize) {
             escape(&target)
         );
     }
-    for v in [lo, hi] {
+    let edges = s.band.into_iter().flat_map(|(a, b)| [a, b]).flatten();
+    for v in [lo, hi].into_iter().chain(edges) {
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
