@@ -55,6 +55,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let question = resolve_question(args.question.as_deref());
     // Everything that can fail is checked before a word is spoken.
+    app::check_output(&args.output)?;
     let targets = app::targets(&args.targets)?;
     let engine = if args.no_analyze {
         None
