@@ -62,16 +62,15 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 fn analyze(args: AnalyzeArgs) -> Result<()> {
     check_output(&args.output)?;
     let targets = targets(&args.targets)?;
-    let asked = args.question.as_deref().map(Asked::parse).transpose()?;
+    let asked = Asked::from_flag(args.question.as_deref())?;
     let engine = engine_settings(&args.engine)?;
     let quiet = args.output.quiet;
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+    let question = asked.as_ref().map(|a| a.text.clone());
     pipeline.question = asked;
     let report = pipeline.analyze_file(&args.file)?;
     emit(&report, &args.output)?;
-    // `--question` (a bank id or text) is stored as the question's full text.
-    let question = report.question.as_ref().map(|q| q.text.as_str());
-    history::run::save_after_analyze(&report, &args.file, &args.save, question, quiet)
+    history::run::save_after_analyze(&report, &args.file, &args.save, question.as_deref(), quiet)
 }
 
 pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {

@@ -320,6 +320,13 @@ pub enum QuestionError {
 }
 
 impl Asked {
+    /// The `--question` flag as given: none, or blank, is no question.
+    pub fn from_flag(arg: Option<&str>) -> Result<Option<Asked>, QuestionError> {
+        arg.filter(|a| !a.trim().is_empty())
+            .map(Asked::parse)
+            .transpose()
+    }
+
     /// Resolve `--question ID|TEXT`: a bank id, or free text. A single word that is not an id
     /// is most likely a mistyped id, so it is an error rather than a one-word question.
     pub fn parse(arg: &str) -> Result<Asked, QuestionError> {
@@ -524,5 +531,15 @@ mod tests {
         assert_eq!(a.question, None);
         let a = Asked::parse("Tell me about a time you disagreed with your manager.").unwrap();
         assert!(a.is("disagree_manager"));
+    }
+
+    #[test]
+    fn a_blank_question_flag_is_no_question() {
+        assert!(Asked::from_flag(Some("  ")).unwrap().is_none());
+        assert!(Asked::from_flag(None).unwrap().is_none());
+        let asked = Asked::from_flag(Some(" Tell me about a conflict. "))
+            .unwrap()
+            .unwrap();
+        assert_eq!(asked.text, "Tell me about a conflict.");
     }
 }

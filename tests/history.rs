@@ -128,8 +128,24 @@ fn history_lists_each_take_with_its_figures() {
     assert!((100.0..230.0).contains(&f(clean, "wpm")), "{clean}");
     assert!(f(um, "duration_s") > 5.0);
     assert_eq!(um["audio"], "ok");
-    // With the STAR analysis merged in, every take has its STAR letters ("S-A-").
-    assert_eq!(um["star"].as_str().map(str::len), Some(4), "{um}");
+    // STAR parts present, one letter per part or "-" where it is missing, and the score.
+    let parts = um["star"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no STAR parts in {um}"));
+    assert!(
+        parts.len() == 4
+            && parts
+                .chars()
+                .zip("STAR".chars())
+                .all(|(c, p)| c == p || c == '-'),
+        "{parts}"
+    );
+    assert!(
+        um["star_score"]
+            .as_f64()
+            .is_some_and(|s| (0.0..=100.0).contains(&s)),
+        "{um}"
+    );
     // The table shows the same takes, one line each, with the id.
     let table = rehearse(&home).arg("history").assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();

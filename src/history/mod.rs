@@ -23,13 +23,16 @@ use crate::store::{FileState, Imported, Store, StoredTake, TakeMeta};
 use crate::term::Style;
 use metrics::{Direction, Metric};
 
-/// Takes whose question contains `question` (any case), from `since` on, oldest first.
+/// Takes whose question contains `question` (any case; a question-bank id stands for its
+/// text), from `since` on, oldest first.
 pub fn select(
     store: &Store,
     question: Option<&str>,
     since: Option<Timestamp>,
 ) -> Result<Vec<StoredTake>> {
-    let wanted = question.map(str::to_lowercase);
+    let wanted = question
+        .map(|q| crate::questions::by_id(q).map_or(q, |bank| bank.text))
+        .map(str::to_lowercase);
     Ok(store
         .list()?
         .into_iter()

@@ -23,6 +23,7 @@ use crate::cli::RecordArgs;
 use crate::history::args::SaveArgs;
 use crate::paths;
 use crate::pipeline::{EngineSettings, Pipeline};
+use crate::questions::Asked;
 use crate::report::Report;
 
 /// True while a take is being recorded: Ctrl-C then stops the take instead of the program.
@@ -53,7 +54,8 @@ pub fn devices() -> Result<()> {
 
 pub fn record(args: RecordArgs) -> Result<()> {
     let quiet = args.output.quiet;
-    let question = resolve_question(args.question.as_deref());
+    let asked = Asked::from_flag(args.question.as_deref())?;
+    let question = asked.as_ref().map(|a| a.text.clone());
     // Everything that can fail is checked before a word is spoken.
     app::check_output(&args.output)?;
     let targets = app::targets(&args.targets)?;
@@ -66,7 +68,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
     check_take(&take, quiet)?;
 
     let analysed = engine
-        .map(|engine| analyse(engine, targets, &take.path, quiet))
+        .map(|engine| analyse(engine, targets, asked, &take.path, quiet))
         .transpose();
     let report = analysed.as_ref().ok().and_then(Option::as_ref);
     save_take(&take, question.as_deref(), report, args.no_save, quiet)?;
@@ -109,14 +111,6 @@ fn capture_take(args: &RecordArgs, question: Option<&str>) -> Result<Take> {
     RECORDING.store(false, Ordering::SeqCst);
     meter.finish();
     Ok(take)
-}
-
-/// The question to show. Takes the text as given for now.
-/// (Question bank: resolve an ID to its text here once the bank exists.)
-fn resolve_question(arg: Option<&str>) -> Option<String> {
-    arg.map(str::trim)
-        .filter(|q| !q.is_empty())
-        .map(str::to_string)
 }
 
 /// Save the take: the one place a finished recording is registered. The WAV stays where it
@@ -287,10 +281,12 @@ fn check_take(take: &Take, quiet: bool) -> Result<()> {
 fn analyse(
     engine: EngineSettings,
     targets: crate::config::Targets,
+    asked: Option<Asked>,
     path: &Path,
     quiet: bool,
 ) -> Result<Report> {
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || app::progress_bar(quiet)));
+    pipeline.question = asked;
     pipeline.analyze_file(path)
 }
 
@@ -309,14 +305,5 @@ mod tests {
         assert_eq!(clock(0.0), "0:00");
         assert_eq!(clock(179.9), "2:59");
         assert_eq!(clock(180.0), "3:00");
-    }
-
-    #[test]
-    fn blank_questions_are_no_questions() {
-        assert_eq!(resolve_question(Some("  ")), None);
-        assert_eq!(
-            resolve_question(Some(" Tell me about a conflict. ")).as_deref(),
-            Some("Tell me about a conflict.")
-        );
     }
 }

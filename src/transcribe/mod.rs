@@ -83,6 +83,10 @@ pub trait Transcriber {
     ) -> Result<Transcript, TranscribeError>;
 }
 
+/// Silence added before and after each piece: Whisper mishears words that start right at the
+/// edge of its input.
+const LEAD_IN_S: f64 = 0.3;
+
 /// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
 /// whole take. `progress` receives the share of audio done, 0.0..=1.0.
 pub fn transcribe_chunks(
@@ -97,13 +101,22 @@ pub fn transcribe_chunks(
     let mut words = Vec::new();
     for chunk in plan {
         let at = |t: f64| ((t * f64::from(rate)) as usize).min(samples.len());
-        let piece = &samples[at(chunk.start_s)..at(chunk.end_s)];
-        let part = engine.transcribe(piece, Box::new(|_| {}))?;
-        words.extend(
-            part.words
-                .into_iter()
-                .map(|w| Word::new(w.text, w.start_s + chunk.start_s, w.end_s + chunk.start_s)),
-        );
+        let pad = vec![0.0; (LEAD_IN_S * f64::from(rate)) as usize];
+        let piece = [
+            &pad[..],
+            &samples[at(chunk.start_s)..at(chunk.end_s)],
+            &pad[..],
+        ]
+        .concat();
+        let part = engine.transcribe(&piece, Box::new(|_| {}))?;
+        // Whisper sometimes stretches the last words to the end of its 30 s window; no word
+        // can be outside the audio it was given.
+        let len = chunk.len_s();
+        words.extend(part.words.into_iter().map(|w| {
+            let end = (w.end_s - LEAD_IN_S).clamp(0.0, len);
+            let start = (w.start_s - LEAD_IN_S).clamp(0.0, end);
+            Word::new(w.text, start + chunk.start_s, end + chunk.start_s)
+        }));
         done += chunk.len_s();
         if total > 0.0 {
             progress(done / total);
@@ -126,7 +139,9 @@ mod tests {
     use super::*;
     use std::cell::Cell;
 
-    /// Says "hi" at 0.5 s into whatever it is given, and records the lengths it saw.
+    /// Says "hi" at 0.5 s into whatever it is given (0.2 s into the piece, after the lead-in),
+    /// then "bye" stretched to 30 s, as Whisper does at the end of its window; records the
+    /// lengths it saw.
     struct Echo(Vec<usize>);
 
     impl Transcriber for Echo {
@@ -136,7 +151,10 @@ mod tests {
             _: Box<dyn FnMut(i32) + 'static>,
         ) -> Result<Transcript, TranscribeError> {
             self.0.push(samples.len());
-            Ok(Transcript::from_triples(&[("hi", 0.5, 0.8)]))
+            Ok(Transcript::from_triples(&[
+                ("hi", 0.5, 0.8),
+                ("bye", 0.9, 30.0),
+            ]))
         }
     }
 
@@ -158,9 +176,15 @@ mod tests {
             last.set(p)
         })
         .unwrap();
-        assert_eq!(engine.0, vec![32000, 16000]);
-        let starts: Vec<f64> = t.words.iter().map(|w| w.start_s).collect();
-        assert_eq!(starts, vec![0.5, 10.5]);
+        // Each piece is padded with LEAD_IN_S (0.3 s = 4800 samples) of silence either side.
+        assert_eq!(engine.0, vec![32000 + 9600, 16000 + 9600]);
+        let times: Vec<(f64, f64)> = t.words.iter().map(|w| (w.start_s, w.end_s)).collect();
+        let expected = [(0.2, 0.5), (0.6, 2.0), (10.2, 10.5), (10.6, 11.0)];
+        assert_eq!(times.len(), expected.len(), "{times:?}");
+        for (got, want) in times.iter().zip(expected) {
+            let close = (got.0 - want.0).abs() < 1e-9 && (got.1 - want.1).abs() < 1e-9;
+            assert!(close, "{times:?}");
+        }
         assert_eq!(last.get(), 1.0);
     }
 }
