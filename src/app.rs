@@ -60,6 +60,7 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 }
 
 fn analyze(args: AnalyzeArgs) -> Result<()> {
+    check_output(&args.output)?;
     let targets = targets(&args.targets)?;
     let asked = Asked::from_flag(args.question.as_deref())?;
     let engine = engine_settings(&args.engine)?;
@@ -75,7 +76,7 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
             Some(dir) if dir.is_dir() => Some(report_path(dir, path, args.output.format)),
             other => other.map(Path::to_path_buf),
         };
-        emit_to(&report, &args.output, out.as_deref())?;
+        emit_to(&report, &args.output, out.as_deref(), Some(path))?;
         return history::run::save_after_analyze(
             &report,
             path,
@@ -83,6 +84,13 @@ fn analyze(args: AnalyzeArgs) -> Result<()> {
             question.as_deref(),
             quiet,
         );
+    }
+    // With several recordings, -o names a directory (made if needed).
+    if args.output.format == Format::Html && args.output.output.is_none() {
+        anyhow::bail!("HTML reports of several recordings need -o DIR (one page per recording)");
+    }
+    if args.output.open {
+        anyhow::bail!("--open shows one report; analyse a single recording to use it");
     }
     analyze_batch(
         &inputs,
@@ -151,6 +159,7 @@ pub fn report_path(dir: &Path, input: &Path, format: Format) -> PathBuf {
         Format::Terminal => "txt",
         Format::Json => "json",
         Format::Markdown => "md",
+        Format::Html => "html",
     };
     dir.join(format!("{name}.{ext}"))
 }
@@ -223,7 +232,7 @@ fn analyze_batch(
             Ok(report) => {
                 let text = match (out.format, out_dir) {
                     (Format::Json, None) => report::json::render_line(&report),
-                    (format, _) => render(&report, format, &style),
+                    (format, _) => render(&report, format, &style, Some(path)),
                 };
                 match out_dir {
                     Some(dir) => {
@@ -240,7 +249,8 @@ fn analyze_batch(
                                 total
                             ),
                             Format::Markdown if written > 0 => format!("\n---\n\n{text}"),
-                            Format::Markdown => text,
+                            // Rejected before the batch starts (one page per file needs -o DIR).
+                            Format::Markdown | Format::Html => text,
                         };
                         quietly(&mut || res = write_output(None, &framed));
                     }
@@ -320,21 +330,91 @@ pub fn progress_bar(quiet: bool) -> ProgressBar {
     bar
 }
 
-fn render(report: &Report, format: Format, style: &Style) -> String {
+fn render(report: &Report, format: Format, style: &Style, audio: Option<&Path>) -> String {
     match format {
         Format::Terminal => report::terminal::render(report, style),
         Format::Json => report::json::render(report),
         Format::Markdown => report::markdown::render(report),
+        Format::Html => {
+            let embedded = match audio {
+                Some(path) => report::html::embed(path),
+                None => report::html::Embedded::Missing("this take has no audio file.".into()),
+            };
+            report::html::render(report, &embedded)
+        }
     }
 }
 
 pub fn emit(report: &Report, out: &OutputArgs) -> Result<()> {
-    emit_to(report, out, out.output.as_deref())
+    emit_with_audio(report, out, Some(Path::new(&report.audio.path)))
 }
 
-fn emit_to(report: &Report, out: &OutputArgs, path: Option<&Path>) -> Result<()> {
+/// Like [`emit`], with the take's audio for the HTML player taken from `audio` (a stored
+/// take's copy, say) rather than the path the report was made from.
+pub fn emit_with_audio(report: &Report, out: &OutputArgs, audio: Option<&Path>) -> Result<()> {
+    emit_to(report, out, out.output.as_deref(), audio)
+}
+
+/// Render in the chosen format and write to `path` (stdout when None), opening the page in
+/// the browser with `--open`.
+fn emit_to(
+    report: &Report,
+    out: &OutputArgs,
+    path: Option<&Path>,
+    audio: Option<&Path>,
+) -> Result<()> {
+    check_output(out)?;
     let style = Style::for_output(out.color, path.is_none());
-    write_output(path, &render(report, out.format, &style))
+    write_page(path, out.open, &render(report, out.format, &style, audio))
+}
+
+/// Options that only make sense together, checked before any slow work.
+pub fn check_output(out: &OutputArgs) -> Result<()> {
+    if out.open && out.format != Format::Html {
+        anyhow::bail!("--open shows an HTML report: add --format html");
+    }
+    Ok(())
+}
+
+/// Write the report, and with `--open` show it in the browser (a temporary file when no
+/// `-o FILE` was given).
+pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
+    if !open {
+        return write_output(output, text);
+    }
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => std::env::temp_dir().join(format!("rehearse-report-{}.html", std::process::id())),
+    };
+    write_output(Some(&path), text)?;
+    open_in_browser(&path);
+    Ok(())
+}
+
+/// Launch the default browser; failing to is a notice, not an error (the file is written).
+fn open_in_browser(path: &Path) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let status = std::process::Command::new(opener)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => eprintln!("rehearse: opened {} in the browser", path.display()),
+        Ok(s) => eprintln!(
+            "rehearse: {opener} could not open a browser ({s}); the report is at {}",
+            path.display()
+        ),
+        Err(e) => eprintln!(
+            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {}",
+            path.display()
+        ),
+    }
 }
 
 /// Write to a file (atomically: a temporary file renamed into place) or to stdout.

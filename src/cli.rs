@@ -148,6 +148,8 @@ pub enum Format {
     Json,
     /// Markdown, for notes.
     Markdown,
+    /// One self-contained web page: player, transcript, timeline chart (no network use).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -166,6 +168,10 @@ pub struct OutputArgs {
     /// No progress bar or status lines on standard error.
     #[arg(long, short = 'q')]
     pub quiet: bool,
+    /// Open the report in the default browser (with --format html; without -o it is written
+    /// to a temporary file).
+    #[arg(long)]
+    pub open: bool,
 }
 
 #[derive(Debug, Args)]

@@ -642,3 +642,58 @@ fn config_targets_judge_history_and_extra_fillers_are_counted() {
             .and(predicates::str::contains("unknown key \"long_pause\"")),
     );
 }
+
+#[test]
+fn show_and_progress_write_html_pages_and_open_fails_softly() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = seeded_home(tmp.path());
+    let shown = rehearse(&home)
+        .args(["show", "last", "--format", "html"])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&shown.get_output().stdout).to_string();
+    // The stored take's own audio copy is embedded.
+    assert!(page.contains("<audio id=\"player\""), "no player");
+    assert!(page.contains("src=\"data:audio/wav;base64,UklGR"));
+    assert!(page.contains("<svg class=\"timeline\""));
+
+    let progress = rehearse(&home)
+        .args(["progress", "--question", "process", "--format", "html"])
+        .assert()
+        .success();
+    let page = String::from_utf8_lossy(&progress.get_output().stdout).to_string();
+    assert!(
+        page.matches("<svg class=\"progress\"").count() >= 4,
+        "{page}"
+    );
+    assert!(
+        page.contains("Fillers/min <small>(target at most 5.0)</small>"),
+        "{page}"
+    );
+    assert!(page.contains("<title>"));
+
+    // No browser opener on PATH: the page is still written, and the user is told where.
+    let out_file = tmp.path().join("report.html");
+    let opened = rehearse(&home)
+        .env("PATH", tmp.path())
+        .args(["show", "last", "--format", "html", "--open", "-o"])
+        .arg(&out_file)
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&opened.get_output().stderr).to_string();
+    assert!(
+        err.contains("to open a browser") && err.contains("the report is at"),
+        "{err}"
+    );
+    assert!(std::fs::read_to_string(&out_file)
+        .unwrap()
+        .contains("<!DOCTYPE html>"));
+
+    rehearse(&home)
+        .args(["show", "last", "--open"])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains(
+            "--open shows an HTML report: add --format html",
+        ));
+}

@@ -61,11 +61,27 @@ pub struct ProgressArgs {
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
     /// Print JSON.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "format")]
     pub json: bool,
+    /// Output format: text (the table) or html (a page of line charts; see --open).
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Option<ProgressFormat>,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Open the HTML page in the default browser.
+    #[arg(long, requires = "format")]
+    pub open: bool,
     /// Judge against these targets instead of the config file's.
     #[command(flatten)]
     pub targets: TargetArgs,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ProgressFormat {
+    Text,
+    Json,
+    Html,
 }
 
 #[derive(Debug, Args)]

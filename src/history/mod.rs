@@ -6,6 +6,7 @@
 //! ([`metrics`]) and judged against the targets in force now.
 
 pub mod args;
+pub mod html;
 pub mod metrics;
 pub mod run;
 pub mod since;

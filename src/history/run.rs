@@ -8,9 +8,9 @@ use anyhow::{Context, Result};
 
 use super::args::{
     CompareArgs, ConfigAction, ConfigArgs, DeleteArgs, ExportArgs, HistoryArgs, ImportArgs,
-    ProgressArgs, SaveArgs, ShowArgs,
+    ProgressArgs, ProgressFormat, SaveArgs, ShowArgs,
 };
-use crate::app::{emit, write_output};
+use crate::app::{emit_with_audio, write_output};
 use crate::cli::Format;
 use crate::report::Report;
 use crate::store::{self, Saved, Store};
@@ -102,7 +102,7 @@ pub fn show(args: ShowArgs) -> Result<()> {
         eprintln!("rehearse: warning: {p}");
     }
     match serde_json::from_str::<Report>(&take.report_json) {
-        Ok(report) => emit(&report, &args.output),
+        Ok(report) => emit_with_audio(&report, &args.output, take.audio_path().as_deref()),
         // A report this version cannot read is still printable as it was stored.
         Err(_) if args.output.format == Format::Json => {
             write_output(args.output.output.as_deref(), &take.report_json)
@@ -131,13 +131,20 @@ pub fn compare(args: CompareArgs) -> Result<()> {
 }
 
 pub fn progress(args: ProgressArgs) -> Result<()> {
+    let format = match (args.json, args.format) {
+        (true, _) => ProgressFormat::Json,
+        (false, f) => f.unwrap_or(ProgressFormat::Text),
+    };
+    if args.open && format != ProgressFormat::Html {
+        anyhow::bail!("--open shows an HTML page: add --format html");
+    }
     let store = open_store()?;
     let takes = super::select(
         &store,
         args.question.as_deref(),
         since(args.since.as_deref())?,
     )?;
-    if takes.is_empty() && !args.json {
+    if takes.is_empty() && format != ProgressFormat::Json {
         let filtered = args.question.is_some() || args.since.is_some();
         anyhow::bail!(
             "no takes{} to show progress for: `rehearse history` lists them",
@@ -145,12 +152,17 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
         );
     }
     let targets = crate::app::targets(&args.targets)?;
-    let text = if args.json {
-        json_text(&super::progress_json(&takes, &targets))
-    } else {
-        super::progress_text(&takes, &targets, &stdout_style())
+    let text = match format {
+        ProgressFormat::Json => json_text(&super::progress_json(&takes, &targets)),
+        ProgressFormat::Text => super::progress_text(&takes, &targets, &stdout_style()),
+        ProgressFormat::Html => {
+            super::html::progress_html(&takes, &targets, args.question.as_deref())
+        }
     };
-    write_output(None, &text)
+    if args.open {
+        return crate::app::write_page(args.output.as_deref(), true, &text);
+    }
+    write_output(args.output.as_deref(), &text)
 }
 
 pub fn delete(args: DeleteArgs) -> Result<()> {

@@ -57,6 +57,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
     let asked = Asked::from_flag(args.question.as_deref())?;
     let question = asked.as_ref().map(|a| a.text.clone());
     // Everything that can fail is checked before a word is spoken.
+    app::check_output(&args.output)?;
     let targets = app::targets(&args.targets)?;
     let engine = if args.no_analyze {
         None

@@ -4,6 +4,7 @@
 //! forms are for people. Every figure travels with its target and a note on how it was
 //! measured ([`Methods`]), so no renderer has to invent an explanation.
 
+pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod scorecard;

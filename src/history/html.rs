@@ -1,0 +1,61 @@
+//! `rehearse progress --format html`: the takes' metrics as the plain data the progress
+//! page renders ([`crate::report::html::progress`]).
+
+use super::metrics::{self, Direction, Metric};
+use super::{local_time, target_text};
+use crate::config::Targets;
+use crate::report::html::progress::{self, Progress, Series};
+use crate::store::StoredTake;
+
+pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&str>) -> String {
+    let reports: Vec<serde_json::Value> = takes.iter().map(StoredTake::report_value).collect();
+    let series = metrics::all(targets)
+        .iter()
+        .map(|m| series(m, &reports))
+        .filter(|s| s.values.iter().any(Option::is_some))
+        .collect();
+    progress::render(&Progress {
+        subtitle: format!(
+            "{} take{}, {} to {}",
+            takes.len(),
+            if takes.len() == 1 { "" } else { "s" },
+            takes
+                .first()
+                .map_or("-".into(), |t| local_time(t.meta.created)),
+            takes
+                .last()
+                .map_or("-".into(), |t| local_time(t.meta.created)),
+        ),
+        question: question.map(str::to_string),
+        takes: takes
+            .iter()
+            .map(|t| format!("take {} ({})", t.meta.id, local_time(t.meta.created)))
+            .collect(),
+        series,
+    })
+}
+
+fn series(m: &Metric, reports: &[serde_json::Value]) -> Series {
+    let values: Vec<Option<f64>> = reports.iter().map(|r| m.value(r)).collect();
+    Series {
+        label: m.label.to_string(),
+        target: if m.limit.is_none() && !matches!(m.direction, Direction::Within(_)) {
+            String::new()
+        } else {
+            target_text(m)
+        },
+        band: band(m),
+        texts: values.iter().map(|v| m.format(*v)).collect(),
+        values,
+    }
+}
+
+/// The target as a band on the chart: inside a range, up to a ceiling, or from a floor.
+fn band(m: &Metric) -> Option<(Option<f64>, Option<f64>)> {
+    match (m.direction, m.limit) {
+        (Direction::Within(r), _) => Some((Some(r.min), Some(r.max))),
+        (Direction::Lower, Some(l)) => Some((None, Some(l))),
+        (Direction::Higher, Some(l)) => Some((Some(l), None)),
+        (_, None) => None,
+    }
+}

@@ -1,0 +1,205 @@
+//! The progress page: one line chart (inline SVG) per metric across takes, with the target
+//! band shaded, so a trend and its distance from the target read at a glance.
+//!
+//! It takes plain data ([`Progress`]) so it does not depend on how the history is stored.
+
+use std::fmt::Write;
+
+use super::{escape, page};
+
+pub struct Progress {
+    /// e.g. "6 takes, 2026-11-01 09:00 to 2026-11-20 18:30".
+    pub subtitle: String,
+    /// The question filter, when one was given.
+    pub question: Option<String>,
+    /// One label per take, oldest first: "take a1b2 (2026-11-01 09:00)".
+    pub takes: Vec<String>,
+    pub series: Vec<Series>,
+}
+
+pub struct Series {
+    pub label: String,
+    /// "120-165", "at most 3.0", or "" when there is no target.
+    pub target: String,
+    /// The target band as (low, high); None on a side means unbounded.
+    pub band: Option<(Option<f64>, Option<f64>)>,
+    /// One per take; None where a take has no value for this metric.
+    pub values: Vec<Option<f64>>,
+    /// Each value as text, for labels.
+    pub texts: Vec<String>,
+}
+
+const W: f64 = 640.0;
+const H: f64 = 180.0;
+const LEFT: f64 = 48.0;
+const RIGHT: f64 = 12.0;
+const TOP: f64 = 12.0;
+const BOTTOM: f64 = 150.0;
+
+pub fn render(p: &Progress) -> String {
+    let mut body = String::new();
+    let _ = writeln!(
+        body,
+        "<header>\n<h1>Progress</h1>\n<p class=\"meta\">{}</p>",
+        escape(&p.subtitle)
+    );
+    if let Some(q) = &p.question {
+        let _ = writeln!(body, "<p>Question: <q>{}</q></p>", escape(q));
+    }
+    body.push_str("</header>\n<main>\n");
+    for (i, s) in p.series.iter().enumerate() {
+        chart(&mut body, p, s, i);
+    }
+    body.push_str("<section aria-labelledby=\"h-takes\">\n<h2 id=\"h-takes\">Takes</h2>\n<ol>\n");
+    for t in &p.takes {
+        let _ = writeln!(body, "<li>{}</li>", escape(t));
+    }
+    body.push_str("</ol>\n</section>\n</main>\n");
+    page::wrap("Rehearsal progress", &body)
+}
+
+/// The y range: the values and the finite edges of the band, padded a little.
+fn y_range(s: &Series) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let band = s.band.into_iter().flat_map(|(a, b)| [a, b]).flatten();
+    for v in s.values.iter().flatten().copied().chain(band) {
+        lo = lo.min(v);
+        hi = hi.max(v);
+    }
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let lo = lo.min(0.0);
+    let pad = ((hi - lo) * 0.1).max(1.0);
+    (lo, hi + pad)
+}
+
+fn chart(out: &mut String, p: &Progress, s: &Series, i: usize) {
+    let (lo, hi) = y_range(s);
+    let n = s.values.len().max(1);
+    let x = |k: usize| {
+        if n == 1 {
+            (LEFT + W - RIGHT) / 2.0
+        } else {
+            LEFT + k as f64 / (n - 1) as f64 * (W - LEFT - RIGHT)
+        }
+    };
+    let y = |v: f64| BOTTOM - (v - lo) / (hi - lo) * (BOTTOM - TOP);
+    let target = if s.target.is_empty() {
+        "no target".to_string()
+    } else {
+        format!("target {}", s.target)
+    };
+    let _ = writeln!(
+        out,
+        "<section aria-labelledby=\"h-m{i}\">\n<h2 id=\"h-m{i}\">{} <small>({})</small></h2>\n\
+         <figure>\n<svg class=\"progress\" viewBox=\"0 0 {W} {H}\" role=\"img\" \
+         aria-labelledby=\"m{i}-t\"><title id=\"m{i}-t\">{} over {} takes: {}; {}</title>",
+        escape(&s.label),
+        escape(&target),
+        escape(&s.label),
+        s.values.len(),
+        escape(&s.texts.join(", ")),
+        escape(&target)
+    );
+    if let Some((a, b)) = s.band {
+        let (top, bottom) = (y(b.unwrap_or(hi).min(hi)), y(a.unwrap_or(lo).max(lo)));
+        let _ = writeln!(
+            out,
+            "<rect class=\"target\" x=\"{LEFT}\" y=\"{top:.1}\" width=\"{:.1}\" height=\"{:.1}\">\
+             <title>{}</title></rect>",
+            W - LEFT - RIGHT,
+            (bottom - top).max(1.0),
+            escape(&target)
+        );
+    }
+    let edges = s.band.into_iter().flat_map(|(a, b)| [a, b]).flatten();
+    for v in [lo, hi].into_iter().chain(edges) {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
+            LEFT - 4.0,
+            y(v) + 4.0
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<line class=\"axis\" x1=\"{LEFT}\" x2=\"{:.1}\" y1=\"{BOTTOM}\" y2=\"{BOTTOM}\"/>",
+        W - RIGHT
+    );
+    let pts: Vec<(usize, f64)> = s
+        .values
+        .iter()
+        .enumerate()
+        .filter_map(|(k, v)| Some((k, (*v)?)))
+        .collect();
+    let line: Vec<String> = pts
+        .iter()
+        .map(|&(k, v)| format!("{:.1},{:.1}", x(k), y(v)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "<polyline class=\"pace\" points=\"{}\"/>",
+        line.join(" ")
+    );
+    for &(k, v) in &pts {
+        let _ = writeln!(
+            out,
+            "<circle class=\"pace-pt\" cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\"><title>{}: {}</title></circle>",
+            x(k),
+            y(v),
+            escape(p.takes.get(k).map_or("", String::as_str)),
+            escape(s.texts.get(k).map_or("", String::as_str))
+        );
+    }
+    for k in 0..s.values.len() {
+        let _ = writeln!(
+            out,
+            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            x(k),
+            BOTTOM + 16.0,
+            k + 1
+        );
+    }
+    let _ = writeln!(
+        out,
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">take</text>\n</svg>\n</figure>\n</section>",
+        W - RIGHT,
+        H - 2.0
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Progress {
+        Progress {
+            subtitle: "3 takes".into(),
+            question: Some("conflict".into()),
+            takes: vec!["take 1".into(), "take 2".into(), "take 3".into()],
+            series: vec![Series {
+                label: "Fillers/min".into(),
+                target: "at most 3.0".into(),
+                band: Some((None, Some(3.0))),
+                values: vec![Some(8.0), None, Some(2.5)],
+                texts: vec!["8.0".into(), "-".into(), "2.5".into()],
+            }],
+        }
+    }
+
+    #[test]
+    fn progress_page_snapshot() {
+        let page = render(&sample());
+        let start = page.find("<body>").unwrap();
+        let end = start + page[start..].find("<script>").unwrap();
+        insta::assert_snapshot!(&page[start..end]);
+    }
+
+    #[test]
+    fn takes_without_a_value_leave_a_gap_not_a_zero() {
+        let page = render(&sample());
+        assert_eq!(page.matches("<circle").count(), 2);
+    }
+}
