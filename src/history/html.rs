@@ -15,17 +15,7 @@ pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&
         .filter(|s| s.values.iter().any(Option::is_some))
         .collect();
     progress::render(&Progress {
-        subtitle: format!(
-            "{} take{}, {} to {}",
-            takes.len(),
-            if takes.len() == 1 { "" } else { "s" },
-            takes
-                .first()
-                .map_or("-".into(), |t| local_time(t.meta.created)),
-            takes
-                .last()
-                .map_or("-".into(), |t| local_time(t.meta.created)),
-        ),
+        subtitle: super::span(takes),
         question: question.map(str::to_string),
         takes: takes
             .iter()

@@ -49,6 +49,18 @@ pub fn select(
 }
 
 /// A take's time in the local time zone, to the minute.
+/// "3 takes, 2026-11-01 09:00 to 2026-11-22 04:11": how many takes and when.
+pub fn span(takes: &[StoredTake]) -> String {
+    let when = |t: Option<&StoredTake>| t.map_or("-".into(), |t| local_time(t.meta.created));
+    format!(
+        "{} take{}, {} to {}",
+        takes.len(),
+        if takes.len() == 1 { "" } else { "s" },
+        when(takes.first()),
+        when(takes.last())
+    )
+}
+
 pub fn local_time(t: Timestamp) -> String {
     t.to_zoned(TimeZone::system())
         .strftime("%Y-%m-%d %H:%M")
@@ -441,17 +453,7 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
         m.format(x.as_f64())
     };
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{} takes, {} to {}\n",
-        takes.len(),
-        takes
-            .first()
-            .map_or("-".into(), |t| local_time(t.meta.created)),
-        takes
-            .last()
-            .map_or("-".into(), |t| local_time(t.meta.created)),
-    );
+    let _ = writeln!(out, "{}\n", span(takes));
     let _ = writeln!(
         out,
         "  {:<14} {:>7} {:>7} {:>7} {:>8}  {:<12} trend",
