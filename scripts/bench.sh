@@ -17,9 +17,7 @@ sox samples/star-clean.wav "$WORK/bench-60s.wav" trim 0 60
 audio_s=$(soxi -D "$WORK/bench-60s.wav")
 
 /usr/bin/time -f "%e %M" -o "$WORK/time" \
-  target/release/rehearse analyze "$WORK/bench-60s.wav" --format json --quiet --no-save >"$WORK/report.json" 2>/dev/null \
-  || /usr/bin/time -f "%e %M" -o "$WORK/time" \
-  target/release/rehearse analyze "$WORK/bench-60s.wav" --format json --quiet >"$WORK/report.json"
+  target/release/rehearse analyze "$WORK/bench-60s.wav" --format json --quiet --no-save >"$WORK/report.json"
 read -r wall_s peak_kb <"$WORK/time"
 
 python3 - "$audio_s" "$wall_s" "$peak_kb" "$WORK/report.json" <<'PY'
