@@ -204,7 +204,7 @@ impl Pipeline {
         }
         bar.set_message("loading model");
         let e = &self.engine;
-        let engine = Arc::new(WhisperEngine::load(&e.model, e.threads, e.beam)?);
+        let engine = Arc::new(WhisperEngine::load(&e.model, e.beam)?);
         *slot = Some(Arc::clone(&engine));
         Ok(engine)
     }

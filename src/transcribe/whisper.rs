@@ -20,10 +20,6 @@ pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking
 pub struct WhisperEngine {
     /// The loaded model, shared by every [`Session`] (one per job in a parallel batch).
     ctx: WhisperContext,
-    /// Working memory for [`Transcriber::transcribe`] on the engine itself, reused across
-    /// chunks.
-    state: WhisperState,
-    threads: i32,
     beam: Option<u16>,
 }
 
@@ -31,7 +27,8 @@ static SILENCE_WHISPER_LOGS: Once = Once::new();
 
 impl WhisperEngine {
     /// Load a ggml model. Call [`super::model::validate`] first: whisper.cpp is not forgiving.
-    pub fn load(path: &Path, threads: usize, beam: Option<u16>) -> Result<Self, TranscribeError> {
+    /// Threads are chosen per [`Session`].
+    pub fn load(path: &Path, beam: Option<u16>) -> Result<Self, TranscribeError> {
         // Without a log backend, the hooks swallow whisper.cpp's and ggml's own log lines.
         SILENCE_WHISPER_LOGS.call_once(whisper_rs::install_logging_hooks);
         let path_str = path.to_str().ok_or_else(|| TranscribeError::ModelLoad {
@@ -43,21 +40,7 @@ impl WhisperEngine {
                 path: path.display().to_string(),
                 reason: format!("{e:?}"),
             })?;
-        let state = ctx.create_state().map_err(|e| TranscribeError::ModelLoad {
-            path: path.display().to_string(),
-            reason: format!("cannot allocate the model's working memory: {e:?}"),
-        })?;
-        Ok(WhisperEngine {
-            ctx,
-            state,
-            threads: threads.clamp(1, 64) as i32,
-            beam,
-        })
-    }
-
-    /// The thread count given at load time.
-    pub fn threads(&self) -> usize {
-        self.threads as usize
+        Ok(WhisperEngine { ctx, beam })
     }
 
     /// A transcription session with its own whisper state, using `threads` threads. Several
@@ -115,17 +98,6 @@ impl Transcriber for Session<'_> {
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError> {
         let params = self.engine.params(self.threads);
-        run(&mut self.state, params, samples, progress)
-    }
-}
-
-impl Transcriber for WhisperEngine {
-    fn transcribe(
-        &mut self,
-        samples: &[f32],
-        progress: Box<dyn FnMut(i32) + 'static>,
-    ) -> Result<Transcript, TranscribeError> {
-        let params = self.params(self.threads);
         run(&mut self.state, params, samples, progress)
     }
 }
