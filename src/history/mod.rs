@@ -2,13 +2,11 @@
 //! of every metric, and moves takes in and out of the store as JSON.
 //!
 //! Everything here works on [`StoredTake`]s and returns text or JSON values; the commands in
-//! [`crate::app`] open the store and print. Figures are read from each take's stored report
+//! [`crate::commands::history`] open the store and print. Figures are read from each take's stored report
 //! ([`metrics`]) and judged against the targets in force now.
 
-pub mod args;
 pub mod html;
 pub mod metrics;
-pub mod run;
 pub mod since;
 
 use std::fmt::Write;
