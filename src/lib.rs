@@ -2,7 +2,7 @@
 //!
 //! The crate is laid out as the pipeline it runs:
 //! audio in ([`audio`], [`record`] for the microphone) -> transcribe ([`transcribe`]) ->
-//! analyse ([`analyze`], [`questions`]) -> report ([`report`]) -> store ([`store`]), with
+//! analyse ([`analyze`], with the question bank in [`analyze::questions`]) -> report ([`report`]) -> store ([`store`]), with
 //! [`pipeline`] running one take through the stages and [`history`] reading stored takes back.
 //! Each stage takes plain data and returns plain data, so every stage can be tested on its own.
 //!
@@ -20,7 +20,6 @@ pub mod history;
 pub mod output;
 pub mod paths;
 pub mod pipeline;
-pub mod questions;
 pub mod record;
 pub mod report;
 pub mod settings;

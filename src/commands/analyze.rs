@@ -8,11 +8,11 @@ use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar};
 
 use super::common::{engine_settings, output_options, save_after_analyze, targets};
+use crate::analyze::questions::Asked;
 use crate::cli::{AnalyzeArgs, OutputArgs, SaveArgs};
 use crate::config::Targets;
 use crate::output::{self, progress_bar, report_path, write_output, Format};
 use crate::pipeline::{EngineSettings, Pipeline};
-use crate::questions::Asked;
 use crate::report;
 use crate::term::Style;
 

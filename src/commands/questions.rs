@@ -2,9 +2,9 @@
 
 use anyhow::Result;
 
+use crate::analyze::questions;
 use crate::cli::QuestionsArgs;
 use crate::output::write_output;
-use crate::questions;
 
 pub fn questions(args: &QuestionsArgs) -> Result<()> {
     let text = if args.json {

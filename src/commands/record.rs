@@ -15,12 +15,12 @@ use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::common::{emit, engine_settings, output_options, save_after_analyze, targets};
+use crate::analyze::questions::Asked;
 use crate::audio::capture::{self, Microphone, Source};
 use crate::cli::{RecordArgs, SaveArgs};
 use crate::output::{self, progress_bar, write_output};
 use crate::paths;
 use crate::pipeline::{EngineSettings, Pipeline};
-use crate::questions::Asked;
 use crate::record::level::meter_bar;
 use crate::record::writer::TakeWriter;
 use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};

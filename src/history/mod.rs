@@ -30,7 +30,7 @@ pub fn select(
     since: Option<Timestamp>,
 ) -> Result<Vec<StoredTake>> {
     let wanted = question
-        .map(|q| crate::questions::by_id(q).map_or(q, |bank| bank.text))
+        .map(|q| crate::analyze::questions::by_id(q).map_or(q, |bank| bank.text))
         .map(str::to_lowercase);
     Ok(store
         .list()?
