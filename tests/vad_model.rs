@@ -106,7 +106,11 @@ struct Diff {
 }
 
 fn compare(got: &[f32], want: &[f32]) -> Diff {
-    assert_eq!(got.len(), want.len(), "one probability per 512-sample frame");
+    assert_eq!(
+        got.len(),
+        want.len(),
+        "one probability per 512-sample frame"
+    );
     let d: Vec<f32> = got.iter().zip(want).map(|(a, b)| (a - b).abs()).collect();
     let agree = got
         .iter()
@@ -144,9 +148,14 @@ fn probabilities_match_the_whisper_cpp_graph_reference() {
         "ggml vs f32 graph reference: max {:.4}, mean {:.5}, agree {:.3}",
         d.max, d.mean, d.agree
     );
-    assert!(d.max < 0.05, "max |diff| {} >= 0.05", d.max);
-    assert!(d.mean < 0.005, "mean |diff| {} >= 0.005", d.mean);
-    assert!(d.agree == 1.0, "speech/silence decisions differ: {}", d.agree);
+    // Measured: max 0.0032, mean 0.00025 here; over all 13 realspeech clips max 0.0096.
+    assert!(d.max < 0.02, "max |diff| {} >= 0.02", d.max);
+    assert!(d.mean < 0.002, "mean |diff| {} >= 0.002", d.mean);
+    assert!(
+        d.agree == 1.0,
+        "speech/silence decisions differ: {}",
+        d.agree
+    );
 }
 
 #[test]
@@ -156,6 +165,8 @@ fn probabilities_match_silero_onnx() {
         "ggml vs ONNX: max {:.4}, mean {:.5}, agree {:.3}",
         d.max, d.mean, d.agree
     );
+    // Measured: max 0.297, mean 0.0076, all frames agree here; over all 13 realspeech clips
+    // (4613 frames) max 0.297, mean 0.0063, 99.6 % agree.
     assert!(d.mean < 0.02, "mean |diff| {} >= 0.02", d.mean);
     assert!(d.agree >= 0.97, "only {} of frames agree at 0.5", d.agree);
 }
@@ -184,8 +195,14 @@ fn silence_and_speech_are_told_apart() {
     // Segments with whisper.cpp's defaults (threshold 0.5, 30 ms padding) start and end where
     // Silero's own ONNX model first and last crosses 0.5, give or take a frame and the padding.
     let onnx = reference_probs("onnx");
-    let first_on = onnx.iter().position(|p| *p > 0.5).expect("speech in the reference");
-    let last_on = onnx.iter().rposition(|p| *p > 0.5).expect("speech in the reference");
+    let first_on = onnx
+        .iter()
+        .position(|p| *p > 0.5)
+        .expect("speech in the reference");
+    let last_on = onnx
+        .iter()
+        .rposition(|p| *p > 0.5)
+        .expect("speech in the reference");
     let (want_start, want_end) = (first_on as f32 * frame_s, (last_on + 1) as f32 * frame_s);
 
     let mut vad = vad();
@@ -209,4 +226,130 @@ fn silence_and_speech_are_told_apart() {
         "speech ends at {} s, Silero's ONNX says {want_end} s",
         last.1
     );
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scripts")
+        .join(name)
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// The route CI takes: the official host is unreachable, so the script builds the file from the
+/// silero-vad wheel on PyPI (cached by setup) with scripts/silero_to_ggml.py, and must end up
+/// with exactly the pinned bytes; rerunning is a no-op, and a damaged file gets replaced.
+#[test]
+fn fetch_script_builds_the_pinned_file_without_the_official_host() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join(MODEL_FILE);
+    let run = || {
+        let out = std::process::Command::new("bash")
+            .arg(script("fetch-vad-model.sh"))
+            .env("REHEARSE_MODELS_DIR", dir.path())
+            .env(
+                "REHEARSE_VAD_MODEL_BASE_URL",
+                "file:///nonexistent-rehearse-mirror",
+            )
+            .output()
+            .expect("bash runs");
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "fetch-vad-model.sh failed:\n{stderr}");
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            dest.to_str().expect("UTF-8 path"),
+            "stdout is the model's path"
+        );
+        stderr
+    };
+
+    let stderr = run();
+    assert!(
+        stderr.contains("converted model verified"),
+        "expected the PyPI route:\n{stderr}"
+    );
+    let bytes = std::fs::read(&dest).expect("model written");
+    assert_eq!(sha256_hex(&bytes), MODEL_SHA256);
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("list dir")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .filter(|n| n != MODEL_FILE)
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+
+    assert!(run().contains("already in place and verified"));
+
+    std::fs::write(&dest, &bytes[..bytes.len() - 1000]).expect("damage the model");
+    let stderr = run();
+    assert!(
+        stderr.contains("does not match the pinned sha256"),
+        "{stderr}"
+    );
+    assert_eq!(
+        sha256_hex(&std::fs::read(&dest).expect("model")),
+        MODEL_SHA256
+    );
+}
+
+fn convert(jit: &Path, out: &Path) -> (bool, String) {
+    let run = std::process::Command::new("python3")
+        .arg(script("silero_to_ggml.py"))
+        .arg("--jit")
+        .arg(jit)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("python3 runs");
+    (
+        run.status.success(),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn converter_rejects_bad_input_with_a_clear_error() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("out.bin");
+
+    let not_zip = dir.path().join("not-a-model.jit");
+    std::fs::write(&not_zip, "hello").expect("write");
+    let (ok, stderr) = convert(&not_zip, &out);
+    assert!(!ok);
+    assert!(
+        stderr.starts_with("silero_to_ggml: error:") && stderr.contains("not a TorchScript"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("Traceback"), "{stderr}");
+    assert!(!out.exists(), "no output for a failed conversion");
+
+    // An archive shaped like TorchScript whose pickle would run a shell command when loaded
+    // by a plain unpickler: the converter must refuse it without running anything.
+    let evil = dir.path().join("evil.jit");
+    let marker = dir.path().join("pwned");
+    let made = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(
+            "import os, pickle, sys, zipfile\n\
+             class E:\n    def __reduce__(self): return (os.system, ('touch ' + sys.argv[2],))\n\
+             zipfile.ZipFile(sys.argv[1], 'w').writestr('m/data.pkl', pickle.dumps(E(), protocol=2))\n",
+        )
+        .arg(&evil)
+        .arg(&marker)
+        .status()
+        .expect("python3 runs");
+    assert!(made.success());
+    let (ok, stderr) = convert(&evil, &out);
+    assert!(!ok);
+    assert!(
+        stderr.contains("refusing to load") && !stderr.contains("Traceback"),
+        "{stderr}"
+    );
+    assert!(!marker.exists(), "the pickle's command ran");
+    assert!(!out.exists());
 }
