@@ -172,8 +172,10 @@ def read_jit(path):
         with archive.open(pickles[0]) as stream:
             try:
                 return _TorchScriptUnpickler(stream, read_storage).load()
-            except (pickle.UnpicklingError, EOFError, TypeError, ValueError) as err:
-                raise ConversionError(f"{path}: unreadable TorchScript pickle: {err}") from err
+            except ConversionError:
+                raise
+            except Exception as err:  # a damaged pickle can fail in many ways; all mean the same
+                raise ConversionError(f"{path}: unreadable TorchScript pickle: {err!r}") from err
 
 
 def _lookup(root, dotted):
