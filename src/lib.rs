@@ -17,6 +17,7 @@ pub mod questions;
 pub mod record;
 pub mod report;
 pub mod settings;
+pub mod speech;
 pub mod store;
 pub mod term;
 pub mod transcribe;

@@ -19,7 +19,7 @@ const PREFERRED: &[&str] = &[
     "ggml-base.bin",
     "ggml-small.bin",
 ];
-const GGML_MAGIC: u32 = 0x6767_6d6c;
+pub(crate) const GGML_MAGIC: u32 = 0x6767_6d6c;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -131,7 +131,7 @@ pub fn validate(path: &Path) -> Result<ModelInfo, ModelError> {
     })
 }
 
-enum WalkError {
+pub(crate) enum WalkError {
     Io(io::Error),
     Format(String),
 }
@@ -142,7 +142,7 @@ impl From<io::Error> for WalkError {
     }
 }
 
-fn read_i32(r: &mut impl Read) -> io::Result<i32> {
+pub(crate) fn read_i32(r: &mut impl Read) -> io::Result<i32> {
     let mut b = [0u8; 4];
     r.read_exact(&mut b)?;
     Ok(i32::from_le_bytes(b))
@@ -201,7 +201,7 @@ fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkErro
 }
 
 /// Walk tensor headers and data to the end of the file; returns how many tensors there are.
-fn walk_tensors(r: &mut (impl Read + Seek), file_len: u64) -> Result<usize, WalkError> {
+pub(crate) fn walk_tensors(r: &mut (impl Read + Seek), file_len: u64) -> Result<usize, WalkError> {
     let mut n = 0;
     while r.stream_position()? < file_len {
         let n_dims = count(read_i32(r)?, "tensor rank", 4)?;
