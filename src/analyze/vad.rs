@@ -98,22 +98,20 @@ fn refine(regions: &[(f64, f64)], levels: &[f64], reach_s: f64, duration_s: f64)
         if loud - floor_before >= 10.0 {
             let half = (loud + floor_before) / 2.0;
             let lo = ia.saturating_sub(reach).max(prev_end);
-            // Earliest frame from lo on, within reach past the detector's edge, that is loud.
-            if let Some(i) = (lo..(ia + reach).min(ib)).find(|&i| levels[i] >= half) {
-                start = i;
-            }
+            // The earliest loud frame from lo on, at most `reach` past the detector's edge.
+            let last = (ia + reach).min(ib - 1);
+            start = (lo..=last).find(|&i| levels[i] >= half).unwrap_or(last);
         }
         let mut end = ib;
         if loud - floor_after >= 10.0 {
             let half = (loud + floor_after) / 2.0;
             let hi = (ib + reach).min(next_start).min(n);
-            // One past the last loud frame before hi, searching back into the region.
-            if let Some(i) = (ib.saturating_sub(reach).max(start + 1)..hi)
+            // One past the last loud frame before hi, at most `reach` back into the region.
+            let first = ib.saturating_sub(reach + 1).max(start);
+            end = (first..hi.max(first))
                 .rev()
                 .find(|&i| levels[i] >= half)
-            {
-                end = i + 1;
-            }
+                .map_or(first + 1, |i| i + 1);
         }
         let (mut s, e) = (start as f64 * FRAME_S, (end as f64 * FRAME_S).min(duration_s));
         if let Some(last) = out.last() {
