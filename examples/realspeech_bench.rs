@@ -30,7 +30,7 @@ fn main() -> Result<()> {
     if files.is_empty() || !["plain", "tokens", "dtw", "speech"].contains(&mode.as_str()) {
         bail!("usage: realspeech_bench plain|tokens|dtw|speech FILE...");
     }
-    let mut settings = EngineSettings::resolve(None, None, None)?;
+    let mut settings = EngineSettings::resolve(None, None, None, None)?;
     match mode.as_str() {
         "plain" => plain(&settings, &files),
         "speech" => {

@@ -16,6 +16,7 @@ pub mod audio;
 pub mod cli;
 pub mod commands;
 pub mod config;
+pub mod ggml;
 pub mod history;
 pub mod output;
 pub mod paths;

@@ -44,18 +44,9 @@ pub struct EngineSettings {
 
 impl EngineSettings {
     /// Find the Whisper model (`--model`, `REHEARSE_MODEL`, `./models`, data dir) and the
-    /// speech detector's model (`REHEARSE_VAD_MODEL`, beside the Whisper model, `./models`,
-    /// data dir), and validate both.
+    /// speech detector's model (`--vad-model`, `REHEARSE_VAD_MODEL`, beside the Whisper
+    /// model, `./models`, data dir), and validate both.
     pub fn resolve(
-        model: Option<PathBuf>,
-        threads: Option<usize>,
-        beam: Option<u16>,
-    ) -> Result<Self> {
-        Self::resolve_with(model, None, threads, beam)
-    }
-
-    /// [`Self::resolve`] with an explicit speech detector model (`--vad-model`).
-    pub fn resolve_with(
         model: Option<PathBuf>,
         vad_model: Option<PathBuf>,
         threads: Option<usize>,
@@ -200,7 +191,7 @@ impl Pipeline {
         } else {
             self.transcribe(&audio.samples, &map, threads, label)?
         };
-        map.fit_words(&mut transcript.words);
+        crate::transcribe::fit_to_speech(&mut transcript.words, &map);
         let transcribe_s = started.elapsed().as_secs_f64();
         let analysis =
             analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());

@@ -24,8 +24,6 @@ pub mod silero;
 
 use serde::Serialize;
 
-use crate::transcribe::Word;
-
 /// Thresholds that turn per-frame speech probabilities into regions.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Policy {
@@ -152,52 +150,19 @@ impl SpeechMap {
         .clamp(a, b.max(a))
     }
 
+    /// True when `t` lies in a sure or unsure region: something may be said there.
+    pub fn may_be_speech(&self, t: f64) -> bool {
+        self.speech
+            .iter()
+            .chain(&self.unsure)
+            .any(|&(a, b)| a <= t && t < b)
+    }
+
     /// Everything that may be speech, sure or unsure, in time order: what Whisper must hear.
     pub fn to_transcribe(&self) -> Vec<(f64, f64)> {
         let mut all: Vec<(f64, f64)> = self.speech.iter().chain(&self.unsure).copied().collect();
         all.sort_by(|x, y| x.0.total_cmp(&y.0));
         all
-    }
-}
-
-impl SpeechMap {
-    /// Put transcribed words on the take's timeline as the detector sees it: starts in time
-    /// order and inside the take; a word that would start in silence starts where the sound
-    /// does; a word ends before the next one starts; a word that began in a speech region
-    /// ends with that region at the latest, instead of running on into the silence after it
-    /// (Whisper's word ends absorb silence).
-    pub fn fit_words(&self, words: &mut [Word]) {
-        let mut floor = 0.0_f64;
-        let heard = self.to_transcribe();
-        for w in words.iter_mut() {
-            w.start_s = w.start_s.clamp(floor, self.duration_s.max(floor));
-            w.end_s = w.end_s.clamp(w.start_s, self.duration_s.max(w.start_s));
-            // A word does not start in silence: move its start to where sound begins, when
-            // that is before its end.
-            if !heard.iter().any(|&(a, b)| a <= w.start_s && w.start_s < b) {
-                if let Some(&(a, _)) = heard.iter().find(|&&(a, _)| a > w.start_s) {
-                    if a < w.end_s {
-                        w.start_s = a;
-                    }
-                }
-            }
-            floor = w.start_s;
-        }
-        for i in 0..words.len() {
-            let next = words.get(i + 1).map(|n| n.start_s);
-            let w = &mut words[i];
-            if let Some(&(_, end)) = self
-                .speech
-                .iter()
-                .find(|&&(a, b)| a <= w.start_s && w.start_s < b)
-            {
-                w.end_s = w.end_s.min(end);
-            }
-            if let Some(next) = next {
-                w.end_s = w.end_s.min(next);
-            }
-            w.end_s = w.end_s.max(w.start_s);
-        }
     }
 }
 
@@ -348,29 +313,6 @@ mod tests {
         let cut = m.quietest(10.0 * F, 21.0 * F);
         assert!(close(cut, 15.5 * F), "{cut}");
         assert_eq!(m.quietest(5.0, 4.0), 5.0);
-    }
-
-    #[test]
-    fn words_are_fitted_to_the_speech() {
-        // Speech 0.32-0.96 s and 1.92-2.56 s.
-        let m = map(&[(0.02, 10), (0.9, 20), (0.02, 30), (0.9, 20), (0.02, 10)]);
-        let mut words = vec![
-            Word::new("so", 0.4, 1.9),   // runs on into the pause
-            Word::new("then", 0.3, 0.5), // starts before the word before it
-            Word::new("we", 1.5, 2.1),   // starts in the pause
-            Word::new("won", 2.2, 9.0),  // past the end of the take
-        ];
-        m.fit_words(&mut words);
-        let t: Vec<(f64, f64)> = words.iter().map(|w| (w.start_s, w.end_s)).collect();
-        assert_eq!(t[0], (0.4, 0.4), "ends where the next word starts");
-        assert_eq!(t[1], (0.4, 0.5), "moved after the word before it");
-        assert!(close(t[2].0, 60.0 * F) && close(t[2].1, 2.1), "{t:?}");
-        assert!(close(t[3].0, 2.2) && close(t[3].1, 80.0 * F), "{t:?}");
-
-        // A word that began in speech ends with its region.
-        let mut long = vec![Word::new("team", 0.5, 1.8)];
-        m.fit_words(&mut long);
-        assert!(close(long[0].end_s, 30.0 * F), "{:?}", long[0]);
     }
 
     #[test]

@@ -9,12 +9,12 @@
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 use whisper_rs::{WhisperVadContext, WhisperVadContextParams};
 
 use super::{Policy, SpeechMap};
-use crate::transcribe::model::{read_i32, walk_tensors, WalkError, GGML_MAGIC};
+use crate::ggml::{read_i32, walk_tensors, WalkError, GGML_MAGIC};
 
 /// File names searched for in each model folder, most preferred first.
 pub const PREFERRED: &[&str] = &["ggml-silero-v6.2.0.bin", "ggml-silero-v5.1.2.bin"];
@@ -194,6 +194,14 @@ fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<VadModelInfo, WalkE
     })
 }
 
+static SILENCE_ENGINE_LOGS: Once = Once::new();
+
+/// Route whisper.cpp's and ggml's own log lines to nowhere (no log backend is installed), so
+/// only rehearse's messages reach stderr. Called before loading either model.
+pub fn silence_engine_logs() {
+    SILENCE_ENGINE_LOGS.call_once(whisper_rs::install_logging_hooks);
+}
+
 /// Anything that scores 16 kHz mono audio for speech, frame by frame.
 pub trait SpeechDetector {
     /// Length of one scored frame, seconds.
@@ -224,7 +232,7 @@ pub struct Silero {
 impl Silero {
     /// Load a Silero ggml file. Call [`validate`] first: whisper.cpp is not forgiving.
     pub fn load(path: &Path, threads: usize) -> Result<Self, SpeechError> {
-        crate::transcribe::whisper::silence_engine_logs();
+        silence_engine_logs();
         let load_error = |reason: String| SpeechError::Load {
             path: path.to_path_buf(),
             reason,

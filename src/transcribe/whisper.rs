@@ -6,7 +6,6 @@
 //! "um" and "uh" out of the transcript. The prompt is never allowed to leak into the output.
 
 use std::path::Path;
-use std::sync::Once;
 
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
@@ -43,13 +42,6 @@ pub struct WhisperEngine {
     eot: WhisperTokenId,
 }
 
-static SILENCE_WHISPER_LOGS: Once = Once::new();
-
-/// Route whisper.cpp's and ggml's own log lines to nowhere (no log backend is installed), so
-/// only rehearse's messages reach stderr.
-pub fn silence_engine_logs() {
-    SILENCE_WHISPER_LOGS.call_once(whisper_rs::install_logging_hooks);
-}
 
 /// The alignment-head preset for DTW word times, when the model is one whose heads
 /// whisper.cpp knows (by its layer counts, vocabulary and mel bands).
@@ -83,7 +75,7 @@ impl WhisperEngine {
         beam: Option<u16>,
         dtw: Option<DtwModelPreset>,
     ) -> Result<Self, TranscribeError> {
-        silence_engine_logs();
+        crate::speech::silero::silence_engine_logs();
         let path_str = path.to_str().ok_or_else(|| TranscribeError::ModelLoad {
             path: path.display().to_string(),
             reason: "the path is not valid UTF-8".into(),
