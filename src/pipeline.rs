@@ -15,7 +15,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
-use crate::analyze::{self, vad};
+use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::questions::Asked;
@@ -173,7 +173,7 @@ impl Pipeline {
         let transcribe_s = started.elapsed().as_secs_f64();
         let analysis =
             analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
-        Ok(Report::build(TakeFacts {
+        let mut report = Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,
             vad: &vad,
@@ -193,7 +193,11 @@ impl Pipeline {
             targets: &self.targets,
             transcript: &transcript,
             analysis,
-        }))
+        });
+        report.voice = report.speech_found.then(|| {
+            voice::measure_take(&audio.samples, &vad, &transcript.words, &report.star)
+        });
+        Ok(report)
     }
 
     /// The model, loaded on first use by whichever job needs it first.
