@@ -9,6 +9,7 @@ pub mod json;
 pub mod markdown;
 pub mod scorecard;
 pub mod terminal;
+pub mod voice;
 
 use serde::{Deserialize, Serialize};
 

@@ -61,6 +61,21 @@ pub fn words_level(levels: &[f64], start_s: f64, end_s: f64) -> Option<f64> {
     (!span.is_empty()).then(|| super::pitch::quantile(span, 0.9))
 }
 
+/// Frames at least this far under the loudest of a stretch are not sound, dB.
+const SOUND_BELOW_PEAK_DB: f64 = 50.0;
+
+/// The end of the last frame in `start_s..end_s` that holds sound: within
+/// [`SOUND_BELOW_PEAK_DB`] of the stretch's loudest frame and above the silence floor.
+pub fn last_sound_s(levels: &[f64], start_s: f64, end_s: f64) -> Option<f64> {
+    let range = frame_range(levels, start_s, end_s);
+    let from = range.start;
+    let span = &levels[range];
+    let peak = span.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let floor = (peak - SOUND_BELOW_PEAK_DB).max(FLOOR_DB + 10.0);
+    let last = span.iter().rposition(|&l| l >= floor)?;
+    Some((from + last + 1) as f64 * FRAME_S)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,5 +130,16 @@ mod tests {
         let with_silence = words_level(&levels, 0.0, 1.2).unwrap();
         assert!((word - with_silence).abs() < 0.5, "{word:.1} vs {with_silence:.1}");
         assert_eq!(words_level(&levels, 5.0, 6.0), None);
+    }
+
+    #[test]
+    fn the_last_sound_ends_where_the_voice_does() {
+        let mut x = vec![0.0; 8_000];
+        x.extend(voice(1.0, 0.5, |_| 120.0));
+        x.extend(vec![0.0; 16_000]);
+        let levels = frame_levels(&x, RATE);
+        let end = last_sound_s(&levels, 0.0, 2.5).unwrap();
+        assert!((end - 1.5).abs() < 0.021, "{end}");
+        assert_eq!(last_sound_s(&levels, 1.6, 2.5), None);
     }
 }

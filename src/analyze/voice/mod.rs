@@ -359,7 +359,9 @@ fn trailing(levels: &[f64], words: &[Word], sentences: &[Sentence]) -> (usize, V
         }
         let next_start = words.get(s.word_end).map_or(f64::INFINITY, |w| w.start_s);
         let head = edge_span(&span[..TRAIL_HEAD_WORDS], f64::INFINITY);
-        let tail = edge_span(&span[span.len() - TRAIL_TAIL_WORDS..], next_start);
+        let Some(tail) = tail_span(levels, span, next_start) else {
+            continue;
+        };
         let (Some(start_db), Some(end_db)) = (
             loudness::words_level(levels, head.0, head.1),
             loudness::words_level(levels, tail.0, tail.1),
@@ -380,6 +382,20 @@ fn trailing(levels: &[f64], words: &[Word], sentences: &[Sentence]) -> (usize, V
         }
     }
     (checked, out)
+}
+
+/// The span of a sentence's last word as it sounds: from its start to the end of the last
+/// audible frame of the sentence, at most [`WORD_MAX_S`] long and at least 0.3 s (recognisers
+/// can place a sentence's last word after the sound has ended).
+fn tail_span(levels: &[f64], sentence: &[Word], next_start: f64) -> Option<(f64, f64)> {
+    let last = &sentence[sentence.len() - TRAIL_TAIL_WORDS];
+    let limit = sentence[sentence.len() - 1]
+        .end_s
+        .min(next_start)
+        .max(last.start_s + 0.1);
+    let sound_end = loudness::last_sound_s(levels, sentence[0].start_s, limit)?;
+    let end = sound_end.min(last.start_s + WORD_MAX_S);
+    Some((last.start_s.min(end - 0.3), end))
 }
 
 /// From the first word's start to the last word's end, that end cut to [`WORD_MAX_S`] after
