@@ -54,26 +54,15 @@ pub fn speech_level(
     (n > 0).then(|| (10.0 * (power / n as f64).log10(), n as f64 * FRAME_S))
 }
 
-/// The 90th-percentile frame level in `start_s..end_s`: the level of the loud part of the
-/// words said there, whatever silence the span also holds. `None` for an empty span.
-pub fn words_level(levels: &[f64], start_s: f64, end_s: f64) -> Option<f64> {
-    let span = &levels[frame_range(levels, start_s, end_s)];
-    (!span.is_empty()).then(|| super::pitch::quantile(span, 0.9))
-}
-
-/// Frames at least this far under the loudest of a stretch are not sound, dB.
-const SOUND_BELOW_PEAK_DB: f64 = 50.0;
-
-/// The end of the last frame in `start_s..end_s` that holds sound: within
-/// [`SOUND_BELOW_PEAK_DB`] of the stretch's loudest frame and above the silence floor.
-pub fn last_sound_s(levels: &[f64], start_s: f64, end_s: f64) -> Option<f64> {
-    let range = frame_range(levels, start_s, end_s);
-    let from = range.start;
-    let span = &levels[range];
-    let peak = span.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let floor = (peak - SOUND_BELOW_PEAK_DB).max(FLOOR_DB + 10.0);
-    let last = span.iter().rposition(|&l| l >= floor)?;
-    Some((from + last + 1) as f64 * FRAME_S)
+/// The levels of the frames in `start_s..end_s` that lie inside a speech region, in order.
+pub fn speech_frames(levels: &[f64], regions: &[(f64, f64)], start_s: f64, end_s: f64) -> Vec<f64> {
+    frame_range(levels, start_s, end_s)
+        .filter(|&i| {
+            let t = (i as f64 + 0.5) * FRAME_S;
+            regions.iter().any(|&(a, b)| t >= a && t < b)
+        })
+        .map(|i| levels[i])
+        .collect()
 }
 
 #[cfg(test)]
@@ -122,24 +111,13 @@ mod tests {
     }
 
     #[test]
-    fn trailing_silence_does_not_lower_a_words_level() {
+    fn speech_frames_leave_out_the_pauses() {
         let mut x = voice(0.4, 0.5, |_| 120.0);
         x.extend(vec![0.0; 16_000]);
         let levels = frame_levels(&x, RATE);
-        let word = words_level(&levels, 0.0, 0.4).unwrap();
-        let with_silence = words_level(&levels, 0.0, 1.2).unwrap();
-        assert!((word - with_silence).abs() < 0.5, "{word:.1} vs {with_silence:.1}");
-        assert_eq!(words_level(&levels, 5.0, 6.0), None);
-    }
-
-    #[test]
-    fn the_last_sound_ends_where_the_voice_does() {
-        let mut x = vec![0.0; 8_000];
-        x.extend(voice(1.0, 0.5, |_| 120.0));
-        x.extend(vec![0.0; 16_000]);
-        let levels = frame_levels(&x, RATE);
-        let end = last_sound_s(&levels, 0.0, 2.5).unwrap();
-        assert!((end - 1.5).abs() < 0.021, "{end}");
-        assert_eq!(last_sound_s(&levels, 1.6, 2.5), None);
+        let frames = speech_frames(&levels, &[(0.0, 0.4)], 0.0, 1.4);
+        assert_eq!(frames.len(), 20);
+        assert!(frames.iter().all(|&l| l > -20.0));
+        assert!(speech_frames(&levels, &[(0.0, 0.4)], 0.5, 1.4).is_empty());
     }
 }

@@ -43,11 +43,10 @@ pub const TRAIL_DB: f64 = 8.0;
 pub const TRAIL_SHARE: f64 = 0.2;
 /// Sentences need this many words to be checked for trailing off.
 pub const TRAIL_MIN_WORDS: usize = 5;
-/// Words at the start of a sentence, and at its end, compared for trailing off.
-const TRAIL_HEAD_WORDS: usize = 2;
-const TRAIL_TAIL_WORDS: usize = 1;
-/// A word's span is cut to this many seconds: recogniser end times run into the silence.
-const WORD_MAX_S: f64 = 0.8;
+/// Seconds of speech at the start of a sentence, and at its end, compared for trailing off:
+/// about the first two words and the last one.
+pub const TRAIL_HEAD_S: f64 = 0.6;
+pub const TRAIL_TAIL_S: f64 = 0.4;
 /// Loud speech under this level (dBFS) is too quiet for the microphone.
 pub const TOO_QUIET_DB: f64 = -40.0;
 /// Share of samples at full scale from which the take is clipped.
@@ -260,7 +259,7 @@ pub fn measure(input: &VoiceInput<'_>) -> VoiceStats {
         high: quantile(&hz, 0.95),
     });
     let drops = drops(&loudness_db);
-    let (sentences_checked, trailing_off) = trailing(&levels, words, sentences);
+    let (sentences_checked, trailing_off) = trailing(&levels, &vad.segments, words, sentences);
     let verdicts = judge(
         pitch_variation_semitones,
         &loudness_db,
@@ -345,30 +344,43 @@ fn drops(windows: &[LoudnessWindow]) -> Vec<LoudnessDrop> {
         .collect()
 }
 
-/// Sentences of at least [`TRAIL_MIN_WORDS`] words whose last words are [`TRAIL_DB`] or more
-/// below their first; also how many sentences were checked.
-fn trailing(levels: &[f64], words: &[Word], sentences: &[Sentence]) -> (usize, Vec<TrailingOff>) {
+/// Sentences of at least [`TRAIL_MIN_WORDS`] words whose last [`TRAIL_TAIL_S`] of speech is
+/// [`TRAIL_DB`] or more below their first [`TRAIL_HEAD_S`]; also how many were checked.
+///
+/// A sentence's speech is the frames the voice activity detector kept between its first word
+/// and the next sentence's: recognisers place words at sentence edges a little early or late,
+/// and the frames themselves do not move. Each end's level is its 90th-percentile frame (its
+/// loud syllables).
+fn trailing(
+    levels: &[f64],
+    regions: &[(f64, f64)],
+    words: &[Word],
+    sentences: &[Sentence],
+) -> (usize, Vec<TrailingOff>) {
+    let head_n = (TRAIL_HEAD_S / loudness::FRAME_S).round() as usize;
+    let tail_n = (TRAIL_TAIL_S / loudness::FRAME_S).round() as usize;
     let mut checked = 0;
     let mut out = Vec::new();
     for s in sentences {
         let Some(span) = words.get(s.word_start..s.word_end) else {
             continue;
         };
+        let (Some(first), Some(last)) = (span.first(), span.last()) else {
+            continue;
+        };
         if span.len() < TRAIL_MIN_WORDS {
             continue;
         }
-        let next_start = words.get(s.word_end).map_or(f64::INFINITY, |w| w.start_s);
-        let head = edge_span(&span[..TRAIL_HEAD_WORDS], f64::INFINITY);
-        let Some(tail) = tail_span(levels, span, next_start) else {
+        let end = words
+            .get(s.word_end)
+            .map_or(last.end_s, |next| next.start_s.min(last.end_s));
+        let frames = loudness::speech_frames(levels, regions, first.start_s - 0.15, end);
+        if frames.len() < head_n + tail_n {
             continue;
-        };
-        let (Some(start_db), Some(end_db)) = (
-            loudness::words_level(levels, head.0, head.1),
-            loudness::words_level(levels, tail.0, tail.1),
-        ) else {
-            continue;
-        };
+        }
         checked += 1;
+        let start_db = quantile(&frames[..head_n], 0.9);
+        let end_db = quantile(&frames[frames.len() - tail_n..], 0.9);
         if start_db - end_db >= TRAIL_DB {
             out.push(TrailingOff {
                 sentence: s.index,
@@ -382,32 +394,6 @@ fn trailing(levels: &[f64], words: &[Word], sentences: &[Sentence]) -> (usize, V
         }
     }
     (checked, out)
-}
-
-/// The span of a sentence's last word as it sounds: from its start to the end of the last
-/// audible frame of the sentence, at most [`WORD_MAX_S`] long and at least 0.3 s (recognisers
-/// can place a sentence's last word after the sound has ended).
-fn tail_span(levels: &[f64], sentence: &[Word], next_start: f64) -> Option<(f64, f64)> {
-    let last = &sentence[sentence.len() - TRAIL_TAIL_WORDS];
-    let limit = sentence[sentence.len() - 1]
-        .end_s
-        .min(next_start)
-        .max(last.start_s + 0.1);
-    let sound_end = loudness::last_sound_s(levels, sentence[0].start_s, limit)?;
-    let end = sound_end.min(last.start_s + WORD_MAX_S);
-    Some((last.start_s.min(end - 0.3), end))
-}
-
-/// From the first word's start to the last word's end, that end cut to [`WORD_MAX_S`] after
-/// the last word starts and to `limit` (the next sentence's start).
-fn edge_span(words: &[Word], limit: f64) -> (f64, f64) {
-    let (first, last) = (&words[0], &words[words.len() - 1]);
-    let end = last
-        .end_s
-        .min(last.start_s + WORD_MAX_S)
-        .min(limit)
-        .max(last.start_s + 0.1);
-    (first.start_s, end)
 }
 
 fn judge(
@@ -497,10 +483,10 @@ fn methods() -> Vec<String> {
              below the one before is a sudden drop."
         ),
         format!(
-            "Trailing off: in each sentence of {TRAIL_MIN_WORDS}+ words, the level of the last \
-             word against the first {TRAIL_HEAD_WORDS} (the 90th-percentile 20 ms frame of \
-             each, so the silence after a word does not count); {TRAIL_DB:.0} dB or more lower \
-             trails off."
+            "Trailing off: in each sentence of {TRAIL_MIN_WORDS}+ words, the level of its last \
+             {TRAIL_TAIL_S:.1} s of speech (about the last word) against its first \
+             {TRAIL_HEAD_S:.1} s (the 90th-percentile 20 ms frame of each, pauses left out); \
+             {TRAIL_DB:.0} dB or more lower trails off."
         ),
         format!(
             "Level: too quiet when the loud speech frames (99th percentile) stay under \
