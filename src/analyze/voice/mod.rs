@@ -201,10 +201,11 @@ pub struct VoiceInput<'a> {
     pub sentences: &'a [Sentence],
 }
 
-/// Measure the voice of a take of 16 kHz `samples`, given its speech regions, words and the
-/// sentences the STAR stage split it into.
+/// Measure the voice of a take of mono `samples` at `rate` Hz, given its speech regions, words
+/// and the sentences the STAR stage split it into.
 pub fn measure_take(
     samples: &[f32],
+    rate: u32,
     vad: &SpeechActivity,
     words: &[Word],
     star: &StarAnalysis,
@@ -212,7 +213,7 @@ pub fn measure_take(
     let sentences: Vec<Sentence> = star.sentences.iter().map(|s| s.sentence.clone()).collect();
     measure(&VoiceInput {
         samples,
-        rate: crate::audio::TARGET_RATE,
+        rate,
         vad,
         words,
         sentences: &sentences,
@@ -497,6 +498,43 @@ fn methods() -> Vec<String> {
          microphone distance and gain change them."
             .into(),
     ]
+}
+
+/// A voice section with the given pitch variation and trailing-off count, for tests of the
+/// views that read it.
+#[cfg(test)]
+pub(crate) fn example(variation: f64, trailing: usize, checked: usize) -> VoiceStats {
+    let vad = SpeechActivity {
+        segments: vec![(0.0, 60.0)],
+        duration_s: 60.0,
+        threshold_db: -50.0,
+        clipped_share: 0.0,
+        speech_level_db: -12.0,
+    };
+    let mut v = measure(&VoiceInput {
+        samples: &[],
+        rate: 16_000,
+        vad: &vad,
+        words: &[],
+        sentences: &[],
+    });
+    v.voiced_s = 40.0;
+    v.pitch_median_hz = Some(118.0);
+    v.pitch_variation_semitones = Some(variation);
+    v.sentences_checked = checked;
+    v.trailing_off = (0..trailing)
+        .map(|i| TrailingOff {
+            sentence: i,
+            text: "And that was it.".into(),
+            start_s: 10.0 * i as f64,
+            end_s: 10.0 * i as f64 + 3.0,
+            start_db: -14.0,
+            end_db: -26.0,
+            drop_db: 12.0,
+        })
+        .collect();
+    v.verdicts = judge(Some(variation), &v.loudness_db, &[], checked, trailing, &vad);
+    v
 }
 
 #[cfg(test)]
