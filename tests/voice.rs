@@ -160,12 +160,12 @@ fn sentences_whose_last_words_are_faded_trail_off() {
     for (i, text) in ANSWER.iter().enumerate() {
         let s = sentence(dir.path(), &format!("s{i}"), text);
         if i % 2 == 1 {
-            // A linear fade to silence over the last second: the last words die away.
+            // A linear fade to silence over the last 1.5 s: the last words die away.
             let faded = dir.path().join(format!("s{i}-faded.wav"));
             let len = format!("{}", soxi_seconds(&s));
             run(
                 "sox",
-                &[path(&s), path(&faded), "fade", "t", "0", &len, "1.0"],
+                &[path(&s), path(&faded), "fade", "t", "0", &len, "1.5"],
             );
             parts.push(faded);
         } else {

@@ -38,7 +38,7 @@ pub const MONOTONE_ST: f64 = 2.0;
 /// A window this many dB below the one before it is a sudden drop.
 pub const DROP_DB: f64 = 10.0;
 /// A sentence whose last words are this many dB below its first words trails off.
-pub const TRAIL_DB: f64 = 6.0;
+pub const TRAIL_DB: f64 = 8.0;
 /// Share of checked sentences from which trailing off is a habit, not a one-off.
 pub const TRAIL_SHARE: f64 = 0.2;
 /// Sentences need this many words to be checked for trailing off.
