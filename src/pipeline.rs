@@ -19,7 +19,7 @@ use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
 use crate::analyze::questions::Asked;
-use crate::analyze::{self, vad};
+use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
@@ -195,7 +195,7 @@ impl Pipeline {
         let transcribe_s = started.elapsed().as_secs_f64();
         let analysis =
             analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
-        Ok(Report::build(TakeFacts {
+        let mut report = Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,
             vad: &vad,
@@ -217,7 +217,11 @@ impl Pipeline {
             targets: &self.targets,
             transcript: &transcript,
             analysis,
-        }))
+        });
+        report.voice = report.speech_found.then(|| {
+            voice::measure_take(&audio.samples, TARGET_RATE, &vad, &transcript.words, &report.star)
+        });
+        Ok(report)
     }
 
     /// How word times are found, as the report names it.

@@ -108,8 +108,18 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}",
-        "ID", "DATE", "QUESTION", "LENGTH", "WPM", "FILLERS/MIN", "LONG PAUSES", "STAR", "SCORE"
+        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}",
+        "ID",
+        "DATE",
+        "QUESTION",
+        "LENGTH",
+        "WPM",
+        "FILLERS/MIN",
+        "LONG PAUSES",
+        "STAR",
+        "SCORE",
+        "PITCH ST",
+        "TRAIL%"
     );
     let mut problems = Vec::new();
     for t in takes {
@@ -117,7 +127,7 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
-            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}{}",
+            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}{}",
             t.meta.id,
             local_time(t.meta.created),
             shorten(t.meta.question.as_deref().unwrap_or("-"), 28),
@@ -127,6 +137,8 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
             f("long_pauses"),
             metrics::star_letters(&r).unwrap_or_else(|| "-".into()),
             f("star_score"),
+            f("pitch_variation_st"),
+            f("trailing_off_pct"),
             if t.files.problem(t).is_some() {
                 "  !"
             } else {
