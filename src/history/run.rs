@@ -201,13 +201,20 @@ pub fn import(args: ImportArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut store = open_store()?;
-    let (stored, skipped) = super::import(&mut store, &text)
+    let summary = super::import(&mut store, &text)
         .with_context(|| format!("cannot import {}", args.file.display()))?;
     println!(
         "imported {} take(s), skipped {} already here",
-        stored.len(),
-        skipped.len()
+        summary.stored.len(),
+        summary.duplicates.len()
     );
+    for (n, id, why) in &summary.refused {
+        eprintln!(
+            "rehearse: skipped take {n} of the file ({}): {}",
+            crate::term::printable_line(id),
+            crate::term::printable_line(why)
+        );
+    }
     Ok(())
 }
 
