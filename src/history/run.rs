@@ -25,6 +25,15 @@ fn open_store() -> Result<Store> {
     Ok(store)
 }
 
+/// The store for a command that only reads: still opens on a read-only or full disk.
+fn open_store_for_reading() -> Result<Store> {
+    let data = paths::data_dir()?;
+    let mut store = Store::open_for_reading(&data)
+        .with_context(|| format!("cannot open the take store in {}", data.display()))?;
+    print_notices(&mut store);
+    Ok(store)
+}
+
 fn print_notices(store: &mut Store) {
     for n in store.take_notices() {
         eprintln!("rehearse: note: {n}");
@@ -80,7 +89,7 @@ fn since(s: Option<&str>) -> Result<Option<jiff::Timestamp>> {
 }
 
 pub fn history(args: HistoryArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let takes = super::select(
         &store,
         args.question.as_deref(),
@@ -96,7 +105,7 @@ pub fn history(args: HistoryArgs) -> Result<()> {
 }
 
 pub fn show(args: ShowArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let take = store.resolve(&args.take)?;
     if let Some(p) = take.files.problem(&take) {
         eprintln!("rehearse: warning: {p}");
@@ -118,7 +127,7 @@ pub fn show(args: ShowArgs) -> Result<()> {
 }
 
 pub fn compare(args: CompareArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let a = store.resolve(&args.before)?;
     let b = store.resolve(&args.after)?;
     let targets = crate::app::targets(&args.targets)?;
@@ -138,7 +147,7 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
     if args.open && format != ProgressFormat::Html {
         anyhow::bail!("--open shows an HTML page: add --format html");
     }
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let takes = super::select(
         &store,
         args.question.as_deref(),
@@ -189,7 +198,7 @@ pub fn delete(args: DeleteArgs) -> Result<()> {
 }
 
 pub fn export(args: ExportArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let takes = store.list()?;
     write_output(
         args.output.as_deref(),
@@ -213,6 +222,14 @@ pub fn import(args: ImportArgs) -> Result<()> {
             "rehearse: skipped take {n} of the file ({}): {}",
             crate::term::printable_line(id),
             crate::term::printable_line(why)
+        );
+    }
+    if !summary.refused.is_empty() {
+        anyhow::bail!(
+            "{} of the {} takes in {} could not be imported (each is named above)",
+            summary.refused.len(),
+            summary.refused.len() + summary.stored.len() + summary.duplicates.len(),
+            args.file.display()
         );
     }
     Ok(())
