@@ -569,3 +569,20 @@ fn nan_negative_and_absurd_limits_are_refused_in_flags_and_config() {
         assert!(err.contains("config"), "{line}: {err}");
     }
 }
+
+#[test]
+fn an_error_says_its_cause_once() {
+    let tmp = tempfile::tempdir().unwrap();
+    let not_a_dir = tmp.path().join("data-is-a-file");
+    std::fs::write(&not_a_dir, b"x").unwrap();
+    let file = export_file(tmp.path(), "e.json", vec![take("77777777", 1_700_000_000)]);
+    let out = rehearse()
+        .arg("--data-dir")
+        .arg(&not_a_dir)
+        .arg("import")
+        .arg(&file)
+        .output()
+        .unwrap();
+    let err = assert_one_line_error(&out);
+    assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
+}

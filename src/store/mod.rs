@@ -36,15 +36,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot {action} at {}: {source}", path.display())]
+    // The causes are part of each message, and deliberately not `source`s: `{:#}` at the
+    // command edge prints the chain of sources, and would say every cause twice.
+    #[error("cannot {action} at {}: {cause}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     #[error("take index: {0}{hint}", hint = damage_hint(.0))]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error(
         "the take index was written by a newer rehearse (schema {found}; this one knows up to \
          {known}): upgrade rehearse"
@@ -56,12 +57,8 @@ pub enum StoreError {
     Ambiguous { spec: String, ids: Vec<String> },
     #[error("there are no takes yet: `rehearse analyze FILE` saves one")]
     Empty,
-    #[error("cannot read the source file {}: {source}", path.display())]
-    Source {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("cannot read the source file {}: {cause}", path.display())]
+    Source { path: PathBuf, cause: io::Error },
     /// A take from an export file that is refused before anything is written for it.
     #[error("{0}")]
     Invalid(String),
@@ -70,6 +67,12 @@ pub enum StoreError {
         .0.display()
     )]
     ReadOnly(PathBuf),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
 }
 
 /// What became of a take handed to [`Store::save`].
@@ -159,10 +162,10 @@ impl Store {
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         let dir = data_dir.join("history");
         let takes = dir.join("takes");
-        take::create_private_dir_all(&takes).map_err(|source| StoreError::Io {
+        take::create_private_dir_all(&takes).map_err(|cause| StoreError::Io {
             action: "create the take store",
             path: takes.clone(),
-            source,
+            cause,
         })?;
         // A store made by an older version (0755): close it to other users.
         take::make_private(&dir, true);
@@ -256,9 +259,9 @@ impl Store {
 
     /// Save a take from an analysis, unless the same recording is stored and `force` is off.
     pub fn save(&mut self, new: NewTake<'_>, force: bool) -> Result<Saved, StoreError> {
-        let sha = take::hash_file(new.source).map_err(|source| StoreError::Source {
+        let sha = take::hash_file(new.source).map_err(|cause| StoreError::Source {
             path: new.source.to_path_buf(),
-            source,
+            cause,
         })?;
         if !force {
             if let Some(existing) = find_source(&self.conn, &self.takes_dir(), &sha, None)? {
@@ -350,10 +353,10 @@ impl Store {
         }
         let folder = take::folder(&takes, &meta.id)
             .ok_or_else(|| StoreError::Invalid(format!("{:?} is not a take id", meta.id)))?;
-        fs::rename(staged, &folder).map_err(|source| StoreError::Io {
+        fs::rename(staged, &folder).map_err(|cause| StoreError::Io {
             action: "move a take into place",
             path: folder.clone(),
-            source,
+            cause,
         })?;
         take::sync_dir(&takes);
         let inserted = insert_row(&tx, meta, report_json).and_then(|()| {
@@ -453,10 +456,10 @@ impl Store {
             .map(|_| takes.join(format!("{DELETED_PREFIX}{id}")));
         if let (Some(folder), Some(trash)) = (&folder, &trash) {
             if folder.exists() {
-                fs::rename(folder, trash).map_err(|source| StoreError::Io {
+                fs::rename(folder, trash).map_err(|cause| StoreError::Io {
                     action: "delete a take",
                     path: folder.clone(),
-                    source,
+                    cause,
                 })?;
             }
         }
@@ -534,10 +537,10 @@ impl Store {
 
     fn take_folders(&self) -> Result<Vec<PathBuf>, StoreError> {
         let takes = self.takes_dir();
-        let entries = fs::read_dir(&takes).map_err(|source| StoreError::Io {
+        let entries = fs::read_dir(&takes).map_err(|cause| StoreError::Io {
             action: "read the take store",
             path: takes.clone(),
-            source,
+            cause,
         })?;
         let mut dirs: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -717,10 +720,10 @@ fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(
 /// same mode.
 fn connect(path: &Path) -> Result<Connection, StoreError> {
     if !path.exists() {
-        take::create_private(path).map_err(|source| StoreError::Io {
+        take::create_private(path).map_err(|cause| StoreError::Io {
             action: "create the take index",
             path: path.to_path_buf(),
-            source,
+            cause,
         })?;
     } else {
         take::make_private(path, false);
@@ -833,10 +836,10 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 fn set_aside(index: &Path) -> Result<PathBuf, StoreError> {
     let stamp = Timestamp::now().as_second();
     let aside = index.with_extension(format!("sqlite3.damaged-{stamp}"));
-    fs::rename(index, &aside).map_err(|source| StoreError::Io {
+    fs::rename(index, &aside).map_err(|cause| StoreError::Io {
         action: "move the damaged index aside",
         path: index.to_path_buf(),
-        source,
+        cause,
     })?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", index.display()));
@@ -874,7 +877,7 @@ fn remove_dir(dir: &Path) -> Result<(), StoreError> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::Io {
             action: "remove a deleted take's files",
             path: dir.to_path_buf(),
-            source: e,
+            cause: e,
         }),
         _ => Ok(()),
     }

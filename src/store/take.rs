@@ -149,10 +149,10 @@ pub fn stage(
         meta.id,
         std::process::id()
     ));
-    let io_err = |source| StoreError::Io {
+    let io_err = |cause| StoreError::Io {
         action: "write a take",
         path: dir.clone(),
-        source,
+        cause,
     };
     create_private_dir(&dir).map_err(io_err)?;
     let written = (|| {
