@@ -586,3 +586,190 @@ fn an_error_says_its_cause_once() {
     let err = assert_one_line_error(&out);
     assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
 }
+
+/// Standard output whose reading end is already closed: every write fails with EPIPE, as
+/// when `| head` has exited.
+#[cfg(unix)]
+fn closed_stdout() -> Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors; each is then owned by exactly one value.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe {
+        libc::close(fds[0]);
+        Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+    }
+}
+
+#[cfg(unix)]
+fn run_closed(home: &Home, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args(args)
+        .env("REHEARSE_HOME", &home.0)
+        .current_dir(root())
+        .stdin(Stdio::null())
+        .stdout(closed_stdout())
+        .stderr(Stdio::piped())
+        .output()
+        .unwrap()
+}
+
+/// Silence with a little noise (so each file's content, and hash, differs).
+fn quiet_wav(path: &Path, seed: u32) {
+    let mut x = seed.wrapping_mul(2_654_435_761) | 1;
+    let samples: Vec<f32> = (0..16_000)
+        .map(|_| {
+            x ^= x << 13;
+            x ^= x >> 17;
+            x ^= x << 5;
+            (x % 7) as f32 / 32768.0
+        })
+        .collect();
+    common::write_wav(path, 16000, &samples);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_closed_stdout_loses_no_take_and_panics_no_command() {
+    let home = Home::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let one = tmp.path().join("one.wav");
+    quiet_wav(&one, 1);
+    let out = run_closed(&home, &["analyze", one.to_str().unwrap()]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(home.takes().len(), 1, "the take was not saved: {err}");
+
+    let files: Vec<PathBuf> = (2..6)
+        .map(|i| {
+            let p = tmp.path().join(format!("batch-{i}.wav"));
+            quiet_wav(&p, i);
+            p
+        })
+        .collect();
+    let mut args = vec!["analyze"];
+    args.extend(files.iter().map(|p| p.to_str().unwrap()));
+    let out = run_closed(&home, &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert_eq!(home.takes().len(), 5, "a batch lost takes: {err}");
+
+    let export = export_file(tmp.path(), "e.json", vec![take("88888888", 1_700_000_000)]);
+    for args in [
+        &["config", "path"][..],
+        &["config", "show"],
+        &["questions"],
+        &["history"],
+        &["history", "--json"],
+        &["export", "--json"],
+        &["progress"],
+        &["show", "last"],
+        &["compare", "last~1", "last"],
+        &["model"],
+        &["reindex"],
+        &["import", export.to_str().unwrap()],
+        &["delete", "88888888"],
+    ] {
+        let out = run_closed(&home, args);
+        let err = stderr(&out);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_ne!(out.status.code(), Some(101), "{args:?}: {err}");
+        // `model` fails for want of a model only where none is installed; the rest succeed.
+        if args[0] != "model" {
+            assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+        }
+    }
+    // import and delete did their work although nobody read what they printed.
+    let ids: Vec<String> = home
+        .takes()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids.len(), 5, "{ids:?}");
+    assert!(!ids.contains(&"88888888".to_string()));
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_file_never_follows_a_planted_symlink() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("take.wav");
+    quiet_wav(&wav, 9);
+    let victim = tmp.path().join("victim.txt");
+    std::fs::write(&victim, "precious").unwrap();
+    let out_dir = tmp.path().join("reports");
+    std::fs::create_dir(&out_dir).unwrap();
+    // The names a report's temporary file had, and the report's own name, all planted.
+    for name in ["report.rehearse-tmp", "report.md.rehearse-tmp", "report.md"] {
+        std::os::unix::fs::symlink(&victim, out_dir.join(name)).unwrap();
+    }
+    let report = out_dir.join("report.md");
+    let out = rehearse()
+        .arg("analyze")
+        .arg(&wav)
+        .args(["--no-save", "--format", "markdown", "-o"])
+        .arg(&report)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    let meta = std::fs::symlink_metadata(&report).unwrap();
+    assert!(meta.file_type().is_file(), "the report is still a symlink");
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&report)
+        .unwrap()
+        .contains("rehearse"));
+}
+
+#[cfg(unix)]
+#[test]
+fn the_open_page_is_private_and_not_at_a_predictable_path() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let wav = tmp.path().join("take.wav");
+    quiet_wav(&wav, 10);
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let record = tmp.path().join("opened.txt");
+    let opener = bin.join("xdg-open");
+    std::fs::write(
+        &opener,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", record.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&opener, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let pages = tmp.path().join("tmp");
+    std::fs::create_dir(&pages).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = rehearse()
+        .arg("analyze")
+        .arg(&wav)
+        .args(["--no-save", "--format", "html", "--open"])
+        .env("PATH", path)
+        .env("TMPDIR", &pages)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = PathBuf::from(std::fs::read_to_string(&record).unwrap());
+    assert_eq!(page.parent(), Some(pages.as_path()));
+    let name = page.file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("rehearse-report-") && name.ends_with(".html"),
+        "{name}"
+    );
+    // Not the old rehearse-report-<pid>.html: a random part another user cannot guess.
+    let middle = &name["rehearse-report-".len()..name.len() - ".html".len()];
+    assert!(
+        middle.len() >= 6 && !middle.chars().all(|c| c.is_ascii_digit()),
+        "{name}"
+    );
+    let meta = std::fs::metadata(&page).unwrap();
+    assert_eq!(meta.permissions().mode() & 0o777, 0o600);
+    assert!(std::fs::read_to_string(&page).unwrap().contains("<html"));
+}
