@@ -192,7 +192,8 @@ mod tests {
 
     #[test]
     fn nan_negative_and_absurd_values_are_rejected() {
-        let cases: [(&str, fn(&mut Targets)); 9] = [
+        type Change = fn(&mut Targets);
+        let cases: [(&str, Change); 9] = [
             ("pace window", |t| t.pace_window_s = 1e-7),
             ("pace window", |t| t.pace_window_s = 1e9),
             ("pause threshold", |t| t.pause_min_s = f64::NAN),

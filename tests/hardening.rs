@@ -385,9 +385,7 @@ fn files_under_1_mb_cannot_make_it_use_500_mb() {
     b.extend_from_slice(b"RIFF");
     b.extend_from_slice(&(36 + body.len() as u32).to_le_bytes());
     b.extend_from_slice(b"WAVEfmt ");
-    for v in [16u32] {
-        b.extend_from_slice(&v.to_le_bytes());
-    }
+    b.extend_from_slice(&16u32.to_le_bytes());
     for v in [1u16, 1] {
         b.extend_from_slice(&v.to_le_bytes());
     }
