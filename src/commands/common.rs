@@ -95,7 +95,8 @@ pub fn say(text: &str) -> Result<()> {
     output::write_output(None, text)
 }
 
-/// After `analyze` printed its report: keep the take, unless told not to or already kept.
+/// After `analyze` or `record`: keep the take, unless told not to or already kept, and say so
+/// on stderr.
 pub fn save_after_analyze(
     report: &Report,
     file: &Path,
@@ -103,28 +104,51 @@ pub fn save_after_analyze(
     question: Option<&str>,
     quiet: bool,
 ) -> Result<()> {
-    if save.no_save {
-        return Ok(());
+    if let Some(note) = save_analyzed(report, file, save, question, quiet)? {
+        eprintln!("{note}");
     }
-    let not_saved = "the report was printed but the take was not saved (--no-save skips saving)";
+    Ok(())
+}
+
+/// Keep the take (unless `--no-save`); returns the line to tell the user, if any. Commands
+/// call this *before* writing the report, so a report that cannot be written (a closed pipe,
+/// a full disk) never costs the take.
+pub fn save_analyzed(
+    report: &Report,
+    file: &Path,
+    save: &SaveArgs,
+    question: Option<&str>,
+    quiet: bool,
+) -> Result<Option<String>> {
+    if save.no_save {
+        return Ok(None);
+    }
+    let not_saved = "the take was not saved (--no-save skips saving)";
     let mut store = open_store().context(not_saved)?;
     let saved =
         store::save_take(&mut store, report, file, question, save.force).context(not_saved)?;
     print_notices(&mut store);
-    match saved {
-        Saved::Stored(m) if !quiet => {
-            eprintln!(
-                "rehearse: saved as take {} (`rehearse show {}` prints it again)",
-                m.id, m.id
-            );
-        }
-        Saved::Stored(_) => {}
-        Saved::Duplicate(m) => eprintln!(
+    Ok(match saved {
+        Saved::Stored(m) if !quiet => Some(format!(
+            "rehearse: saved as take {} (`rehearse show {}` prints it again)",
+            m.id, m.id
+        )),
+        Saved::Stored(_) => None,
+        Saved::Duplicate(m) => Some(format!(
             "rehearse: not saved again: this recording is already take {} from {}; \
              --force saves another take of it",
             m.id,
             history::local_time(m.created)
-        ),
-    }
-    Ok(())
+        )),
+    })
+}
+
+/// Whether an error is a closed standard output (`| head` exited): not a failure of the
+/// command, but nothing more should be written there.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -2,16 +2,17 @@
 
 use anyhow::Result;
 
+use super::common::say;
 use crate::cli::ModelArgs;
+use crate::term::printable_line;
 use crate::transcribe::model::{self, ModelSearch};
 
 pub fn model(args: ModelArgs) -> Result<()> {
     let (path, source) = ModelSearch::from_environment(args.engine.model.clone()).resolve()?;
     let info = model::validate(&path)?;
-    println!("model: {}", path.display());
-    println!("found via: {source:?}");
-    println!(
-        "layers: {} encoder, {} decoder; vocabulary {}; {}",
+    say(&format!(
+        "model: {}\nfound via: {source:?}\nlayers: {} encoder, {} decoder; vocabulary {}; {}\n",
+        printable_line(&path.display().to_string()),
         info.n_audio_layer,
         info.n_text_layer,
         info.n_vocab,
@@ -20,6 +21,5 @@ pub fn model(args: ModelArgs) -> Result<()> {
         } else {
             "English-only"
         }
-    );
-    Ok(())
+    ))
 }
