@@ -199,9 +199,13 @@ fn reindex_keeps_a_take_whose_report_file_is_damaged() {
     assert!(stderr(&out).contains("kept"), "{}", stderr(&out));
     let takes = home.takes();
     assert_eq!(takes.len(), 1, "reindex dropped the take");
-    assert_eq!(takes[0]["wpm"], 140.0);
     let show = home.run(&["show", "44444444", "--format", "json"]);
     assert!(show.status.success(), "{}", stderr(&show));
+    assert!(
+        String::from_utf8_lossy(&show.stdout).contains("\"wpm\": 140"),
+        "{}",
+        String::from_utf8_lossy(&show.stdout)
+    );
     // The folder was repaired from the index's copy.
     let v: Value = serde_json::from_str(&std::fs::read_to_string(&report).unwrap()).unwrap();
     assert_eq!(v["pace"]["wpm"], 140.0);
@@ -716,9 +720,8 @@ fn a_report_file_never_follows_a_planted_symlink() {
     let meta = std::fs::symlink_metadata(&report).unwrap();
     assert!(meta.file_type().is_file(), "the report is still a symlink");
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
-    assert!(std::fs::read_to_string(&report)
-        .unwrap()
-        .contains("rehearse"));
+    let text = std::fs::read_to_string(&report).unwrap();
+    assert!(text.contains("Rehearsal report"), "{text}");
 }
 
 #[cfg(unix)]
