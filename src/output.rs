@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::{self, Report};
-use crate::term::{printable, printable_styled, ColorChoice, Style};
+use crate::term::{printable, printable_line, printable_styled, ColorChoice, Style};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +124,7 @@ pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
 
 /// Launch the default browser; failing to is a notice, not an error (the file is written).
 fn open_in_browser(path: &Path) {
+    let shown = printable_line(&path.display().to_string()).into_owned();
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
@@ -136,14 +137,12 @@ fn open_in_browser(path: &Path) {
         .stderr(std::process::Stdio::null())
         .status();
     match status {
-        Ok(s) if s.success() => eprintln!("rehearse: opened {} in the browser", path.display()),
-        Ok(s) => eprintln!(
-            "rehearse: {opener} could not open a browser ({s}); the report is at {}",
-            path.display()
-        ),
+        Ok(s) if s.success() => eprintln!("rehearse: opened {shown} in the browser"),
+        Ok(s) => {
+            eprintln!("rehearse: {opener} could not open a browser ({s}); the report is at {shown}")
+        }
         Err(e) => eprintln!(
-            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {}",
-            path.display()
+            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {shown}"
         ),
     }
 }

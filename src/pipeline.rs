@@ -20,6 +20,7 @@ use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
+use crate::term;
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
 use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
@@ -220,7 +221,11 @@ impl Pipeline {
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
-        bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
+        let label = label.map_or_else(
+            || "transcribing".into(),
+            |l| term::printable_line(&l).into(),
+        );
+        bar.set_message(label);
         let plan = chunks::plan(&vad.segments, vad.duration_s);
         let mut session = engine.session(threads)?;
         let tick = bar.clone();

@@ -774,3 +774,51 @@ fn the_open_page_is_private_and_not_at_a_predictable_path() {
     assert_eq!(meta.permissions().mode() & 0o777, 0o600);
     assert!(std::fs::read_to_string(&page).unwrap().contains("<html"));
 }
+
+#[test]
+fn untrusted_text_never_reaches_the_terminal_raw() {
+    let home = Home::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let plain = tmp.path().join("plain.wav");
+    quiet_wav(&plain, 21);
+    let hostile = tmp.path().join("take\u{1b}[2J\u{9b}1m.wav");
+    quiet_wav(&hostile, 22);
+    let question = "\u{1b}]0;owned\u{7}\u{1b}[2J\u{202e}Tell me about a conflict";
+    let mut runs = vec![
+        home.run(&["analyze", plain.to_str().unwrap(), "--question", question]),
+        home.run(&[
+            "analyze",
+            plain.to_str().unwrap(),
+            "--no-save",
+            "--format",
+            "markdown",
+            "--question",
+            question,
+        ]),
+        home.run(&[
+            "analyze",
+            plain.to_str().unwrap(),
+            hostile.to_str().unwrap(),
+            "--no-save",
+        ]),
+        home.run(&[
+            "analyze",
+            tmp.path().join("gone\u{1b}[2J.wav").to_str().unwrap(),
+        ]),
+    ];
+    runs.push(home.run(&["history"]));
+    runs.push(home.run(&["show", "last"]));
+    for out in &runs {
+        for text in [&out.stdout, &out.stderr] {
+            let text = String::from_utf8_lossy(text);
+            assert!(
+                !text.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+                "raw control characters: {text:?}"
+            );
+        }
+    }
+    let report = String::from_utf8_lossy(&runs[0].stdout);
+    assert!(report.contains("\\x1b]0;owned"), "{report}");
+    let batch = String::from_utf8_lossy(&runs[2].stdout);
+    assert!(batch.contains("take\\x1b[2J\\x9b1m.wav"), "{batch}");
+}
