@@ -251,8 +251,24 @@ fn the_data_dir_and_everything_in_it_are_private() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
+    // An analysed take keeps a copy of its audio: private too, whatever the source's mode.
+    let wav = tmp.path().join("answer.wav");
+    quiet_wav(&wav, 30);
+    std::fs::set_permissions(&wav, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = rehearse()
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("analyze")
+        .arg(&wav)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
     let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
     assert_eq!(mode(&data), 0o700);
+    assert!(
+        tree(&data).iter().any(|p| p.ends_with("audio.wav")),
+        "no audio copy was kept"
+    );
     let all = tree(&data);
     assert!(all.len() >= 5, "{all:?}");
     for p in all {
