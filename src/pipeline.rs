@@ -221,7 +221,7 @@ impl Pipeline {
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
-        let label = label.map_or_else(
+        let label: String = label.map_or_else(
             || "transcribing".into(),
             |l| term::printable_line(&l).into(),
         );
