@@ -833,8 +833,9 @@ fn untrusted_text_never_reaches_the_terminal_raw() {
             );
         }
     }
-    let report = String::from_utf8_lossy(&runs[0].stdout);
-    assert!(report.contains("\\x1b]0;owned"), "{report}");
+    // The question is kept with the take and shown, escaped, by `history`.
+    let table = String::from_utf8_lossy(&runs[4].stdout);
+    assert!(table.contains("\\x1b]0;owned"), "{table}");
     let batch = String::from_utf8_lossy(&runs[2].stdout);
     assert!(batch.contains("take\\x1b[2J\\x9b1m.wav"), "{batch}");
 }
