@@ -281,6 +281,75 @@ fn print(split: &str, t: &Tally) {
     }
 }
 
+/// Questions whose answers can fairly tell the same story: an answer to one is not off the
+/// other's topic.
+const KINDRED: &[&[&str]] = &[
+    &["conflict", "disagree_manager", "difficult_customer"],
+    &["mistake", "failure"],
+    &["technical_problem", "tech_debt", "improve_process"],
+    &[
+        "proud_project",
+        "leadership",
+        "deadline",
+        "learn_quickly",
+        "improve_process",
+        "technical_problem",
+        "tech_debt",
+    ],
+];
+
+fn kindred(a: &str, b: &str) -> bool {
+    a == b || KINDRED.iter().any(|g| g.contains(&a) && g.contains(&b))
+}
+
+/// The on-topic check: every answer against its own question (must say yes), and against
+/// every question of another kind (should say no). Returns (own yes, own total, other no,
+/// other total).
+fn on_topic(split: &str, show: bool) -> (usize, usize, usize, usize) {
+    let (mut own_yes, mut own, mut other_no, mut other) = (0, 0, 0, 0);
+    for a in load(split) {
+        let (t, _) = transcript(&a);
+        for q in rehearse::questions::BANK {
+            let missing = rehearse::questions::untouched(q, &t.words);
+            if q.id == a.question {
+                own += 1;
+                own_yes += usize::from(missing.is_empty());
+                if show && !missing.is_empty() {
+                    println!(
+                        "  {}: off its own question ({:?})",
+                        a.name,
+                        missing.iter().map(|c| c.name).collect::<Vec<_>>()
+                    );
+                }
+            } else if !kindred(q.id, &a.question) {
+                other += 1;
+                other_no += usize::from(!missing.is_empty());
+            }
+        }
+    }
+    (own_yes, own, other_no, other)
+}
+
+#[test]
+fn the_on_topic_check_on_the_corpus() {
+    let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();
+    for split in ["tune", "heldout"] {
+        if show && split == "heldout" {
+            return;
+        }
+        let (own_yes, own, other_no, other) = on_topic(split, show);
+        println!(
+            "{split}: on topic for its own question {own_yes}/{own}; off topic for a question \
+             of another kind {other_no}/{other} ({:.0}%)",
+            other_no as f64 * 100.0 / other as f64
+        );
+        assert_eq!(
+            own_yes, own,
+            "{split}: an answer was called off its own question"
+        );
+    }
+}
+
 #[test]
 fn star_labelling_accuracy_on_the_corpus() {
     let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();

@@ -95,6 +95,12 @@ pub struct WordOut {
     pub end_s: f64,
     /// Part of a filler (both words of "you know" are marked).
     pub filler: bool,
+    /// Whisper's confidence in the word, 0-1 (its weakest token); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// The confidence is under the doubtful threshold: evidence in this word earns no points.
+    #[serde(default)]
+    pub doubtful: bool,
 }
 
 /// How each metric was measured, in one sentence each, plus what the engine cannot know.
@@ -187,6 +193,8 @@ impl Report {
                 start_s: w.start_s,
                 end_s: w.end_s,
                 filler,
+                confidence: w.confidence,
+                doubtful: crate::analyze::doubt::is_doubtful(w),
             })
             .collect();
         let mut warnings = audio.warnings.clone();
