@@ -99,9 +99,31 @@ pub const BANK: &[Question] = &[
             concept(
                 "the problem and its cause",
                 &[
-                    "problem", "issue", "bug", "crash", "error", "fail", "failure", "broke",
-                    "outage", "slow", "leak", "incident", "timeout", "cause", "fix", "debug",
-                    "diagnos", "trace", "wrong",
+                    "problem",
+                    "issue",
+                    "bug",
+                    "crash",
+                    "error",
+                    "fail",
+                    "failure",
+                    "broke",
+                    "outage",
+                    "slow",
+                    "leak",
+                    "incident",
+                    "timeout",
+                    "cause",
+                    "fix",
+                    "debug",
+                    "diagnos",
+                    "trace",
+                    "wrong",
+                    "stopped",
+                    "vanish",
+                    "missing",
+                    "not working",
+                    "wasn't working",
+                    "down",
                 ],
             ),
         ],
@@ -206,6 +228,9 @@ pub const BANK: &[Question] = &[
         topic: &[concept(
             "your mistake",
             &[
+                "skip",
+                "learned not to",
+                "pull",
                 "mistake",
                 "error",
                 "wrong",
@@ -448,6 +473,10 @@ pub const BANK: &[Question] = &[
                     "weekly",
                     "daily",
                     "each week",
+                    "every morning",
+                    "every day",
+                    "whole morning",
+                    "used to",
                 ],
             ),
             concept(
@@ -473,6 +502,13 @@ pub const BANK: &[Question] = &[
                     "smoother",
                     "easier",
                     "consistent",
+                    "instead",
+                    "no longer",
+                    "don't have to",
+                    "didn't have to",
+                    "difference",
+                    "calmer",
+                    "quieter",
                 ],
             ),
         ],
@@ -540,7 +576,6 @@ pub const BANK: &[Question] = &[
                 "this job",
                 "this position",
                 "here",
-                "you",
                 "mission",
                 "product",
                 "values",
@@ -624,6 +659,15 @@ pub const BANK: &[Question] = &[
                     "head of",
                     "captain",
                     "ran the",
+                    "ran",
+                    "run",
+                    "running",
+                    "took over",
+                    "plan",
+                    "trained",
+                    "training",
+                    "one-on-one",
+                    "paired",
                     "running the",
                     "responsib",
                     "assign",
@@ -1017,16 +1061,40 @@ pub fn off_topic_flag(report: &QuestionReport, evidence: &Evidence) -> Option<Fl
     ))
 }
 
-/// The question's ideas the answer never touches.
+/// Words at the start and at the end of an answer where saying the question's own words
+/// back ("a conflict I had was ...", "so that's a conflict I dealt with") does not count.
+const ECHO_HEAD_WORDS: usize = 8;
+const ECHO_TAIL_WORDS: usize = 12;
+
+/// The question's ideas the answer never touches. Words of the question itself said in the
+/// answer's first or last few words are an echo of the question, not evidence.
 pub fn untouched(q: &Question, words: &[Word]) -> Vec<&'static Concept> {
+    let bare = |t: &str| {
+        t.trim()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .replace('’', "'")
+            .to_lowercase()
+    };
+    let own: Vec<String> = q
+        .text
+        .split_whitespace()
+        .chain(q.keywords.iter().flat_map(|k| k.split(' ')))
+        .map(bare)
+        .filter(|w| w.len() > 3)
+        .collect();
+    let n = words.len();
     let norms: Vec<String> = words
         .iter()
-        .map(|w| {
-            w.text
-                .trim()
-                .trim_matches(|c: char| !c.is_alphanumeric())
-                .replace('’', "'")
-                .to_lowercase()
+        .enumerate()
+        .map(|(i, w)| {
+            let w = bare(&w.text);
+            let edge = n > 3 * (ECHO_HEAD_WORDS + ECHO_TAIL_WORDS)
+                && (i < ECHO_HEAD_WORDS || i + ECHO_TAIL_WORDS >= n);
+            if edge && own.iter().any(|o| w.starts_with(o.as_str())) {
+                String::new()
+            } else {
+                w
+            }
         })
         .collect();
     q.topic
