@@ -1035,6 +1035,14 @@ pub fn report(asked: &Asked, evidence: &Evidence) -> QuestionReport {
 
 /// The off-topic red flag, when the on-topic check says no.
 pub fn off_topic_flag(report: &QuestionReport, evidence: &Evidence) -> Option<Flag> {
+    // A dodged weakness question has its own, more exact flag.
+    if evidence
+        .flags
+        .iter()
+        .any(|f| f.kind == FlagKind::NoWeakness)
+    {
+        return None;
+    }
     let check = report
         .checks
         .iter()

@@ -493,6 +493,9 @@ fn sentence_of<'a>(t: &Text<'a>, i: usize) -> Option<&'a Sentence> {
 const DODGES: &[&str] = &[
     "don't have any weaknesses",
     "don't really have any weaknesses",
+    "don't really have weaknesses",
+    "don't have weaknesses",
+    "no real weaknesses",
     "don't have a weakness",
     "don't really have a weakness",
     "no weaknesses",

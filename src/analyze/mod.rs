@@ -40,8 +40,10 @@ pub enum Verdict {
     Noticeable,
     Distracting,
     NotEnoughSpeech,
-    /// A structure score below [`star::GOOD_SCORE`].
+    /// A structure score below [`star::GOOD_SCORE`], or a take with a problem to fix.
     NeedsWork,
+    /// Too little evidence, or evidence heard uncertainly: no verdict either way.
+    CantTell,
 }
 
 impl Verdict {
@@ -72,6 +74,7 @@ impl Verdict {
             Verdict::Distracting => "distracting",
             Verdict::NotEnoughSpeech => "not enough speech",
             Verdict::NeedsWork => "needs work",
+            Verdict::CantTell => "can't tell",
         }
     }
 }

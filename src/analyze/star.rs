@@ -118,6 +118,21 @@ pub struct StarAnalysis {
     /// What to change, most important first.
     pub coaching: Vec<String>,
     pub sentences: Vec<LabelledSentence>,
+    /// "Your answer, restructured": the speaker's own sentences regrouped S, T, A, R, with
+    /// what each missing part should contain.
+    #[serde(default)]
+    pub outline: Vec<OutlinePart>,
+}
+
+/// One part of the restructured answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutlinePart {
+    pub part: Part,
+    /// The speaker's sentences with this label, in the order they were said.
+    pub sentences: Vec<String>,
+    /// For a missing part: what it should contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
 }
 
 impl StarAnalysis {
@@ -181,7 +196,49 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
     star.score_reasons = score_reasons(&star);
     star.score = star.score_reasons.iter().map(|r| r.points).sum();
     star.coaching = coaching(&star);
+    star.outline = outline(&star);
     star
+}
+
+/// The answer regrouped as S, T, A, R from its own sentences, missing parts marked.
+fn outline(star: &StarAnalysis) -> Vec<OutlinePart> {
+    if star.sentences.is_empty() {
+        return Vec::new();
+    }
+    Part::STORY
+        .iter()
+        .map(|&part| {
+            let sentences: Vec<String> = star
+                .sentences_of(part)
+                .map(|s| s.sentence.text.clone())
+                .collect();
+            let missing = sentences.is_empty().then(|| {
+                match part {
+                    Part::Situation => {
+                        "one or two sentences: where you were, your role, and the problem as it \
+                         stood"
+                    }
+                    Part::Task => {
+                        "what you were responsible for or asked to do (\"My job was to ...\")"
+                    }
+                    Part::Action => {
+                        "the steps you took yourself, one by one, told as \"I\" (about half the \
+                         answer)"
+                    }
+                    _ => {
+                        "what changed because of it, with a number (time, money, a count), and \
+                          what you learned"
+                    }
+                }
+                .to_string()
+            });
+            OutlinePart {
+                part,
+                sentences,
+                missing,
+            }
+        })
+        .collect()
 }
 
 fn shares(star: &mut StarAnalysis) {
