@@ -348,8 +348,8 @@ fn on_topic(split: &str, show: bool) -> TopicTally {
     for a in load(split) {
         let (words, _) = transcript(&a);
         let off_tagged = a.tags.iter().any(|x| x == "off_topic");
-        for q in rehearse::questions::BANK {
-            let missing = rehearse::questions::untouched(q, &words.words);
+        for q in rehearse::analyze::questions::BANK {
+            let missing = rehearse::analyze::questions::untouched(q, &words.words);
             if q.id == a.question && off_tagged {
                 t.tagged += 1;
                 t.tagged_no += usize::from(!missing.is_empty());

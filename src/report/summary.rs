@@ -249,8 +249,8 @@ fn flag_fix(f: &Flag) -> Option<Candidate> {
 }
 
 /// A failed check in a few words, for the headline.
-fn check_what(check: crate::questions::Check) -> &'static str {
-    use crate::questions::Check::*;
+fn check_what(check: crate::analyze::questions::Check) -> &'static str {
+    use crate::analyze::questions::Check::*;
     match check {
         OnTopic => "it does not answer the question asked",
         NamesRealWeakness => "no real weakness named",
@@ -267,8 +267,8 @@ fn check_what(check: crate::questions::Check) -> &'static str {
 
 /// The area a failed check is about: the same as the flag or STAR fix it repeats, so the
 /// summary lists each problem once.
-fn check_area(check: crate::questions::Check) -> &'static str {
-    use crate::questions::Check::*;
+fn check_area(check: crate::analyze::questions::Check) -> &'static str {
+    use crate::analyze::questions::Check::*;
     match check {
         OnTopic => "off_topic",
         NamesRealWeakness => "no_weakness",
