@@ -161,17 +161,12 @@ fn blame_that_whisper_mishears_is_cant_tell_not_yes() {
     // Noise over the key word: Whisper mishears it, and the check cannot say "yes".
     let noisy = d.join("noisy-word.wav");
     let damaged = d.join("damaged.wav");
-    let noise = Command::new("sox")
-        .args([p(&blame), "-p", "synth", "whitenoise", "vol", "0.5"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let status = Command::new("sox")
-        .args(["-m", p(&blame), "-", p(&noisy)])
-        .stdin(noise.stdout.unwrap())
-        .status()
-        .unwrap();
-    assert!(status.success());
+    let noise = d.join("noise.wav");
+    tool(
+        "sox",
+        &[p(&blame), p(&noise), "synth", "whitenoise", "vol", "0.5"],
+    );
+    tool("sox", &["-m", p(&blame), p(&noise), p(&noisy)]);
     tool("sox", &[p(&before), p(&noisy), p(&after), p(&damaged)]);
     let report = analyze_json(&damaged, "conflict");
     let owns = check(&report, "owns_it");
