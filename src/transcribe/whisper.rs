@@ -42,7 +42,6 @@ pub struct WhisperEngine {
     eot: WhisperTokenId,
 }
 
-
 /// The alignment-head preset for DTW word times, when the model is one whose heads
 /// whisper.cpp knows (by its layer counts, vocabulary and mel bands).
 pub fn dtw_preset(info: &ModelInfo) -> Option<DtwModelPreset> {
