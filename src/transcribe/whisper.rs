@@ -202,11 +202,11 @@ fn run(
                 // measured here against forced alignments: so the last token's time is where
                 // the word ends, and a word starts where the word before it ended.
                 let dtw_end = (0..segment.n_tokens())
+                    .rev()
                     .filter_map(|j| segment.get_token(j))
                     .map(|t| t.token_data())
-                    .filter(|d| d.id < engine_.eot && d.t_dtw >= 0)
-                    .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S)
-                    .last();
+                    .find(|d| d.id < engine_.eot && d.t_dtw >= 0)
+                    .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S);
                 match dtw_end {
                     Some(e) => {
                         let s = prev_end.unwrap_or(t0).min(e);
