@@ -202,11 +202,11 @@ fn run(
                 // measured here against forced alignments: so the last token's time is where
                 // the word ends, and a word starts where the word before it ended.
                 let dtw_end = (0..segment.n_tokens())
-                    .rev()
                     .filter_map(|j| segment.get_token(j))
                     .map(|t| t.token_data())
-                    .find(|d| d.id < engine_.eot && d.t_dtw >= 0)
-                    .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S);
+                    .filter(|d| d.id < engine_.eot && d.t_dtw >= 0)
+                    .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S)
+                    .next_back();
                 match dtw_end {
                     Some(e) => {
                         let s = prev_end.unwrap_or(t0).min(e);
@@ -217,11 +217,29 @@ fn run(
                 }
             }
         };
-        words.push(Word::new(text.trim(), start, end.max(start)));
+        words.push(
+            Word::new(text.trim(), start, end.max(start)).with_confidence(confidence(&segment)),
+        );
     }
     Ok(Transcript {
         words: clean_words(words),
     })
+}
+
+/// The lowest probability of the segment's text tokens (special and timestamp tokens, and
+/// punctuation, left out); `None` when it has no such token.
+fn confidence(segment: &whisper_rs::WhisperSegment<'_>) -> Option<f32> {
+    (0..segment.n_tokens())
+        .filter_map(|i| segment.get_token(i))
+        .filter(|t| {
+            t.to_str_lossy().is_ok_and(|text| {
+                !text.starts_with("[_")
+                    && !text.starts_with("<|")
+                    && text.chars().any(char::is_alphanumeric)
+            })
+        })
+        .map(|t| t.token_probability())
+        .reduce(f32::min)
 }
 
 /// Drop empty words and non-speech annotations such as `[BLANK_AUDIO]` or `(music)`, merge
@@ -240,7 +258,7 @@ pub fn clean_words(raw: Vec<Word>) -> Vec<Word> {
             }
             continue;
         }
-        words.push(Word::new(t, w.start_s, w.end_s));
+        words.push(Word::new(t, w.start_s, w.end_s).with_confidence(w.confidence));
     }
     strip_echoed_prompt(words)
 }
