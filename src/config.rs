@@ -92,6 +92,16 @@ fn in_range(name: &str, unit: &str, v: f64, (lo, hi): (f64, f64)) -> Result<(), 
 }
 
 impl Targets {
+    /// Set the filler rate that is still fine, lifting the distracting rate to it when it was
+    /// lower: a user who allows 20 fillers a minute has not asked to be told 12 are
+    /// distracting. Use this where the distracting rate was not set in the same place.
+    pub fn set_fine_filler_rate(&mut self, per_minute: f64) {
+        self.fillers_per_minute_max = per_minute;
+        if self.fillers_per_minute_distracting < per_minute {
+            self.fillers_per_minute_distracting = per_minute;
+        }
+    }
+
     /// Reject settings no analysis could honour: not numbers (NaN, infinite), outside the
     /// ranges in [`limits`], inverted ranges, or filler words that are empty, too many or too
     /// long. The same check applies to the config file and to command-line flags.

@@ -51,7 +51,15 @@ pub fn parse(text: &str) -> Result<Settings> {
             );
         }
     }
-    let settings: Settings = table.try_into()?;
+    let distracting_given = table
+        .get("targets")
+        .and_then(toml::Value::as_table)
+        .is_some_and(|t| t.contains_key("fillers_per_minute_distracting"));
+    let mut settings: Settings = table.try_into()?;
+    if !distracting_given {
+        let fine = settings.targets.fillers_per_minute_max;
+        settings.targets.set_fine_filler_rate(fine);
+    }
     settings.targets.validate()?;
     Ok(settings)
 }
@@ -82,6 +90,15 @@ fn known_target_keys() -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fine_filler_rate_above_the_default_distracting_rate_lifts_it() {
+        let s = parse("[targets]\nfillers_per_minute_max = 20\n").unwrap();
+        assert_eq!(s.targets.fillers_per_minute_distracting, 20.0);
+        // Both given and inverted: the user said something contradictory.
+        let both = "[targets]\nfillers_per_minute_max = 20\nfillers_per_minute_distracting = 10\n";
+        assert!(parse(both).is_err());
+    }
 
     #[test]
     fn missing_keys_keep_their_defaults() {

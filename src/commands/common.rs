@@ -28,7 +28,7 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
         t.long_pause_s = s;
     }
     if let Some(n) = args.max_fillers_per_minute {
-        t.fillers_per_minute_max = n;
+        t.set_fine_filler_rate(n);
     }
     t.validate()?;
     Ok(t)
