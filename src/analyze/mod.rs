@@ -13,6 +13,7 @@ pub mod sentences;
 pub mod star;
 pub mod tokens;
 pub mod vad;
+pub mod voice;
 
 use std::collections::BTreeMap;
 

@@ -44,6 +44,7 @@ pub fn render(r: &Report) -> String {
     structure(&mut out, r);
     restructured(&mut out, r);
     flags(&mut out, r);
+    super::voice::markdown(&mut out, r, escape);
     let _ = writeln!(out, "\n## Fillers\n");
     if r.fillers.events.is_empty() {
         let _ = writeln!(out, "None found.");

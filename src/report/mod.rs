@@ -10,10 +10,12 @@ pub mod markdown;
 pub mod scorecard;
 pub mod summary;
 pub mod terminal;
+pub mod voice;
 
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::questions::QuestionReport;
+use crate::analyze::voice::VoiceStats;
 use crate::analyze::{flags::Flag, pace::PaceStats, pauses::PauseStats, star::StarAnalysis};
 use crate::analyze::{Analysis, FillerStats, LengthStats};
 use crate::config::Targets;
@@ -48,6 +50,10 @@ pub struct Report {
     /// The question the take answers, when one was given (`--question`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<QuestionReport>,
+    /// Pitch variation, loudness and trailing off; absent without speech (and in reports from
+    /// before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceStats>,
     pub methods: Methods,
     pub warnings: Vec<String>,
 }
@@ -247,6 +253,7 @@ impl Report {
             star: analysis.star,
             flags: analysis.flags,
             question: analysis.question,
+            voice: None,
             methods: Methods::standard(),
             warnings,
         };

@@ -17,7 +17,9 @@ pub struct Line {
 }
 
 pub fn lines(r: &Report) -> Vec<Line> {
-    vec![length(r), pace(r), fillers(r), pauses(r), structure(r)]
+    let mut lines = vec![length(r), pace(r), fillers(r), pauses(r), structure(r)];
+    lines.extend(super::voice::line(r));
+    lines
 }
 
 fn length(r: &Report) -> Line {

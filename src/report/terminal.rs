@@ -48,6 +48,7 @@ pub fn render(r: &Report, style: &Style) -> String {
     structure(&mut out, r, style);
     restructured(&mut out, r, style);
     flags(&mut out, r, style);
+    super::voice::terminal(&mut out, r, style);
     let _ = writeln!(out, "{}", style.bold("Transcript"));
     let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
     out.push('\n');

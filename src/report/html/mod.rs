@@ -11,6 +11,7 @@ mod page;
 pub mod progress;
 mod timeline;
 mod transcript;
+mod voice;
 
 use std::fmt::Write;
 
@@ -295,6 +296,9 @@ fn methods(out: &mut String, r: &Report) {
         if !text.is_empty() {
             let _ = writeln!(out, "<dt>{name}</dt><dd>{}</dd>", escape(text));
         }
+    }
+    for text in r.voice.iter().flat_map(|v| &v.methods) {
+        let _ = writeln!(out, "<dt>Voice</dt><dd>{}</dd>", escape(text));
     }
     out.push_str("</dl>\n<ul class=\"caveats\">\n");
     for c in &m.caveats {
