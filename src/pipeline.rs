@@ -219,7 +219,13 @@ impl Pipeline {
             analysis,
         });
         report.voice = report.speech_found.then(|| {
-            voice::measure_take(&audio.samples, TARGET_RATE, &vad, &transcript.words, &report.star)
+            voice::measure_take(
+                &audio.samples,
+                TARGET_RATE,
+                &vad,
+                &transcript.words,
+                &report.star,
+            )
         });
         Ok(report)
     }

@@ -70,7 +70,17 @@ fn join(dir: &Path, name: &str, parts: &[PathBuf]) -> PathBuf {
     run(
         "sox",
         &[
-            "-n", "-r", "22050", "-c", "1", "-b", "16", path(&gap), "trim", "0", "0.7",
+            "-n",
+            "-r",
+            "22050",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            path(&gap),
+            "trim",
+            "0",
+            "0.7",
         ],
     );
     let out = dir.join(format!("{name}.wav"));
@@ -101,7 +111,11 @@ fn f(v: &Value, key: &str) -> f64 {
 fn a_narrow_prosody_range_shows_clearly_less_pitch_variation() {
     let dir = tempfile::tempdir().unwrap();
     let text = ANSWER.join(" ");
-    let normal = voice(&speak(dir.path(), "normal", &format!("<speak>{text}</speak>")));
+    let normal = voice(&speak(
+        dir.path(),
+        "normal",
+        &format!("<speak>{text}</speak>"),
+    ));
     let flat = voice(&speak(
         dir.path(),
         "flat",
@@ -138,7 +152,10 @@ fn a_second_half_twenty_db_quieter_is_a_sudden_drop() {
     // The drop is found where the quiet half starts.
     let boundary = 0.7 + soxi_seconds(&first) + 0.7;
     let at = f(&drops[0], "at_s");
-    assert!((at - boundary).abs() <= 5.5, "drop at {at} s, quiet from {boundary} s");
+    assert!(
+        (at - boundary).abs() <= 5.5,
+        "drop at {at} s, quiet from {boundary} s"
+    );
     assert_eq!(v["verdicts"]["loudness"]["verdict"], "sudden_drop");
 }
 
@@ -219,14 +236,35 @@ fn a_real_male_voice_has_a_plausible_pitch_even_in_noise() {
     run(
         "sox",
         &[
-            "-R", "-n", "-r", "16000", "-c", "1", "-b", "16", path(&noise), "synth", &seconds,
-            "whitenoise", "vol", &format!("{noise_peak}"),
+            "-R",
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            path(&noise),
+            "synth",
+            &seconds,
+            "whitenoise",
+            "vol",
+            &format!("{noise_peak}"),
         ],
     );
     let noisy = dir.path().join("noisy.wav");
     run(
         "sox",
-        &["-m", "-v", "1", path(&clip), "-v", "1", path(&noise), path(&noisy)],
+        &[
+            "-m",
+            "-v",
+            "1",
+            path(&clip),
+            "-v",
+            "1",
+            path(&noise),
+            path(&noisy),
+        ],
     );
     let damaged = voice(&noisy);
     let noisy_hz = f(&damaged, "pitch_median_hz");

@@ -94,11 +94,13 @@ fn worst(v: &VoiceStats) -> VoiceVerdict {
     order
         .into_iter()
         .find(|x| !matches!(x, VoiceVerdict::OnTarget | VoiceVerdict::NotEnoughSpeech))
-        .unwrap_or(if d.pitch_variation.verdict == VoiceVerdict::NotEnoughSpeech {
-            VoiceVerdict::NotEnoughSpeech
-        } else {
-            VoiceVerdict::OnTarget
-        })
+        .unwrap_or(
+            if d.pitch_variation.verdict == VoiceVerdict::NotEnoughSpeech {
+                VoiceVerdict::NotEnoughSpeech
+            } else {
+                VoiceVerdict::OnTarget
+            },
+        )
 }
 
 fn advice(v: &VoiceStats, worst: VoiceVerdict) -> String {
@@ -119,7 +121,9 @@ fn advice(v: &VoiceStats, worst: VoiceVerdict) -> String {
         VoiceVerdict::TrailsOff => format!(
             "Carry your voice to the end of each sentence: breathe before the last words and \
              land them (e.g. at {}).",
-            v.trailing_off.first().map_or(String::new(), |t| clock(t.start_s))
+            v.trailing_off
+                .first()
+                .map_or(String::new(), |t| clock(t.start_s))
         ),
         VoiceVerdict::SuddenDrop => format!(
             "Your voice drops at {}: keep the energy up to the end of the answer.",

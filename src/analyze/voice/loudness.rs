@@ -73,9 +73,7 @@ mod tests {
     #[test]
     fn a_sine_has_its_rms_level() {
         // A sine of peak 0.5 has RMS 0.5 / sqrt(2): -9.03 dBFS.
-        let x: Vec<f32> = (0..16_000)
-            .map(|i| 0.5 * (i as f32 * 0.05).sin())
-            .collect();
+        let x: Vec<f32> = (0..16_000).map(|i| 0.5 * (i as f32 * 0.05).sin()).collect();
         assert!((rms_db(&x) + 9.03).abs() < 0.05, "{}", rms_db(&x));
         let levels = frame_levels(&x, RATE);
         assert_eq!(levels.len(), 50);

@@ -253,7 +253,10 @@ pub fn measure(input: &VoiceInput<'_>) -> VoiceStats {
     let hz: Vec<f64> = frames.iter().map(|f| f.hz).collect();
     let voiced_s = frames.len() as f64 * hop;
     let enough = voiced_s >= MIN_VOICED_S;
-    let sds: Vec<f64> = pitch_windows.iter().filter_map(|w| w.sd_semitones).collect();
+    let sds: Vec<f64> = pitch_windows
+        .iter()
+        .filter_map(|w| w.sd_semitones)
+        .collect();
     let pitch_variation_semitones = (enough && !sds.is_empty()).then(|| median(&sds));
     let pitch_range_hz = enough.then(|| HzRange {
         low: quantile(&hz, 0.05),
@@ -276,7 +279,11 @@ pub fn measure(input: &VoiceInput<'_>) -> VoiceStats {
         pitch_range_hz,
         pitch_variation_semitones,
         window_s: WINDOW_S,
-        monotone_windows: pitch_windows.iter().filter(|w| w.monotone).cloned().collect(),
+        monotone_windows: pitch_windows
+            .iter()
+            .filter(|w| w.monotone)
+            .cloned()
+            .collect(),
         pitch_windows,
         loudness_db,
         loudness_drops: drops,
@@ -532,7 +539,14 @@ pub(crate) fn example(variation: f64, trailing: usize, checked: usize) -> VoiceS
             drop_db: 12.0,
         })
         .collect();
-    v.verdicts = judge(Some(variation), &v.loudness_db, &[], checked, trailing, &vad);
+    v.verdicts = judge(
+        Some(variation),
+        &v.loudness_db,
+        &[],
+        checked,
+        trailing,
+        &vad,
+    );
     v
 }
 

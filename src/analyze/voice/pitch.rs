@@ -77,7 +77,13 @@ pub fn track(samples: &[f32], rate: u32, regions: &[(f64, f64)]) -> Vec<PitchFra
         }
         let block: Vec<f32> = samples[from..to]
             .iter()
-            .map(|&x| if x.is_finite() { x.clamp(-1.0, 1.0) } else { 0.0 })
+            .map(|&x| {
+                if x.is_finite() {
+                    x.clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let offset = from as f64 / f64::from(rate);
         let (times, f0, voiced, _) =
@@ -207,7 +213,11 @@ pub(crate) mod tests {
             let m = median(&hz);
             assert!((m / f0 - 1.0).abs() < 0.02, "{f0} Hz measured as {m:.1} Hz");
             let st: Vec<f64> = hz.iter().map(|&h| semitones(h)).collect();
-            assert!(std_dev(&st) < 0.3, "a steady tone varies {:.2} st", std_dev(&st));
+            assert!(
+                std_dev(&st) < 0.3,
+                "a steady tone varies {:.2} st",
+                std_dev(&st)
+            );
         }
     }
 
@@ -246,7 +256,10 @@ pub(crate) mod tests {
         assert!(!frames.is_empty());
         assert!(frames.iter().all(|f| f.time_s >= 1.0 && f.time_s <= 2.0));
         assert!(track(&x, RATE, &[]).is_empty());
-        assert!(track(&x, 400, &[(1.0, 2.0)]).is_empty(), "8x too low a rate");
+        assert!(
+            track(&x, 400, &[(1.0, 2.0)]).is_empty(),
+            "8x too low a rate"
+        );
     }
 
     #[test]
@@ -270,7 +283,13 @@ pub(crate) mod tests {
         let r = [(0.0, 8.0), (9.0, 15.0), (16.0, 25.0), (26.0, 70.0)];
         assert_eq!(
             blocks(&r, 20.0),
-            [(0.0, 15.0), (16.0, 25.0), (26.0, 46.0), (46.0, 66.0), (66.0, 70.0)]
+            [
+                (0.0, 15.0),
+                (16.0, 25.0),
+                (26.0, 46.0),
+                (46.0, 66.0),
+                (66.0, 70.0)
+            ]
         );
         assert!(blocks(&[], 20.0).is_empty());
     }

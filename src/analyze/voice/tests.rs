@@ -154,12 +154,21 @@ fn too_little_voiced_speech_is_cant_tell() {
 fn quiet_and_clipped_input_is_judged() {
     let (x, mut v, t) = take(6.0, 0.003, |_| 120.0, 6);
     v.speech_level_db = -45.0;
-    assert_eq!(run(&x, &v, &t).verdicts.level.verdict, VoiceVerdict::TooQuiet);
+    assert_eq!(
+        run(&x, &v, &t).verdicts.level.verdict,
+        VoiceVerdict::TooQuiet
+    );
     v.speech_level_db = -3.0;
     v.clipped_share = 0.01;
-    assert_eq!(run(&x, &v, &t).verdicts.level.verdict, VoiceVerdict::Clipped);
+    assert_eq!(
+        run(&x, &v, &t).verdicts.level.verdict,
+        VoiceVerdict::Clipped
+    );
     v.clipped_share = 0.0;
-    assert_eq!(run(&x, &v, &t).verdicts.level.verdict, VoiceVerdict::OnTarget);
+    assert_eq!(
+        run(&x, &v, &t).verdicts.level.verdict,
+        VoiceVerdict::OnTarget
+    );
 }
 
 #[test]

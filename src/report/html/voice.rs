@@ -220,7 +220,12 @@ mod tests {
             .iter()
             .map(|w| crate::transcribe::Word::new(w.text.clone(), w.start_s, w.end_s))
             .collect();
-        let sentences: Vec<_> = r.star.sentences.iter().map(|s| s.sentence.clone()).collect();
+        let sentences: Vec<_> = r
+            .star
+            .sentences
+            .iter()
+            .map(|s| s.sentence.clone())
+            .collect();
         r.voice = Some(measure(&VoiceInput {
             samples: &samples,
             rate: 16_000,
