@@ -25,6 +25,7 @@ use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
 use crate::speech::{Policy, SpeechMap};
+use crate::term;
 use crate::transcribe::model::{self, ModelInfo, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
 use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
@@ -283,7 +284,11 @@ impl Pipeline {
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
-        bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
+        let label: String = label.map_or_else(
+            || "transcribing".into(),
+            |l| term::printable_line(&l).into(),
+        );
+        bar.set_message(label);
         let plan = chunks::plan_for(map);
         let mut session = engine.session(threads)?;
         let tick = bar.clone();

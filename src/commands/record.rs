@@ -91,7 +91,7 @@ fn capture_take(args: &RecordArgs, question: Option<&str>) -> Result<Take> {
     let max_seconds = f64::from(args.max_seconds);
     // The question is what the user answers, so it shows even with --quiet.
     if let Some(q) = question {
-        eprintln!("\nQuestion: {q}\n");
+        eprintln!("\nQuestion: {}\n", crate::term::printable_line(q));
     }
     if !quiet {
         introduce(&mic, max_seconds);
@@ -127,7 +127,7 @@ fn save_take(
             "rehearse: recorded {:.1} s ({}): {}",
             take.seconds(),
             take.reason.describe(),
-            take.path.display()
+            crate::term::printable_line(&take.path.display().to_string())
         );
     }
     let Some(report) = report else {
@@ -146,7 +146,7 @@ fn take_destination(out: Option<&Path>) -> Result<(PathBuf, bool)> {
         return Ok((path.to_path_buf(), true));
     }
     let dir = paths::data_dir()?.join("takes");
-    std::fs::create_dir_all(&dir)
+    crate::store::take::create_private_dir_all(&dir)
         .with_context(|| format!("cannot create the takes folder {}", dir.display()))?;
     Ok((new_take_path(&dir, SystemTime::now()), false))
 }
