@@ -158,33 +158,50 @@ const PHONE: (u32, u32) = (390, 844);
 /// Smallest chart text, in CSS pixels on screen, that counts as readable on a phone.
 const MIN_CHART_TEXT_PX: f64 = 11.0;
 
-/// Added to a copy of a page: measures, as laid out, every text in the charts (font size
-/// times the SVG's scale on screen), the window width and whether the page itself scrolls
-/// sideways, and writes them on `<body data-probe="...">` for `--dump-dom` to show.
-const PROBE: &str = r#"<script>
-addEventListener('load', function () {
-  var texts = document.querySelectorAll('svg.timeline text, svg.progress text');
+/// A page showing `page` in a phone-sized frame (headless Chromium will not make its window
+/// narrower than 500 px, a frame can be): once loaded, it scrolls the first chart into view
+/// and measures, as laid out, every chart text (font size times the SVG's scale on screen),
+/// the frame's width and whether the report scrolls sideways, and writes them on
+/// `<body data-probe="...">` for `--dump-dom` to show.
+fn phone_frame(page: &Path) -> String {
+    format!(
+        r#"<!doctype html><html><body style="margin:0">
+<iframe id="f" src="{src}" style="width:{w}px;height:{h}px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument, w = this.contentWindow;
+  var texts = d.querySelectorAll('svg.timeline text, svg.progress text');
   var min = 1e9;
-  texts.forEach(function (t) {
+  texts.forEach(function (t) {{
     var m = t.getScreenCTM();
-    if (m) { min = Math.min(min, parseFloat(getComputedStyle(t).fontSize) * m.a); }
-  });
-  var root = document.documentElement;
+    if (m) {{ min = Math.min(min, parseFloat(w.getComputedStyle(t).fontSize) * m.a); }}
+  }});
+  var chart = d.querySelector('figure');
+  if (chart) {{ chart.scrollIntoView(); }}
+  var root = d.documentElement;
   document.body.setAttribute('data-probe', 'texts=' + texts.length + ';min=' + min.toFixed(2) +
-    ';width=' + innerWidth + ';overflow=' + (root.scrollWidth - root.clientWidth));
-});
-</script>"#;
+    ';width=' + w.innerWidth + ';overflow=' + (root.scrollWidth - root.clientWidth));
+}});
+</script></body></html>"#,
+        src = page.file_name().expect("a file").to_string_lossy(),
+        w = PHONE.0,
+        h = PHONE.1
+    )
+}
 
-/// The probe's findings on `page` at phone width: (chart texts, smallest px, window width,
-/// page overflow px).
-fn probe_at_phone_width(browser: &Path, dir: &Path, page: &Path) -> (usize, f64, u32, i64) {
-    let html = std::fs::read_to_string(page).expect("page written");
-    let probed = page.with_extension("probe.html");
-    std::fs::write(&probed, html.replace("</body>", &format!("{PROBE}</body>"))).expect("write");
+/// The probe's findings on `page` in a phone-wide frame: (chart texts, smallest text px,
+/// frame width, report overflow px); a screenshot of the frame goes to `shot`.
+fn at_phone_width(browser: &Path, dir: &Path, page: &Path, shot: &Path) -> (usize, f64, u32, i64) {
+    let frame = page.with_extension("phone.html");
+    std::fs::write(&frame, phone_frame(page)).expect("write the frame page");
+    let url = format!("file://{}", frame.display());
     let dom = headless(browser, &dir.join("profile-phone"))
-        .arg(format!("--window-size={},{}", PHONE.0, PHONE.1))
-        .arg("--dump-dom")
-        .arg(format!("file://{}", probed.display()))
+        .args([
+            "--allow-file-access-from-files",
+            "--window-size=500,900",
+            "--dump-dom",
+        ])
+        .arg(&url)
         .output()
         .expect("chromium runs");
     assert!(
@@ -198,7 +215,8 @@ fn probe_at_phone_width(browser: &Path, dir: &Path, page: &Path) -> (usize, f64,
         .split("data-probe=\"")
         .nth(1)
         .and_then(|rest| rest.split('"').next())
-        .unwrap_or_else(|| panic!("the probe did not run on {}", page.display()));
+        .unwrap_or_else(|| panic!("the probe did not run on {}", page.display()))
+        .to_string();
     let field = |name: &str| -> f64 {
         probe
             .split(';')
@@ -206,20 +224,13 @@ fn probe_at_phone_width(browser: &Path, dir: &Path, page: &Path) -> (usize, f64,
             .and_then(|v| v.parse().ok())
             .unwrap_or_else(|| panic!("no {name} in {probe}"))
     };
-    (
-        field("texts") as usize,
-        field("min"),
-        field("width") as u32,
-        field("overflow") as i64,
-    )
-}
 
-fn screenshot(browser: &Path, dir: &Path, page: &Path, shot: &Path, size: (u32, u32)) {
     let _ = std::fs::remove_file(shot);
     let out = headless(browser, &dir.join("profile-phone-shot"))
-        .arg(format!("--window-size={},{}", size.0, size.1))
+        .arg("--allow-file-access-from-files")
+        .arg(format!("--window-size={},{}", PHONE.0, PHONE.1))
         .arg(format!("--screenshot={}", shot.display()))
-        .arg(format!("file://{}", page.display()))
+        .arg(&url)
         .output()
         .expect("chromium runs");
     assert!(
@@ -229,6 +240,12 @@ fn screenshot(browser: &Path, dir: &Path, page: &Path, shot: &Path, size: (u32, 
     );
     let png = std::fs::read(shot).expect("a screenshot");
     assert_eq!(&png[1..4], b"PNG");
+    (
+        field("texts") as usize,
+        field("min"),
+        field("width") as u32,
+        field("overflow") as i64,
+    )
 }
 
 /// The report's timeline and the progress page's charts at 390 px: chart text at least
@@ -247,7 +264,7 @@ fn charts_are_readable_at_phone_width() {
         .env("REHEARSE_HOME", &home)
         .arg("analyze")
         .arg(sample("fillers.wav"))
-        .arg(sample("star-clean.wav"))
+        .arg(sample("long-pauses.wav"))
         .args(["--format", "html", "--quiet", "-o"])
         .arg(&dir)
         .output()
@@ -263,9 +280,10 @@ fn charts_are_readable_at_phone_width() {
     assert_clean_success(&out);
 
     for page in [dir.join("fillers.wav.html"), progress] {
-        let (texts, min_px, width, overflow) = probe_at_phone_width(&browser, &dir, &page);
+        let shot = page.with_extension("phone.png");
+        let (texts, min_px, width, overflow) = at_phone_width(&browser, &dir, &page, &shot);
         let name = page.file_name().unwrap().to_string_lossy().to_string();
-        assert_eq!(width, PHONE.0, "{name}: the window is not phone-wide");
+        assert_eq!(width, PHONE.0, "{name}: the frame is not phone-wide");
         assert!(texts >= 8, "{name}: only {texts} chart texts");
         assert!(
             min_px >= MIN_CHART_TEXT_PX,
@@ -276,13 +294,9 @@ fn charts_are_readable_at_phone_width() {
             overflow <= 0,
             "{name}: the page is {overflow} px wider than the phone"
         );
-        eprintln!("{name}: {texts} chart texts, smallest {min_px:.1} px on screen");
-        screenshot(
-            &browser,
-            &dir,
-            &page,
-            &page.with_extension("phone.png"),
-            PHONE,
+        eprintln!(
+            "{name}: {texts} chart texts, smallest {min_px:.1} px on screen; {}",
+            shot.display()
         );
     }
 }
