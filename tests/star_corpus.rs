@@ -17,11 +17,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rehearse::analyze::flags::FlagKind;
+use rehearse::analyze::questions::Asked;
 use rehearse::analyze::star::Part;
 use rehearse::analyze::vad::SpeechActivity;
 use rehearse::analyze::{analyze_answer, Analysis};
 use rehearse::config::Targets;
-use rehearse::questions::Asked;
 use rehearse::transcribe::Transcript;
 
 const SECONDS_PER_WORD: f64 = 0.4;
