@@ -1,6 +1,10 @@
 //! `rehearse model download` against a real HTTP server started by the test on 127.0.0.1:
 //! the library on a small made-up payload with its own pinned hash (wrong hash, wrong size,
-//! interrupted and resumed, a server that cannot resume, missing file, nothing listening).
+//! interrupted and resumed, a server that cannot resume, missing file, nothing listening),
+//! and the real binary fetching the real tiny.en model (the copy `scripts/fetch-model.sh`
+//! put in `models/`) from a mirror named in the environment or the config file.
+
+mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
@@ -414,4 +418,155 @@ fn nothing_listening_is_a_network_error() {
     let err = fetch(&fake_model(), &format!("http://127.0.0.1:{port}"), &dir).unwrap_err();
     assert!(matches!(err, DownloadError::Network { .. }), "{err}");
     assert!(err.to_string().contains("REHEARSE_MODEL_BASE_URL"), "{err}");
+}
+
+// ---- the real binary, the real model -------------------------------------------------------
+
+/// The tiny.en model `scripts/fetch-model.sh` put in models/ (one of tiny.en's pins).
+fn real_model() -> Vec<u8> {
+    std::fs::read(common::root().join("models/ggml-tiny.en.bin"))
+        .expect("models/ggml-tiny.en.bin: run `bash scripts/fetch-model.sh`")
+}
+
+/// `rehearse ARGS` with its own data dir and a working directory with no models/ folder.
+fn rehearse_in(home: &Path, args: &[&str]) -> std::process::Output {
+    let cwd = home.join("cwd");
+    std::fs::create_dir_all(&cwd).expect("a working directory");
+    common::rehearse()
+        .current_dir(&cwd)
+        .env("REHEARSE_HOME", home)
+        .env_remove(rehearse::settings::BASE_URL_ENV)
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+#[test]
+fn model_download_fetches_from_the_mirror_in_the_environment_and_the_model_is_then_found() {
+    let server = Server::start(
+        "/whisper/ggml-tiny.en.bin",
+        real_model(),
+        Mode::Serve { ranges: true },
+    );
+    let home = common::fresh_home();
+    let out = common::rehearse()
+        .current_dir(&home)
+        .env("REHEARSE_HOME", &home)
+        .env(
+            rehearse::settings::BASE_URL_ENV,
+            server.base_url("/whisper"),
+        )
+        .args(["model", "download"])
+        .output()
+        .expect("runs");
+    common::assert_clean_success(&out);
+    let stored = home.join("models").join("ggml-tiny.en.bin");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        stored.display().to_string()
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    common::assert_only_own_messages(&out.stderr);
+    assert!(
+        stderr.contains("77.7 MB downloaded and sha256 verified"),
+        "{stderr}"
+    );
+    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin"]);
+
+    // `rehearse model` finds it in the data dir and says so in words.
+    let out = rehearse_in(&home, &["model"]);
+    common::assert_clean_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&stored.display().to_string()), "{text}");
+    assert!(
+        text.contains("found in: the data directory's models/ folder"),
+        "{text}"
+    );
+    assert!(!text.contains("DataDir"), "{text}");
+
+    // A second download finds it in place: no request.
+    let out = rehearse_in(
+        &home,
+        &[
+            "model",
+            "download",
+            "tiny.en",
+            "--base-url",
+            &server.base_url("/whisper"),
+        ],
+    );
+    common::assert_clean_success(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("already there and verified"));
+    assert_eq!(server.requests().len(), 1);
+}
+
+#[test]
+fn model_download_refuses_a_tampered_model() {
+    let mut model = real_model();
+    let middle = model.len() / 2;
+    model[middle] ^= 0x40;
+    let server = Server::start("/ggml-tiny.en.bin", model, Mode::Serve { ranges: true });
+    let home = common::fresh_home();
+    let out = rehearse_in(
+        &home,
+        &["model", "download", "--base-url", &server.base_url("")],
+    );
+    let err = common::assert_one_line_error(&out);
+    assert!(
+        err.contains("does not match its pin") && err.contains("deleted"),
+        "{err}"
+    );
+    assert_eq!(files_in(&home.join("models")), Vec::<String>::new());
+}
+
+#[test]
+fn an_interrupted_model_download_resumes_from_the_mirror_in_the_config_file() {
+    let server = Server::start(
+        "/m/ggml-tiny.en.bin",
+        real_model(),
+        Mode::CutAfter(30_000_000),
+    );
+    let home = common::fresh_home();
+    std::fs::create_dir_all(home.join("config")).unwrap();
+    std::fs::write(
+        home.join("config/config.toml"),
+        format!("[model]\nbase_url = \"{}\"\n", server.base_url("/m")),
+    )
+    .unwrap();
+    let out = rehearse_in(&home, &["model", "download", "-q"]);
+    let err = common::assert_one_line_error(&out);
+    assert!(
+        err.contains("stopped after 30000000 of 77704698 bytes")
+            && err.contains("run the same command again"),
+        "{err}"
+    );
+    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin.part"]);
+
+    server.set_mode(Mode::Serve { ranges: true });
+    let out = rehearse_in(&home, &["model", "download"]);
+    common::assert_clean_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("resumed after 30.0 MB"), "{stderr}");
+    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin"]);
+    assert_eq!(
+        server.requests(),
+        [
+            "GET /m/ggml-tiny.en.bin",
+            "GET /m/ggml-tiny.en.bin Range: bytes=30000000-"
+        ]
+    );
+    assert_eq!(
+        std::fs::read(home.join("models/ggml-tiny.en.bin")).unwrap(),
+        real_model()
+    );
+}
+
+#[test]
+fn an_unknown_model_name_is_refused_by_the_command_line() {
+    let home = common::fresh_home();
+    let out = rehearse_in(&home, &["model", "download", "huge"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tiny.en") && err.contains("small"), "{err}");
+    assert!(!home.join("models").exists());
 }

@@ -120,4 +120,10 @@ pub enum ConfigAction {
     Path,
     /// Print the settings in force, as a config file would say them.
     Show,
+    /// Write a config file listing every key with its default, commented out, to edit.
+    Init {
+        /// Replace a config file that is already there.
+        #[arg(long)]
+        force: bool,
+    },
 }

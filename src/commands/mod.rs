@@ -13,6 +13,7 @@ pub mod history;
 pub mod model;
 pub mod questions;
 pub mod record;
+pub mod shell;
 pub mod takes;
 
 use anyhow::Result;
@@ -39,5 +40,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Record(args) => record::record(args),
         Command::Devices => record::devices(),
         Command::Questions(args) => questions::questions(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     }
 }
