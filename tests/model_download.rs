@@ -509,7 +509,13 @@ fn model_download_refuses_a_tampered_model() {
     let home = common::fresh_home();
     let out = rehearse_in(
         &home,
-        &["model", "download", "--base-url", &server.base_url("")],
+        &[
+            "model",
+            "download",
+            "-q",
+            "--base-url",
+            &server.base_url(""),
+        ],
     );
     let err = common::assert_one_line_error(&out);
     assert!(
