@@ -75,13 +75,20 @@ fn files_label(f: FileState) -> &'static str {
     }
 }
 
-fn shorten(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
+/// The take's question as the history shows it: `[bank_id] text`, the text alone when it was
+/// free text, `-` when there was none.
+fn question_text(meta: &TakeMeta, r: &StoredReport) -> String {
+    let id = r
+        .report
+        .as_ref()
+        .and_then(|r| r.question.as_ref())
+        .and_then(|q| q.id.as_deref());
+    match (id, meta.question.as_deref()) {
+        (Some(id), Some(text)) => format!("[{id}] {text}"),
+        (None, Some(text)) => text.to_string(),
+        (Some(id), None) => format!("[{id}]"),
+        (None, None) => "-".into(),
     }
-    let mut out: String = s.chars().take(width - 1).collect();
-    out.push('…');
-    out
 }
 
 fn metric_value(m: &Metric, report: &StoredReport) -> Value {
@@ -106,10 +113,12 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     let ms = metrics::all(targets);
     let by_key = |k: &str| ms.iter().find(|m| m.key == k).expect("a known metric");
     let mut out = String::new();
+    // LENGTH is the answer's length (first to last speech), as in `compare` and `progress`;
+    // the question comes last, whole, after its bank id when it has one.
     let _ = writeln!(
         out,
-        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}",
-        "ID", "DATE", "QUESTION", "LENGTH", "WPM", "FILLERS/MIN", "LONG PAUSES", "STAR", "SCORE"
+        "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  QUESTION",
+        "ID", "DATE", "LENGTH", "WPM", "FILLERS/MIN", "LONG PAUSES", "STAR", "SCORE"
     );
     let mut problems = Vec::new();
     for t in takes {
@@ -117,16 +126,16 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
-            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}{}",
+            "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {}{}",
             t.meta.id,
             local_time(t.meta.created),
-            shorten(t.meta.question.as_deref().unwrap_or("-"), 28),
-            crate::report::clock(t.meta.duration_s),
+            f("answer_s"),
             f("wpm"),
             f("fillers_per_minute"),
             f("long_pauses"),
             metrics::star_letters(&r).unwrap_or_else(|| "-".into()),
             f("star_score"),
+            question_text(&t.meta, &r),
             if t.files.problem(t).is_some() {
                 "  !"
             } else {
@@ -278,11 +287,11 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
     for (label, t) in [("before", a), ("after", b)] {
         let _ = writeln!(
             out,
-            "{:<7} {}  {}  {}",
-            style.bold(label),
+            "{} {}  {}  {}",
+            crate::term::pad(&style.bold(label), 7),
             t.meta.id,
             local_time(t.meta.created),
-            t.meta.question.as_deref().unwrap_or("")
+            question_text(&t.meta, &StoredReport::of(t))
         );
     }
     out.push('\n');
@@ -294,7 +303,11 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
     let ms = metrics::all(targets);
     for (m, row) in ms.iter().zip(v["metrics"].as_array().into_iter().flatten()) {
         let get = |k: &str| row[k].as_f64();
-        let delta = get("delta").map_or("-".into(), |d| {
+        // The change between the values as shown, so the line adds up on screen.
+        let shown_delta = get("after")
+            .zip(get("before"))
+            .map(|(y, x)| m.shown(y) - m.shown(x));
+        let delta = shown_delta.map_or("-".into(), |d| {
             let s = m.format(Some(d.abs()));
             match d.partial_cmp(&0.0) {
                 Some(std::cmp::Ordering::Greater) => format!("+{s}"),
@@ -462,7 +475,11 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
             .flatten()
             .map(Value::as_f64)
             .collect();
-        let change = row["change"].as_f64().unwrap_or(0.0);
+        let m = ms.iter().find(|m| m.key == key).expect("a known metric");
+        let (first, latest) = (row["first"].as_f64(), row["latest"].as_f64());
+        let change = latest
+            .zip(first)
+            .map_or(0.0, |(l, f)| m.shown(l) - m.shown(f));
         let change = format!(
             "{}{}",
             if change > 0.0 {
@@ -494,10 +511,16 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
     }
     out.push('\n');
     match &v["improved_most"] {
-        Value::Null => {
+        Value::Null if takes.len() < 2 => {
             let _ = writeln!(
                 out,
                 "Improved most: nothing yet (it takes two takes or more)"
+            );
+        }
+        Value::Null => {
+            let _ = writeln!(
+                out,
+                "Improved most: nothing; no metric is better in the latest take than in the first"
             );
         }
         i => {
@@ -612,12 +635,6 @@ mod tests {
         );
         let none = stored(|_| {}, false);
         assert!(structure_changes(&none, &none).is_empty());
-    }
-
-    #[test]
-    fn long_questions_are_shortened() {
-        assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("abc", 4), "abc");
     }
 }
 
