@@ -57,6 +57,12 @@ pub enum Command {
     Progress(history::ProgressArgs),
     /// Delete saved takes and their audio.
     Delete(history::DeleteArgs),
+    /// Correct the question a saved take answers (its question checks are run again).
+    Retag(history::RetagArgs),
+    /// Set, show or clear a saved take's note.
+    Note(history::NoteArgs),
+    /// Add tags to a saved take ("second round", "with notes"), or remove them.
+    Tag(history::TagArgs),
     /// Write every take (metadata and reports) as JSON.
     Export(history::ExportArgs),
     /// Add the takes from a `rehearse export` file; ones already here are skipped.

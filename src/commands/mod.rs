@@ -10,6 +10,7 @@ pub mod analyze;
 mod common;
 pub mod config;
 pub mod history;
+pub mod label;
 pub mod model;
 pub mod questions;
 pub mod record;
@@ -33,6 +34,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => history::compare(args),
         Command::Progress(args) => history::progress(args),
         Command::Delete(args) => takes::delete(args),
+        Command::Retag(args) => label::retag(args),
+        Command::Note(args) => label::note(args),
+        Command::Tag(args) => label::tag(args),
         Command::Export(args) => takes::export(args),
         Command::Import(args) => takes::import(args),
         Command::Reindex => takes::reindex(),

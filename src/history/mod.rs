@@ -76,19 +76,26 @@ fn files_label(f: FileState) -> &'static str {
 }
 
 /// The take's question as the history shows it: `[bank_id] text`, the text alone when it was
-/// free text, `-` when there was none.
+/// free text, `-` when there was none; then its tags and note, if any.
 fn question_text(meta: &TakeMeta, r: &StoredReport) -> String {
     let id = r
         .report
         .as_ref()
         .and_then(|r| r.question.as_ref())
         .and_then(|q| q.id.as_deref());
-    match (id, meta.question.as_deref()) {
+    let mut out = match (id, meta.question.as_deref()) {
         (Some(id), Some(text)) => format!("[{id}] {text}"),
         (None, Some(text)) => text.to_string(),
         (Some(id), None) => format!("[{id}]"),
         (None, None) => "-".into(),
+    };
+    if !meta.tags.is_empty() {
+        let _ = write!(out, "  (tags: {})", meta.tags.join(", "));
     }
+    if let Some(note) = &meta.note {
+        let _ = write!(out, "  note: \"{note}\"");
+    }
+    out
 }
 
 fn metric_value(m: &Metric, report: &StoredReport) -> Value {
@@ -179,6 +186,8 @@ fn take_header(m: &TakeMeta) -> Value {
         "created": m.created.to_string(),
         "question": m.question,
         "source_path": m.source_path,
+        "note": m.note,
+        "tags": m.tags,
     })
 }
 

@@ -18,6 +18,8 @@ fn take(id: &str, minute: i64, report_json: String, files: FileState) -> StoredT
             audio_file: Some("audio.wav".into()),
             model: "ggml-tiny.en.bin".into(),
             duration_s: 100.0 + minute as f64,
+            note: None,
+            tags: Vec::new(),
         },
         report_json,
         folder: PathBuf::from(format!("/data/history/takes/{id}")),

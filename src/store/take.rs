@@ -39,6 +39,12 @@ pub struct TakeMeta {
     pub model: String,
     /// Length of the recording, seconds.
     pub duration_s: f64,
+    /// The user's own note on the take (`rehearse note`); absent in takes from before notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The user's tags ("second round", "with notes"), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// An id is 8 lowercase hex digits; anything else in `takes/` is not a take.
@@ -123,6 +129,17 @@ fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
     let mut f = File::create(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+/// Replace `name` in a take's folder with `bytes`: a synced temporary file renamed over it.
+pub fn replace_file(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+    write_synced(&tmp, bytes)?;
+    fs::rename(&tmp, folder.join(name)).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
+    sync_dir(folder);
+    Ok(())
 }
 
 /// Make a rename inside `dir` durable (a no-op where directories cannot be opened).
