@@ -129,9 +129,13 @@ fn the_model_is_found_through_rehearse_model() {
     common::assert_clean_success(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("English-only") && text.contains("Env"),
+        text.contains("English-only")
+            && text.contains("found in: the REHEARSE_MODEL environment variable")
+            && text.contains("found in: the Whisper model's folder"),
         "{text}"
     );
+    // No internal names (`Env`, `BesideWhisperModel`) reach the user.
+    assert!(!text.contains("Env\n") && !text.contains("Beside"), "{text}");
 }
 
 #[test]

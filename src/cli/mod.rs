@@ -44,7 +44,8 @@ pub enum Command {
         ))
     )]
     Analyze(AnalyzeArgs),
-    /// Show which Whisper model would be used and check it; `model download` fetches one.
+    /// Show which Whisper and speech detector models would be used and check them;
+    /// `model download` fetches a Whisper model.
     #[command(args_conflicts_with_subcommands = true)]
     Model(ModelArgs),
     /// List saved takes, one line each.
@@ -170,6 +171,10 @@ pub struct ModelArgs {
     /// data dir's models/]
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
+    /// Silero VAD ggml file to check [default: $REHEARSE_VAD_MODEL, then the Whisper model's
+    /// folder, ./models/, the data dir's models/]
+    #[arg(long, value_name = "PATH")]
+    pub vad_model: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -202,6 +207,10 @@ pub struct EngineArgs {
     /// ggml Whisper model file [default: $REHEARSE_MODEL, then ./models/, then the data dir]
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
+    /// Silero VAD ggml file, the speech detector [default: $REHEARSE_VAD_MODEL, then the
+    /// Whisper model's folder, ./models/, the data dir]
+    #[arg(long, value_name = "PATH")]
+    pub vad_model: Option<PathBuf>,
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,

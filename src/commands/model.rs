@@ -1,5 +1,6 @@
-//! `rehearse model`: which Whisper model would be used, found where, and whether it is sound;
-//! `rehearse model download [NAME]`: fetch one into the data directory.
+//! `rehearse model`: which Whisper model and speech detector model would be used, found
+//! where, and whether they are sound; `rehearse model download [NAME]`: fetch a Whisper model
+//! into the data directory.
 
 use std::io::IsTerminal;
 use std::time::Duration;
@@ -8,8 +9,10 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::cli::{DownloadArgs, ModelAction, ModelArgs};
+use crate::speech::silero::{self, VadModelSearch, VadModelSource};
 use crate::transcribe::download::{self, ModelFile, Outcome, Request};
 use crate::transcribe::model::{self, ModelSearch};
+use crate::transcribe::whisper::dtw_preset;
 use crate::{paths, settings};
 
 pub fn model(args: ModelArgs) -> Result<()> {
@@ -34,6 +37,31 @@ fn show(args: ModelArgs) -> Result<()> {
         } else {
             "English-only"
         }
+    );
+    println!(
+        "word times: {}",
+        match dtw_preset(&info) {
+            Some(p) => format!("DTW over the {p:?} alignment heads"),
+            None => "token timestamps (no known alignment heads for this model)".into(),
+        }
+    );
+    let (vad, source) =
+        VadModelSearch::from_environment(args.vad_model, Some(&path)).resolve()?;
+    let vad_info = silero::validate(&vad)?;
+    println!("speech detector: {}", vad.display());
+    println!(
+        "found in: {}",
+        match source {
+            VadModelSource::Flag => "the --vad-model option",
+            VadModelSource::Env => "the REHEARSE_VAD_MODEL environment variable",
+            VadModelSource::BesideWhisperModel => "the Whisper model's folder",
+            VadModelSource::WorkingDir => "the models/ folder in the current directory",
+            VadModelSource::DataDir => "the data directory's models/ folder",
+        }
+    );
+    println!(
+        "{} {}, {}-sample frames",
+        vad_info.kind, vad_info.version, vad_info.window
     );
     Ok(())
 }
