@@ -42,7 +42,6 @@ pub struct WhisperEngine {
     eot: WhisperTokenId,
 }
 
-
 /// The alignment-head preset for DTW word times, when the model is one whose heads
 /// whisper.cpp knows (by its layer counts, vocabulary and mel bands).
 pub fn dtw_preset(info: &ModelInfo) -> Option<DtwModelPreset> {
@@ -207,7 +206,7 @@ fn run(
                     .map(|t| t.token_data())
                     .filter(|d| d.id < engine_.eot && d.t_dtw >= 0)
                     .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S)
-                    .last();
+                    .next_back();
                 match dtw_end {
                     Some(e) => {
                         let s = prev_end.unwrap_or(t0).min(e);
