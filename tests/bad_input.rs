@@ -135,7 +135,10 @@ fn the_model_is_found_through_rehearse_model() {
         "{text}"
     );
     // No internal names (`Env`, `BesideWhisperModel`) reach the user.
-    assert!(!text.contains("Env\n") && !text.contains("Beside"), "{text}");
+    assert!(
+        !text.contains("Env\n") && !text.contains("Beside"),
+        "{text}"
+    );
 }
 
 #[test]

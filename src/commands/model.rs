@@ -45,8 +45,7 @@ fn show(args: ModelArgs) -> Result<()> {
             None => "token timestamps (no known alignment heads for this model)".into(),
         }
     );
-    let (vad, source) =
-        VadModelSearch::from_environment(args.vad_model, Some(&path)).resolve()?;
+    let (vad, source) = VadModelSearch::from_environment(args.vad_model, Some(&path)).resolve()?;
     let vad_info = silero::validate(&vad)?;
     println!("speech detector: {}", vad.display());
     println!(
