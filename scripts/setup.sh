@@ -13,10 +13,11 @@ cd "$ROOT"
 # Build: cmake + clang/libclang for whisper.cpp (whisper-rs), pkg-config + ALSA headers for
 # cpal. Tests: espeak-ng and sox synthesise speech, ffmpeg encodes it to M4A/Opus/WebM,
 # chromium renders the HTML report headless,
-# alsa-utils for the fake microphone.
+# alsa-utils for the fake microphone, bash-completion to check the shell completions
+# install as the README says.
 # Benchmarks: GNU time for peak memory.
 PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev
-  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time)
+  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion)
 
 missing=()
 for p in "${PACKAGES[@]}"; do

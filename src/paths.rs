@@ -26,6 +26,11 @@ pub fn data_dir() -> Result<PathBuf> {
         .context("cannot find a data directory; set REHEARSE_HOME")
 }
 
+/// Where downloaded Whisper models go, and the last place the model search looks.
+pub fn models_dir() -> Result<PathBuf> {
+    Ok(data_dir()?.join("models"))
+}
+
 /// The config directory: `$REHEARSE_HOME/config` when REHEARSE_HOME is set, else the XDG one.
 pub fn config_dir() -> Result<PathBuf> {
     if let Some(home) = std::env::var_os("REHEARSE_HOME").filter(|v| !v.is_empty()) {

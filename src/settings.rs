@@ -1,8 +1,10 @@
 //! The config file: the user's own targets and thresholds, used by every command.
 //!
 //! `config.toml` in the config directory holds a `[targets]` table whose keys are the fields
-//! of [`Targets`]; missing keys keep their defaults, unknown keys are an error (a typo must
-//! not silently leave a default in force). Command-line flags override the file.
+//! of [`Targets`], and a `[model]` table (where `rehearse model download` fetches from);
+//! missing keys keep their defaults, unknown keys are an error (a typo must not silently
+//! leave a default in force). Command-line flags override the file. [`template`] is the
+//! commented file `rehearse config init` writes.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +21,32 @@ pub const FILE_NAME: &str = "config.toml";
 pub struct Settings {
     #[serde(default)]
     pub targets: Targets,
+    #[serde(default)]
+    pub model: ModelSettings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ModelSettings {
+    /// A mirror of whisper.cpp's model folder for `rehearse model download`
+    /// (`REHEARSE_MODEL_BASE_URL` overrides it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_url: Option<String>,
+}
+
+/// The environment variable naming a model mirror (also read by `scripts/fetch-model.sh`).
+pub const BASE_URL_ENV: &str = "REHEARSE_MODEL_BASE_URL";
+
+impl Settings {
+    /// Where models are downloaded from: `REHEARSE_MODEL_BASE_URL`, else the config file's
+    /// `[model] base_url`, else whisper.cpp's official repository.
+    pub fn model_base_url(&self) -> String {
+        std::env::var(BASE_URL_ENV)
+            .ok()
+            .filter(|v| !v.trim().is_empty())
+            .or_else(|| self.model.base_url.clone())
+            .unwrap_or_else(|| crate::transcribe::download::OFFICIAL_BASE_URL.to_string())
+    }
 }
 
 /// Where the config file is (whether or not it exists).
@@ -74,6 +102,69 @@ pub fn to_toml(settings: &Settings) -> String {
             .or_insert_with(|| toml::Value::Array(Vec::new()));
     }
     toml::to_string(&table).unwrap_or_default()
+}
+
+/// The config file `rehearse config init` writes: every key with what it means, its unit
+/// and its default, commented out so the defaults stay in force (and follow new versions)
+/// until a line is uncommented and changed.
+pub fn template() -> String {
+    let t = Targets::default();
+    let range = |r: crate::config::Range| format!("{{ min = {:?}, max = {:?} }}", r.min, r.max);
+    let key = |doc: &str, line: String| format!("{doc}\n# {line}\n\n");
+    let mut out = String::from(
+        "# rehearse configuration. Every key is shown with its default, commented out;\n\
+         # uncomment a line and change the value to use your own. Command-line flags\n\
+         # (--pace, --length, --long-pause, --max-fillers-per-minute) override this file.\n\
+         # `rehearse config show` prints the settings in force.\n\n[targets]\n\n",
+    );
+    out += &key(
+        "# Comfortable speaking pace, words per minute (--pace MIN-MAX).",
+        format!("pace_wpm = {}", range(t.pace_wpm)),
+    );
+    out += &key(
+        "# Width of the windows pace is also measured over, seconds.",
+        format!("pace_window_s = {:?}", t.pace_window_s),
+    );
+    out += &key(
+        "# Silences at least this long count as pauses, seconds.",
+        format!("pause_min_s = {:?}", t.pause_min_s),
+    );
+    out += &key(
+        "# Pauses at least this long are flagged, seconds (--long-pause).",
+        format!("long_pause_s = {:?}", t.long_pause_s),
+    );
+    out += &key(
+        "# Length of a STAR answer, seconds from first to last speech (--length MIN-MAX).",
+        format!("answer_length_s = {}", range(t.answer_length_s)),
+    );
+    out += &key(
+        "# Fillers per minute that are still fine (--max-fillers-per-minute).",
+        format!("fillers_per_minute_max = {:?}", t.fillers_per_minute_max),
+    );
+    out += &key(
+        "# Fillers per minute from which listeners rate the speaker lower.",
+        format!(
+            "fillers_per_minute_distracting = {:?}",
+            t.fillers_per_minute_distracting
+        ),
+    );
+    out += &key(
+        "# Your own filler words or phrases, always counted, e.g. [\"to be honest\", \"anyway\"].",
+        "extra_filler_words = []".to_string(),
+    );
+    out += "[model]\n\n";
+    out += &key(
+        "# Where `rehearse model download` fetches models from: a folder holding the\n\
+         # ggml-NAME.bin files, e.g. your organisation's mirror (REHEARSE_MODEL_BASE_URL\n\
+         # overrides it). Default: whisper.cpp's repository on Hugging Face.",
+        format!(
+            "base_url = {:?}",
+            crate::transcribe::download::OFFICIAL_BASE_URL
+        ),
+    );
+    out.truncate(out.trim_end().len());
+    out.push('\n');
+    out
 }
 
 fn known_target_keys() -> Vec<String> {
@@ -132,6 +223,43 @@ mod tests {
     fn shown_settings_parse_back() {
         let s = Settings::default();
         assert_eq!(parse(&to_toml(&s)).unwrap(), s);
+    }
+
+    #[test]
+    fn the_template_is_the_defaults_commented_and_uncommented() {
+        let text = template();
+        assert_eq!(parse(&text).unwrap(), Settings::default());
+        // Uncomment every `# key = value` line: still the defaults, and every key is there.
+        let uncommented: String = text
+            .lines()
+            .map(|l| match l.strip_prefix("# ") {
+                Some(rest) if rest.contains(" = ") && !rest.contains('`') => rest,
+                _ => l,
+            })
+            .map(|l| format!("{l}\n"))
+            .collect();
+        let s = parse(&uncommented).unwrap();
+        assert_eq!(s.targets, Targets::default());
+        assert_eq!(
+            s.model.base_url.as_deref(),
+            Some(crate::transcribe::download::OFFICIAL_BASE_URL)
+        );
+        for key in known_target_keys() {
+            assert!(
+                uncommented.contains(&format!("\n{key} = ")),
+                "{key} missing from the template"
+            );
+        }
+    }
+
+    #[test]
+    fn the_model_mirror_is_read_from_the_file() {
+        let s = parse("[model]\nbase_url = \"https://mirror.example/whisper\"\n").unwrap();
+        assert_eq!(
+            s.model.base_url.as_deref(),
+            Some("https://mirror.example/whisper")
+        );
+        assert!(parse("[model]\nurl = \"x\"\n").is_err());
     }
 
     #[test]

@@ -153,6 +153,28 @@ impl Style {
     }
 }
 
+/// Columns `s` takes on screen: its characters, not counting colour escape codes.
+pub fn visible_width(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (false, _) => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
+/// `s` padded with spaces to `width` visible columns (`{:<width}` would count the escape
+/// codes of a coloured string and pad too little).
+pub fn pad(s: &str, width: usize) -> String {
+    let fill = width.saturating_sub(visible_width(s));
+    format!("{s}{}", " ".repeat(fill))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,6 +205,15 @@ mod tests {
             printable_styled(&text),
             "\x1b[31mbad\x1b[0m \\x1b[8mhidden\\x1b[2J"
         );
+    }
+
+    #[test]
+    fn padding_counts_only_visible_columns() {
+        let s = Style::for_output(ColorChoice::Always, false);
+        assert_eq!(visible_width(&s.bold("Pace")), 4);
+        assert_eq!(pad(&s.bold("Pace"), 8), format!("{}    ", s.bold("Pace")));
+        assert_eq!(pad("Pace", 8), "Pace    ");
+        assert_eq!(pad("Fillers!", 4), "Fillers!");
     }
 
     #[test]

@@ -82,28 +82,37 @@ fn silence_reports_that_no_speech_was_found() {
 }
 
 #[test]
-fn a_missing_model_names_the_fetch_command() {
+fn a_missing_model_says_how_to_download_one_and_where_it_looked() {
     let out = rehearse()
         .args(["analyze", "--model", "/nonexistent/ggml-tiny.en.bin"])
         .arg(sample("fillers.wav"))
         .output()
         .unwrap();
     let err = assert_one_line_error(&out);
-    assert!(err.contains("scripts/fetch-model.sh"), "{err}");
+    assert!(err.contains("`rehearse model download`"), "{err}");
 
-    // No flag, no environment variable, no models/ folder in the working directory.
+    // No flag, no environment variable, no models/ folder in the working directory: the
+    // error lists the data directory REHEARSE_HOME names, not the default one.
     let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home");
     let out = rehearse()
         .current_dir(dir.path())
-        .env("XDG_DATA_HOME", dir.path())
-        .env("HOME", dir.path())
+        .env("REHEARSE_HOME", &home)
         .arg("analyze")
         .arg(sample("fillers.wav"))
         .output()
         .unwrap();
     let err = assert_one_line_error(&out);
     assert!(
-        err.contains("no Whisper model found") && err.contains("fetch-model.sh"),
+        err.contains("no Whisper model found")
+            && err.contains("`rehearse model download`")
+            && !err.contains("fetch-model.sh"),
+        "{err}"
+    );
+    assert!(
+        err.contains("looked in: models, ")
+            && err.contains(&home.join("models").display().to_string())
+            && !err.contains(".local/share"),
         "{err}"
     );
 }
@@ -120,7 +129,14 @@ fn the_model_is_found_through_rehearse_model() {
     common::assert_clean_success(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("English-only") && text.contains("Env"),
+        text.contains("English-only")
+            && text.contains("found in: the REHEARSE_MODEL environment variable")
+            && text.contains("found in: the Whisper model's folder"),
+        "{text}"
+    );
+    // No internal names (`Env`, `BesideWhisperModel`) reach the user.
+    assert!(
+        !text.contains("Env\n") && !text.contains("Beside"),
         "{text}"
     );
 }
@@ -154,7 +170,7 @@ fn a_corrupt_or_truncated_model_is_a_clear_error() {
             .unwrap();
         let err = assert_one_line_error(&out);
         assert!(
-            err.contains(expect) && err.contains("fetch-model.sh"),
+            err.contains(expect) && err.contains("`rehearse model download`"),
             "{name}: {err}"
         );
     }

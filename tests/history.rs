@@ -697,3 +697,118 @@ fn show_and_progress_write_html_pages_and_open_fails_softly() {
             "--open shows an HTML report: add --format html",
         ));
 }
+
+#[test]
+fn comparing_a_take_with_itself_warns() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = seeded_home(tmp.path());
+    let out = rehearse(&home)
+        .args(["compare", "last", "last"])
+        .assert()
+        .success();
+    let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
+    assert!(
+        err.contains("warning: both name take") && err.contains("`rehearse compare last~1 last`"),
+        "{err}"
+    );
+    let out = rehearse(&home)
+        .args(["compare", "last~1", "last"])
+        .assert()
+        .success();
+    assert!(out.get_output().stderr.is_empty());
+}
+
+#[test]
+fn a_take_can_be_retagged_noted_and_tagged_and_keeps_it_through_reindex() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = seeded_home(tmp.path());
+    rehearse(&home)
+        .args(["retag", "last", "--question", "improve_process"])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains(
+            "now answers: [improve_process] Tell me about a time you improved a process.",
+        ));
+    rehearse(&home)
+        .args(["note", "last", "read from notes, too stiff"])
+        .assert()
+        .success();
+    rehearse(&home)
+        .args(["tag", "last", "second round", "with notes"])
+        .assert()
+        .success();
+    rehearse(&home)
+        .args(["tag", "last", "--remove", "with notes"])
+        .assert()
+        .success();
+    rehearse(&home).arg("reindex").assert().success();
+
+    let takes = history(&home);
+    let last = takes.as_array().unwrap().last().unwrap();
+    assert_eq!(
+        last["question"],
+        "Tell me about a time you improved a process."
+    );
+    assert_eq!(last["note"], "read from notes, too stiff");
+    assert_eq!(last["tags"], serde_json::json!(["second round"]));
+    assert!(takes[0]["note"].is_null() && takes[0]["tags"] == serde_json::json!([]));
+    // The stored report carries the new question and its checks.
+    let out = rehearse(&home)
+        .args(["show", "last", "--format", "json"])
+        .assert()
+        .success();
+    let report = json(&out.get_output().stdout);
+    assert_eq!(report["question"]["id"], "improve_process");
+    assert!(!report["question"]["checks"].as_array().unwrap().is_empty());
+    // The table shows it all on the take's line; `note TAKE` prints the note.
+    let out = rehearse(&home).arg("history").assert().success();
+    let table = String::from_utf8_lossy(&out.get_output().stdout).to_string();
+    let line = table.lines().nth(2).unwrap();
+    assert!(
+        line.ends_with(
+            "[improve_process] Tell me about a time you improved a process.  \
+             (tags: second round)  note: \"read from notes, too stiff\""
+        ),
+        "{table}"
+    );
+    rehearse(&home)
+        .args(["note", "last"])
+        .assert()
+        .success()
+        .stdout("read from notes, too stiff\n");
+    // Grouping follows the corrected question.
+    let out = rehearse(&home)
+        .args(["history", "--question", "improve_process", "--json"])
+        .assert()
+        .success();
+    assert_eq!(
+        json(&out.get_output().stdout)["takes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    // Clearing, and bad input.
+    rehearse(&home)
+        .args(["retag", "last", "--no-question"])
+        .assert()
+        .success();
+    rehearse(&home)
+        .args(["note", "last", "--clear"])
+        .assert()
+        .success();
+    rehearse(&home)
+        .args(["note", "last", "two\nlines"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains("one line"));
+    rehearse(&home)
+        .args(["retag", "nonexistent", "--question", "conflict"])
+        .assert()
+        .code(1);
+    let last = history(&home).as_array().unwrap().last().unwrap().clone();
+    assert!(
+        last["question"].is_null() && last["note"].is_null(),
+        "{last}"
+    );
+}

@@ -73,14 +73,23 @@ fn console_messages(out: &Output) -> Vec<String> {
         .collect()
 }
 
-#[test]
-fn the_report_loads_in_a_real_browser_without_errors_or_requests() {
-    let Some(browser) = browser() else {
+/// The browser, or None when the test may be skipped (REHEARSE_SKIP_BROWSER_TEST is set).
+fn browser_or_skip() -> Option<PathBuf> {
+    let found = browser();
+    if found.is_none() {
         if std::env::var_os("REHEARSE_SKIP_BROWSER_TEST").is_some() {
             eprintln!("skipped: no chromium (REHEARSE_SKIP_BROWSER_TEST is set)");
-            return;
+            return None;
         }
         panic!("no chromium on PATH: `apt-get install chromium` (scripts/setup.sh does), or set REHEARSE_SKIP_BROWSER_TEST=1");
+    }
+    found
+}
+
+#[test]
+fn the_report_loads_in_a_real_browser_without_errors_or_requests() {
+    let Some(browser) = browser_or_skip() else {
+        return;
     };
     let dir = tmp();
     let page = dir.join("fillers.html");
@@ -142,4 +151,152 @@ fn the_report_loads_in_a_real_browser_without_errors_or_requests() {
         started.elapsed().as_secs_f64(),
         shot.display()
     );
+}
+
+/// Phone width (an iPhone 12-15 is 390 CSS pixels wide).
+const PHONE: (u32, u32) = (390, 844);
+/// Smallest chart text, in CSS pixels on screen, that counts as readable on a phone.
+const MIN_CHART_TEXT_PX: f64 = 11.0;
+
+/// A page showing `page` in a phone-sized frame (headless Chromium will not make its window
+/// narrower than 500 px, a frame can be): once loaded, it scrolls the first chart into view
+/// and measures, as laid out, every chart text (font size times the SVG's scale on screen),
+/// the frame's width and whether the report scrolls sideways, and writes them on
+/// `<body data-probe="...">` for `--dump-dom` to show.
+fn phone_frame(page: &Path) -> String {
+    format!(
+        r#"<!doctype html><html><body style="margin:0">
+<iframe id="f" src="{src}" style="width:{w}px;height:{h}px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument, w = this.contentWindow;
+  var texts = d.querySelectorAll('svg.timeline text, svg.progress text');
+  var min = 1e9;
+  texts.forEach(function (t) {{
+    var m = t.getScreenCTM();
+    if (m) {{ min = Math.min(min, parseFloat(w.getComputedStyle(t).fontSize) * m.a); }}
+  }});
+  var chart = d.querySelector('figure');
+  if (chart) {{ chart.scrollIntoView(); }}
+  var root = d.documentElement;
+  document.body.setAttribute('data-probe', 'texts=' + texts.length + ';min=' + min.toFixed(2) +
+    ';width=' + w.innerWidth + ';overflow=' + (root.scrollWidth - root.clientWidth));
+}});
+</script></body></html>"#,
+        src = page.file_name().expect("a file").to_string_lossy(),
+        w = PHONE.0,
+        h = PHONE.1
+    )
+}
+
+/// The probe's findings on `page` in a phone-wide frame: (chart texts, smallest text px,
+/// frame width, report overflow px); a screenshot of the frame goes to `shot`.
+fn at_phone_width(browser: &Path, dir: &Path, page: &Path, shot: &Path) -> (usize, f64, u32, i64) {
+    let frame = page.with_extension("phone.html");
+    std::fs::write(&frame, phone_frame(page)).expect("write the frame page");
+    let url = format!("file://{}", frame.display());
+    let dom = headless(browser, &dir.join("profile-phone"))
+        .args([
+            "--allow-file-access-from-files",
+            "--window-size=500,900",
+            "--dump-dom",
+        ])
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    assert_eq!(console_messages(&dom), Vec::<String>::new());
+    let built = String::from_utf8_lossy(&dom.stdout);
+    let probe = built
+        .split("data-probe=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the probe did not run on {}", page.display()))
+        .to_string();
+    let field = |name: &str| -> f64 {
+        probe
+            .split(';')
+            .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in {probe}"))
+    };
+
+    let _ = std::fs::remove_file(shot);
+    let out = headless(browser, &dir.join("profile-phone-shot"))
+        .arg("--allow-file-access-from-files")
+        .arg(format!("--window-size={},{}", PHONE.0, PHONE.1))
+        .arg(format!("--screenshot={}", shot.display()))
+        .arg(&url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let png = std::fs::read(shot).expect("a screenshot");
+    assert_eq!(&png[1..4], b"PNG");
+    (
+        field("texts") as usize,
+        field("min"),
+        field("width") as u32,
+        field("overflow") as i64,
+    )
+}
+
+/// The report's timeline and the progress page's charts at 390 px: chart text at least
+/// 11 px on screen (the chart scrolls sideways instead of shrinking), and the page itself
+/// no wider than the phone. Screenshots are saved for a person to look at.
+#[test]
+fn charts_are_readable_at_phone_width() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tmp().join("phone");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let home = common::fresh_home();
+    // Two takes saved in one run (one model load), then their reports and the progress page.
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .arg("analyze")
+        .arg(sample("fillers.wav"))
+        .arg(sample("long-pauses.wav"))
+        .args(["--format", "html", "--quiet", "-o"])
+        .arg(&dir)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let progress = dir.join("progress.html");
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["progress", "--format", "html", "-o"])
+        .arg(&progress)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+
+    for page in [dir.join("fillers.wav.html"), progress] {
+        let shot = page.with_extension("phone.png");
+        let (texts, min_px, width, overflow) = at_phone_width(&browser, &dir, &page, &shot);
+        let name = page.file_name().unwrap().to_string_lossy().to_string();
+        assert_eq!(width, PHONE.0, "{name}: the frame is not phone-wide");
+        assert!(texts >= 8, "{name}: only {texts} chart texts");
+        assert!(
+            min_px >= MIN_CHART_TEXT_PX,
+            "{name}: chart text shrinks to {min_px:.1} px at {} px wide",
+            PHONE.0
+        );
+        assert!(
+            overflow <= 0,
+            "{name}: the page is {overflow} px wider than the phone"
+        );
+        eprintln!(
+            "{name}: {texts} chart texts, smallest {min_px:.1} px on screen; {}",
+            shot.display()
+        );
+    }
 }

@@ -37,6 +37,17 @@ pub struct PaceStats {
     pub windows_off_target: usize,
 }
 
+impl PaceStats {
+    /// Windows at least half the window width long: the ones judged against the target,
+    /// counted in the report and drawn in the chart. A last window of a second or two holds
+    /// too few words for a rate (2 words in 1 s read as 120 wpm).
+    pub fn judged_windows(&self) -> impl Iterator<Item = &PaceWindow> {
+        self.windows
+            .iter()
+            .filter(move |w| w.end_s - w.start_s >= self.window_s / 2.0)
+    }
+}
+
 pub fn measure(
     words: &[Word],
     span: Option<(f64, f64)>,
@@ -60,8 +71,7 @@ pub fn measure(
     } else {
         Verdict::against(wpm, target, Verdict::TooSlow, Verdict::TooFast)
     };
-    let windows = windows(words, start, end, window_s);
-    PaceStats {
+    let mut stats = PaceStats {
         wpm,
         articulation_wpm: per_minute(words.len(), speaking_time_s),
         span_s,
@@ -69,13 +79,14 @@ pub fn measure(
         target,
         verdict,
         window_s,
-        windows_off_target: windows
-            .iter()
-            .filter(|w| w.end_s - w.start_s >= window_s / 2.0)
-            .filter(|w| w.wpm < target.min || w.wpm > target.max)
-            .count(),
-        windows,
-    }
+        windows: windows(words, start, end, window_s),
+        windows_off_target: 0,
+    };
+    stats.windows_off_target = stats
+        .judged_windows()
+        .filter(|w| w.wpm < target.min || w.wpm > target.max)
+        .count();
+    stats
 }
 
 /// Consecutive windows over `[start, end)`. A word counts in the window its start falls in;
@@ -160,6 +171,17 @@ mod tests {
         assert!((p.windows[0].wpm - 120.0).abs() < 5.0);
         assert!((p.windows[1].wpm - 240.0).abs() < 5.0);
         assert_eq!(p.windows_off_target, 1);
+    }
+
+    #[test]
+    fn a_short_last_window_is_not_judged() {
+        // 30 s at 150 wpm, then 1 s holding 5 words (300 wpm by arithmetic).
+        let mut w = evenly(75, 0.0, 0.4);
+        w.extend(evenly(5, 30.0, 0.2));
+        let p = measure(&w, Some((0.0, 31.0)), 0.0, TARGET, 15.0);
+        assert_eq!(p.windows.len(), 3);
+        assert_eq!(p.judged_windows().count(), 2);
+        assert_eq!(p.windows_off_target, 0);
     }
 
     #[test]

@@ -63,7 +63,8 @@ pub fn measure(vad: &SpeechActivity, words: &[Word], min_s: f64, long_s: f64) ->
             })
         })
         .collect();
-    let total_s: f64 = events.iter().map(|e| e.duration_s).sum();
+    // `+ 0.0`: an empty f64 sum is -0.0, which prints as "-0.0 s".
+    let total_s = events.iter().map(|e| e.duration_s).sum::<f64>() + 0.0;
     let span_min = vad.span().map_or(0.0, |(a, b)| (b - a) / 60.0);
     PauseStats {
         count: events.len(),
@@ -176,5 +177,6 @@ mod tests {
     fn silence_has_no_pauses_and_all_leading_silence() {
         let p = measure(&vad(&[], 5.0), &[], 0.25, 2.0);
         assert_eq!((p.count, p.leading_silence_s, p.per_minute), (0, 5.0, 0.0));
+        assert_eq!(format!("{:.1}", p.total_s), "0.0");
     }
 }

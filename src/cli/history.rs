@@ -120,4 +120,46 @@ pub enum ConfigAction {
     Path,
     /// Print the settings in force, as a config file would say them.
     Show,
+    /// Write a config file listing every key with its default, commented out, to edit.
+    Init {
+        /// Replace a config file that is already there.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct RetagArgs {
+    /// The take (id, unique prefix, `last`, `last~N`).
+    pub take: String,
+    /// The question it answers: a bank id (`rehearse questions`) or the question's text.
+    #[arg(long, value_name = "ID|TEXT", required_unless_present = "no_question")]
+    pub question: Option<String>,
+    /// It answers no particular question.
+    #[arg(long, conflicts_with = "question")]
+    pub no_question: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NoteArgs {
+    /// The take (id, unique prefix, `last`, `last~N`).
+    pub take: String,
+    /// The note; without it the current note is printed.
+    #[arg(value_name = "TEXT")]
+    pub text: Option<String>,
+    /// Remove the note.
+    #[arg(long, conflicts_with = "text")]
+    pub clear: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct TagArgs {
+    /// The take (id, unique prefix, `last`, `last~N`).
+    pub take: String,
+    /// Tags to add (quote one with spaces: "second round").
+    #[arg(value_name = "TAG", required = true)]
+    pub tags: Vec<String>,
+    /// Remove these tags instead of adding them.
+    #[arg(long)]
+    pub remove: bool,
 }

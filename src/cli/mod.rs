@@ -22,7 +22,8 @@ pub use history::SaveArgs;
                   interview-coaching targets."
 )]
 pub struct Cli {
-    /// Keep the take history in DIR instead of $REHEARSE_HOME or the XDG data dir.
+    /// Keep the take history and downloaded models in DIR instead of $REHEARSE_HOME or the
+    /// XDG data dir.
     #[arg(long, global = true, value_name = "DIR")]
     pub data_dir: Option<PathBuf>,
     #[command(subcommand)]
@@ -32,8 +33,20 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Analyse recorded answers and print a report for each.
+    #[command(
+        mut_arg("output", |a| a.help(
+            "Write the report to PATH instead of standard output. With several recordings (or \
+             when PATH is an existing directory), PATH is a directory, created if missing, and \
+             each report goes to PATH/<recording's file name>.<txt|json|md|html>."
+        )),
+        mut_arg("threads", |a| a.help(
+            "Threads for transcription [default: all cores]; split between files with --jobs."
+        ))
+    )]
     Analyze(AnalyzeArgs),
-    /// Show which Whisper and speech detector models would be used, and check them.
+    /// Show which Whisper and speech detector models would be used and check them;
+    /// `model download` fetches a Whisper model.
+    #[command(args_conflicts_with_subcommands = true)]
     Model(ModelArgs),
     /// List saved takes, one line each.
     History(history::HistoryArgs),
@@ -45,6 +58,12 @@ pub enum Command {
     Progress(history::ProgressArgs),
     /// Delete saved takes and their audio.
     Delete(history::DeleteArgs),
+    /// Correct the question a saved take answers (its question checks are run again).
+    Retag(history::RetagArgs),
+    /// Set, show or clear a saved take's note.
+    Note(history::NoteArgs),
+    /// Add tags to a saved take ("second round", "with notes"), or remove them.
+    Tag(history::TagArgs),
     /// Write every take (metadata and reports) as JSON.
     Export(history::ExportArgs),
     /// Add the takes from a `rehearse export` file; ones already here are skipped.
@@ -59,6 +78,25 @@ pub enum Command {
     Devices,
     /// List the built-in interview questions and what a strong answer to each contains.
     Questions(QuestionsArgs),
+    /// Print a shell completion script (see the README for where to put it).
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), or write one per command into a folder.
+    Man(ManArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// Write rehearse.1 and one rehearse-COMMAND.1 per command into DIR instead of printing
+    /// rehearse.1.
+    #[arg(long, value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -127,8 +165,41 @@ pub struct QuestionsArgs {
 
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    #[command(flatten)]
-    pub engine: EngineArgs,
+    #[command(subcommand)]
+    pub action: Option<ModelAction>,
+    /// ggml Whisper model file to check [default: $REHEARSE_MODEL, then ./models/, then the
+    /// data dir's models/]
+    #[arg(long, value_name = "PATH")]
+    pub model: Option<PathBuf>,
+    /// Silero VAD ggml file to check [default: $REHEARSE_VAD_MODEL, then the Whisper model's
+    /// folder, ./models/, the data dir's models/]
+    #[arg(long, value_name = "PATH")]
+    pub vad_model: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelAction {
+    /// Download a Whisper model into the data dir's models/ folder, checked against its
+    /// pinned size and sha256 (an interrupted download resumes when run again).
+    Download(DownloadArgs),
+}
+
+/// The model names `rehearse model download` knows, smallest first.
+pub const MODEL_NAMES: [&str; 6] = ["tiny.en", "tiny", "base.en", "base", "small.en", "small"];
+
+#[derive(Debug, Args)]
+pub struct DownloadArgs {
+    /// The model: tiny.en (78 MB, English) is what rehearse is tuned on; base.en (148 MB) and
+    /// small.en (488 MB) are slower and more accurate; tiny, base and small are multilingual.
+    #[arg(value_name = "NAME", default_value = "tiny.en", value_parser = MODEL_NAMES)]
+    pub name: String,
+    /// Fetch from this folder of ggml-NAME.bin files (a mirror) instead of
+    /// $REHEARSE_MODEL_BASE_URL, the config file's [model] base_url, or Hugging Face.
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// No progress bar or status lines on standard error.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]
@@ -143,7 +214,7 @@ pub struct EngineArgs {
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,
-    /// Threads for transcription, 1-64 [default: all cores]; split between files with --jobs.
+    /// Threads for transcription, 1-64 [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
 }
@@ -165,9 +236,7 @@ pub struct OutputArgs {
     /// Report format.
     #[arg(long, short = 'f', value_enum, default_value_t = Format::Terminal)]
     pub format: Format,
-    /// Write the report to PATH instead of standard output. With several recordings (or when
-    /// PATH is an existing directory), PATH is a directory, created if missing, and each report
-    /// goes to PATH/<recording's file name>.<txt|json|md>.
+    /// Write the report to PATH instead of standard output.
     #[arg(long, short = 'o', value_name = "PATH")]
     pub output: Option<PathBuf>,
     /// Colour in the terminal report.
@@ -223,6 +292,35 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn help(path: &[&str]) -> String {
+        let mut cmd = Cli::command();
+        for name in path {
+            cmd = cmd
+                .find_subcommand(name)
+                .unwrap_or_else(|| panic!("no command {name}"))
+                .clone();
+        }
+        cmd.render_long_help().to_string()
+    }
+
+    #[test]
+    fn help_offers_each_command_only_what_it_takes() {
+        let analyze = help(&["analyze"]);
+        assert!(analyze.contains("--jobs") && analyze.contains("split between files with --jobs"));
+        assert!(analyze.contains("<txt|json|md|html>"), "{analyze}");
+        for cmd in ["record", "show"] {
+            let text = help(&[cmd]);
+            assert!(!text.contains("--jobs"), "{cmd}: {text}");
+            assert!(!text.contains("several recordings"), "{cmd}: {text}");
+        }
+        let model = help(&["model"]);
+        assert!(
+            !model.contains("--beam") && !model.contains("--threads"),
+            "{model}"
+        );
+        assert!(help(&["model", "download"]).contains("small.en"));
     }
 
     #[test]

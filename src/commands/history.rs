@@ -66,6 +66,13 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     let store = open_store_for_reading()?;
     let a = store.resolve(&args.before)?;
     let b = store.resolve(&args.after)?;
+    if a.meta.id == b.meta.id {
+        eprintln!(
+            "rehearse: warning: both name take {}, so nothing can differ; compare two takes, \
+             e.g. `rehearse compare last~1 last`",
+            a.meta.id
+        );
+    }
     let targets = targets(&args.targets)?;
     let text = if args.json {
         json_text(&history::compare_json(&a, &b, &targets))

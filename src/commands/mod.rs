@@ -10,9 +10,11 @@ pub mod analyze;
 mod common;
 pub mod config;
 pub mod history;
+pub mod label;
 pub mod model;
 pub mod questions;
 pub mod record;
+pub mod shell;
 pub mod takes;
 
 use anyhow::Result;
@@ -32,6 +34,9 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Compare(args) => history::compare(args),
         Command::Progress(args) => history::progress(args),
         Command::Delete(args) => takes::delete(args),
+        Command::Retag(args) => label::retag(args),
+        Command::Note(args) => label::note(args),
+        Command::Tag(args) => label::tag(args),
         Command::Export(args) => takes::export(args),
         Command::Import(args) => takes::import(args),
         Command::Reindex => takes::reindex(),
@@ -39,5 +44,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Record(args) => record::record(args),
         Command::Devices => record::devices(),
         Command::Questions(args) => questions::questions(&args),
+        Command::Completions(args) => shell::completions(&args),
+        Command::Man(args) => shell::man(&args),
     }
 }

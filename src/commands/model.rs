@@ -1,30 +1,52 @@
-//! `rehearse model`: which Whisper model and speech detector model would be used, found how,
-//! and whether they are sound.
+//! `rehearse model`: which Whisper model and speech detector model would be used, found
+//! where, and whether they are sound; `rehearse model download [NAME]`: fetch a Whisper model
+//! into the data directory.
 
-use anyhow::Result;
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::common::say;
-use crate::cli::ModelArgs;
-use crate::speech::silero::{self, VadModelSearch};
+use crate::cli::{DownloadArgs, ModelAction, ModelArgs};
+use crate::speech::silero::{self, VadModelSearch, VadModelSource};
 use crate::term::printable_line;
+use crate::transcribe::download::{self, ModelFile, Outcome, Request};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::dtw_preset;
+use crate::{paths, settings};
 
 pub fn model(args: ModelArgs) -> Result<()> {
-    let (path, source) = ModelSearch::from_environment(args.engine.model.clone()).resolve()?;
+    match args.action {
+        Some(ModelAction::Download(d)) => download(d),
+        None => show(args),
+    }
+}
+
+fn show(args: ModelArgs) -> Result<()> {
+    let (path, source) = ModelSearch::from_environment(args.model).resolve()?;
     let info = model::validate(&path)?;
     let word_times = match dtw_preset(&info) {
         Some(p) => format!("DTW over the {p:?} alignment heads"),
         None => "token timestamps (no known alignment heads for this model)".into(),
     };
     let (vad, vad_source) =
-        VadModelSearch::from_environment(args.engine.vad_model.clone(), Some(&path)).resolve()?;
+        VadModelSearch::from_environment(args.vad_model, Some(&path)).resolve()?;
     let vad_info = silero::validate(&vad)?;
+    let vad_found = match vad_source {
+        VadModelSource::Flag => "the --vad-model option",
+        VadModelSource::Env => "the REHEARSE_VAD_MODEL environment variable",
+        VadModelSource::BesideWhisperModel => "the Whisper model's folder",
+        VadModelSource::WorkingDir => "the models/ folder in the current directory",
+        VadModelSource::DataDir => "the data directory's models/ folder",
+    };
     say(&format!(
-        "model: {}\nfound via: {source:?}\nlayers: {} encoder, {} decoder; vocabulary {}; {}\n\
-         word times: {word_times}\nspeech detector: {}\nfound via: {vad_source:?}\n\
+        "model: {}\nfound in: {}\nlayers: {} encoder, {} decoder; vocabulary {}; {}\n\
+         word times: {word_times}\nspeech detector: {}\nfound in: {vad_found}\n\
          {} {}, {}-sample frames\n",
         printable_line(&path.display().to_string()),
+        source.describe(),
         info.n_audio_layer,
         info.n_text_layer,
         info.n_vocab,
@@ -38,4 +60,90 @@ pub fn model(args: ModelArgs) -> Result<()> {
         vad_info.version,
         vad_info.window
     ))
+}
+
+fn download(args: DownloadArgs) -> Result<()> {
+    let file =
+        ModelFile::known(&args.name).ok_or_else(|| download::DownloadError::UnknownModel {
+            name: args.name.clone(),
+        })?;
+    let base_url = match args.base_url {
+        Some(url) => url,
+        None => settings::load()?.model_base_url(),
+    };
+    let dir = paths::models_dir()?;
+    let req = Request {
+        model: &file,
+        base_url: &base_url,
+        dir: &dir,
+    };
+    let talk = !args.quiet;
+    if talk {
+        eprintln!("rehearse: downloading {} into {}", req.url(), dir.display());
+    }
+    let bar = byte_bar(args.quiet);
+    let outcome = download::download(&req, &mut |p| {
+        if let Some(total) = p.total {
+            bar.set_length(total);
+        }
+        bar.set_position(p.done);
+    });
+    bar.finish_and_clear();
+    let path = match outcome? {
+        Outcome::AlreadyThere { path } => {
+            if talk {
+                eprintln!("rehearse: {} is already there and verified", path.display());
+            }
+            path
+        }
+        Outcome::Downloaded {
+            path,
+            size,
+            resumed_from,
+        } => {
+            if talk {
+                let resumed = if resumed_from > 0 {
+                    format!(", resumed after {:.1} MB", resumed_from as f64 / 1e6)
+                } else {
+                    String::new()
+                };
+                eprintln!(
+                    "rehearse: {:.1} MB downloaded and sha256 verified{resumed}",
+                    size as f64 / 1e6
+                );
+            }
+            path
+        }
+    };
+    model::validate(&path).context("the downloaded file matches its pin but does not load")?;
+    say(&format!(
+        "{}\n",
+        printable_line(&path.display().to_string())
+    ))
+}
+
+/// Bytes so far, total, speed and time left on stderr; hidden when quiet or not a terminal.
+fn byte_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:30} {bytes}/{total_bytes}  {bytes_per_sec}  {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::MODEL_NAMES;
+    use crate::transcribe::download::NAMES;
+
+    #[test]
+    fn the_command_line_offers_every_pinned_model() {
+        assert_eq!(MODEL_NAMES.as_slice(), NAMES);
+    }
 }

@@ -118,6 +118,13 @@ impl Metric {
         (self.read)(report)
     }
 
+    /// `v` rounded as [`Metric::format`] shows it (whole seconds, whole wpm, 0.1 fillers/min),
+    /// so a difference computed from shown values reads right: 1:14 to 1:19 is +0:05.
+    pub fn shown(&self, v: f64) -> f64 {
+        let scale = 10f64.powi(self.decimals as i32);
+        (v * scale).round() / scale
+    }
+
     pub fn format(&self, v: Option<f64>) -> String {
         match v {
             None => "-".into(),

@@ -75,12 +75,26 @@ fn files_label(f: FileState) -> &'static str {
     }
 }
 
-fn shorten(s: &str, width: usize) -> String {
-    if s.chars().count() <= width {
-        return s.to_string();
+/// The take's question as the history shows it: `[bank_id] text`, the text alone when it was
+/// free text, `-` when there was none; then its tags and note, if any.
+fn question_text(meta: &TakeMeta, r: &StoredReport) -> String {
+    let id = r
+        .report
+        .as_ref()
+        .and_then(|r| r.question.as_ref())
+        .and_then(|q| q.id.as_deref());
+    let mut out = match (id, meta.question.as_deref()) {
+        (Some(id), Some(text)) => format!("[{id}] {text}"),
+        (None, Some(text)) => text.to_string(),
+        (Some(id), None) => format!("[{id}]"),
+        (None, None) => "-".into(),
+    };
+    if !meta.tags.is_empty() {
+        let _ = write!(out, "  (tags: {})", meta.tags.join(", "));
     }
-    let mut out: String = s.chars().take(width - 1).collect();
-    out.push('…');
+    if let Some(note) = &meta.note {
+        let _ = write!(out, "  note: \"{note}\"");
+    }
     out
 }
 
@@ -106,12 +120,13 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     let ms = metrics::all(targets);
     let by_key = |k: &str| ms.iter().find(|m| m.key == k).expect("a known metric");
     let mut out = String::new();
+    // LENGTH is the answer's length (first to last speech), as in `compare` and `progress`;
+    // the question comes last, whole, after its bank id when it has one.
     let _ = writeln!(
         out,
-        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}",
+        "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  QUESTION",
         "ID",
         "DATE",
-        "QUESTION",
         "LENGTH",
         "WPM",
         "FILLERS/MIN",
@@ -127,11 +142,10 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
-            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}{}",
+            "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  {}{}",
             t.meta.id,
             local_time(t.meta.created),
-            shorten(t.meta.question.as_deref().unwrap_or("-"), 28),
-            crate::report::clock(t.meta.duration_s),
+            f("answer_s"),
             f("wpm"),
             f("fillers_per_minute"),
             f("long_pauses"),
@@ -139,6 +153,7 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
             f("star_score"),
             f("pitch_variation_st"),
             f("trailing_off_pct"),
+            question_text(&t.meta, &r),
             if t.files.problem(t).is_some() {
                 "  !"
             } else {
@@ -182,6 +197,8 @@ fn take_header(m: &TakeMeta) -> Value {
         "created": m.created.to_string(),
         "question": m.question,
         "source_path": m.source_path,
+        "note": m.note,
+        "tags": m.tags,
     })
 }
 
@@ -290,11 +307,11 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
     for (label, t) in [("before", a), ("after", b)] {
         let _ = writeln!(
             out,
-            "{:<7} {}  {}  {}",
-            style.bold(label),
+            "{} {}  {}  {}",
+            crate::term::pad(&style.bold(label), 7),
             t.meta.id,
             local_time(t.meta.created),
-            t.meta.question.as_deref().unwrap_or("")
+            question_text(&t.meta, &StoredReport::of(t))
         );
     }
     out.push('\n');
@@ -306,7 +323,11 @@ pub fn compare_text(a: &StoredTake, b: &StoredTake, targets: &Targets, style: &S
     let ms = metrics::all(targets);
     for (m, row) in ms.iter().zip(v["metrics"].as_array().into_iter().flatten()) {
         let get = |k: &str| row[k].as_f64();
-        let delta = get("delta").map_or("-".into(), |d| {
+        // The change between the values as shown, so the line adds up on screen.
+        let shown_delta = get("after")
+            .zip(get("before"))
+            .map(|(y, x)| m.shown(y) - m.shown(x));
+        let delta = shown_delta.map_or("-".into(), |d| {
             let s = m.format(Some(d.abs()));
             match d.partial_cmp(&0.0) {
                 Some(std::cmp::Ordering::Greater) => format!("+{s}"),
@@ -474,7 +495,11 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
             .flatten()
             .map(Value::as_f64)
             .collect();
-        let change = row["change"].as_f64().unwrap_or(0.0);
+        let m = ms.iter().find(|m| m.key == key).expect("a known metric");
+        let (first, latest) = (row["first"].as_f64(), row["latest"].as_f64());
+        let change = latest
+            .zip(first)
+            .map_or(0.0, |(l, f)| m.shown(l) - m.shown(f));
         let change = format!(
             "{}{}",
             if change > 0.0 {
@@ -506,10 +531,16 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
     }
     out.push('\n');
     match &v["improved_most"] {
-        Value::Null => {
+        Value::Null if takes.len() < 2 => {
             let _ = writeln!(
                 out,
                 "Improved most: nothing yet (it takes two takes or more)"
+            );
+        }
+        Value::Null => {
+            let _ = writeln!(
+                out,
+                "Improved most: nothing; no metric is better in the latest take than in the first"
             );
         }
         i => {
@@ -642,12 +673,6 @@ mod tests {
         );
         let none = stored(|_| {}, false);
         assert!(structure_changes(&none, &none).is_empty());
-    }
-
-    #[test]
-    fn long_questions_are_shortened() {
-        assert_eq!(shorten("abcdef", 4), "abc…");
-        assert_eq!(shorten("abc", 4), "abc");
     }
 }
 

@@ -18,6 +18,8 @@ fn take(id: &str, minute: i64, report_json: String, files: FileState) -> StoredT
             audio_file: Some("audio.wav".into()),
             model: "ggml-tiny.en.bin".into(),
             duration_s: 100.0 + minute as f64,
+            note: None,
+            tags: Vec::new(),
         },
         report_json,
         folder: PathBuf::from(format!("/data/history/takes/{id}")),
@@ -140,4 +142,92 @@ fn progress_json_values() {
     assert_eq!(v["improved_most"]["metric"], "answer_s");
     let work: Vec<&Value> = v["needs_work"].as_array().unwrap().iter().collect();
     assert!(work.is_empty(), "{work:?}");
+}
+
+fn with_bank_question(mut t: StoredTake, id: &str) -> StoredTake {
+    let mut v: Value = serde_json::from_str(&t.report_json).unwrap();
+    v["question"] = json!({"id": id, "text": t.meta.question, "source": "bank",
+                           "strong_answer": [], "checks": []});
+    t.report_json = v.to_string();
+    t
+}
+
+#[test]
+fn history_shows_the_answer_length_and_the_whole_question_with_its_bank_id() {
+    let mut t = takes();
+    t[0] = with_bank_question(t[0].clone(), "conflict");
+    let table = history_table(&t, &Targets::default());
+    let first = table.lines().nth(1).unwrap();
+    // 70 s of answer in a 100 s recording: LENGTH is the answer, as compare/progress use.
+    assert!(
+        first.contains(" 1:10 ") && !first.contains("1:40"),
+        "{first}"
+    );
+    assert!(
+        first.ends_with("[conflict] Tell me about a conflict with a teammate  !"),
+        "{first}"
+    );
+}
+
+#[test]
+fn a_change_adds_up_from_the_values_shown() {
+    // 73.6 s shows as 1:14 and 79.4 s as 1:19: the change shown is +0:05, not +0:06.
+    let t = vec![
+        take(
+            "aaaa0001",
+            0,
+            report(73.6, 150.0, 3.04, 1, 0, None),
+            FileState::Ok,
+        ),
+        take(
+            "aaaa0002",
+            60,
+            report(79.4, 150.0, 3.16, 1, 0, None),
+            FileState::Ok,
+        ),
+    ];
+    let text = compare_text(&t[0], &t[1], &Targets::default(), &Style::plain());
+    let line = text.lines().find(|l| l.contains("Answer")).unwrap();
+    assert!(
+        line.contains("1:14") && line.contains("1:19") && line.contains("+0:05"),
+        "{line}"
+    );
+    let line = text.lines().find(|l| l.contains("Fillers/min")).unwrap();
+    assert!(
+        line.contains("3.0") && line.contains("3.2") && line.contains("+0.2"),
+        "{line}"
+    );
+    let text = progress_text(&t, &Targets::default(), &Style::plain());
+    let line = text.lines().find(|l| l.contains("Answer")).unwrap();
+    assert!(line.contains("+0:05"), "{line}");
+}
+
+#[test]
+fn progress_with_several_takes_and_no_gain_does_not_ask_for_more_takes() {
+    let same = || report(100.0, 150.0, 3.0, 1, 0, None);
+    let t = vec![
+        take("bbbb0001", 0, same(), FileState::Ok),
+        take("bbbb0002", 60, same(), FileState::Ok),
+        take("bbbb0003", 120, same(), FileState::Ok),
+    ];
+    let text = progress_text(&t, &Targets::default(), &Style::plain());
+    assert!(!text.contains("it takes two takes"), "{text}");
+    assert!(
+        text.contains("Improved most: nothing; no metric is better"),
+        "{text}"
+    );
+    let one = progress_text(&t[..1], &Targets::default(), &Style::plain());
+    assert!(one.contains("it takes two takes or more"), "{one}");
+}
+
+#[test]
+fn coloured_compare_keeps_its_columns() {
+    let t = takes();
+    let style = Style::for_output(crate::term::ColorChoice::Always, true);
+    let text = compare_text(&t[0], &t[2], &Targets::default(), &style);
+    let before = text.lines().next().unwrap();
+    assert!(
+        before.starts_with("\x1b[1mbefore\x1b[0m  1a0e8a0c"),
+        "{before:?}"
+    );
 }

@@ -147,7 +147,8 @@ impl Methods {
                      duration is the whole recording."
                 .into(),
             pace: "Words per minute = transcribed words / answer length; articulation rate leaves \
-                   out pauses; windows count words by start time."
+                   out pauses; windows count words by start time, and a last window shorter than half \
+                   a window is too short to judge."
                 .into(),
             fillers:
                 "Counted in the transcript: um/uh/er/ah/hmm always, discourse words (like, you \

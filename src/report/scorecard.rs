@@ -52,11 +52,16 @@ fn pace(r: &Report) -> Line {
         target: format!("{:.0}-{:.0} wpm", p.target.min, p.target.max),
         verdict: p.verdict,
         detail: format!(
-            "{:.0} wpm while speaking (pauses excluded); {} of {} {}-second windows off target",
+            "{:.0} wpm while speaking (pauses excluded); {} of {} {}-second {} off target",
             p.articulation_wpm,
             p.windows_off_target,
-            p.windows.len(),
-            p.window_s
+            p.judged_windows().count(),
+            p.window_s,
+            if p.judged_windows().count() == 1 {
+                "window"
+            } else {
+                "windows"
+            }
         ),
         advice: match p.verdict {
             Verdict::TooFast => "Slow down: finish each point, breathe, then start the next.",

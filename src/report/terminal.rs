@@ -7,7 +7,7 @@ use crate::analyze::doubt::Answer;
 use crate::analyze::pauses::slot;
 use crate::analyze::star::Part;
 use crate::analyze::Verdict;
-use crate::term::Style;
+use crate::term::{pad, visible_width, Style};
 
 pub fn render(r: &Report, style: &Style) -> String {
     let mut out = String::new();
@@ -34,8 +34,8 @@ pub fn render(r: &Report, style: &Style) -> String {
         let verdict = paint_verdict(style, line.verdict);
         let _ = writeln!(
             out,
-            "  {:<8} {}  {}  {}",
-            style.bold(line.metric),
+            "  {} {}  {}  {}",
+            pad(&style.bold(line.metric), 8),
             line.value,
             style.dim(&format!("(target {})", line.target)),
             verdict
@@ -212,11 +212,11 @@ fn question(out: &mut String, r: &Report, style: &Style) {
             .why
             .as_deref()
             .map_or(String::new(), |w| style.dim(&format!(" ({w})")));
-        let _ = writeln!(
-            out,
-            "{}",
-            hanging_at(&format!("{mark} {}{why}", c.message), 88, 2, 6)
-        );
+        // Wrap with a three-column stand-in for the mark, so "no" keeps its padding (the
+        // wrapper collapses runs of spaces) and colour codes never count as width.
+        const SLOT: &str = "\u{E000}\u{E000}\u{E000}";
+        let line = hanging_at(&format!("{SLOT} {}{why}", c.message), 88, 2, 6);
+        let _ = writeln!(out, "{}", line.replacen(SLOT, &pad(&mark, 3), 1));
     }
     out.push('\n');
 }
@@ -267,7 +267,7 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
     let mut out = String::from(indent);
     let mut col = indent.len();
     for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let len = visible_len(word);
+        let len = visible_width(word);
         if col > indent.len() && col + 1 + len > width {
             out.push('\n');
             out.push_str(indent);
@@ -297,23 +297,61 @@ fn hanging_at(text: &str, width: usize, first: usize, rest: usize) -> String {
     format!("{}{}", " ".repeat(first), body.trim_start())
 }
 
-fn visible_len(s: &str) -> usize {
-    let mut n = 0;
-    let mut in_escape = false;
-    for c in s.chars() {
-        match (in_escape, c) {
-            (false, '\x1b') => in_escape = true,
-            (true, 'm') => in_escape = false,
-            (false, _) => n += 1,
-            _ => {}
-        }
-    }
-    n
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::report::tests::sample_report;
+    use crate::term::ColorChoice;
+
+    fn coloured() -> Style {
+        Style::for_output(ColorChoice::Always, true)
+    }
+
+    /// Escape codes written as `<1>`, `<32>` ... `</>`, so a snapshot shows where colour is;
+    /// with `keep` false they are dropped.
+    fn show_codes(text: &str, keep: bool) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c != '\x1b' {
+                out.push(c);
+                continue;
+            }
+            let code: String = chars.by_ref().take_while(|&c| c != 'm').collect();
+            if keep {
+                match code.trim_start_matches('[') {
+                    "0" => out.push_str("</>"),
+                    other => out.push_str(&format!("<{other}>")),
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn coloured_scorecard_keeps_the_plain_columns() {
+        let r = sample_report();
+        let plain = render(&r, &Style::plain());
+        let shown = show_codes(&render(&r, &coloured()), false);
+        let head = |t: &str| -> Vec<String> {
+            t.lines()
+                .take_while(|l| !l.starts_with("Transcript"))
+                .map(str::to_string)
+                .collect()
+        };
+        assert_eq!(head(&shown), head(&plain));
+        assert!(plain.contains("  Pace     "), "{plain}");
+    }
+
+    #[test]
+    fn terminal_report_snapshot() {
+        insta::assert_snapshot!(render(&sample_report(), &Style::plain()));
+    }
+
+    #[test]
+    fn coloured_terminal_report_snapshot() {
+        insta::assert_snapshot!(show_codes(&render(&sample_report(), &coloured()), true));
+    }
 
     #[test]
     fn wrapping_ignores_escape_codes() {

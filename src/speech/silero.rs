@@ -76,7 +76,7 @@ impl VadModelSearch {
                 .map(|p| p.to_path_buf())
                 .filter(|p| !p.as_os_str().is_empty()),
             working_dir: PathBuf::from("models"),
-            data_dir: dirs::data_dir().map(|d| d.join("rehearse").join("models")),
+            data_dir: crate::paths::models_dir().ok(),
         }
     }
 

@@ -279,6 +279,8 @@ impl Store {
             audio_file: Some(take::audio_name(new.source)),
             model: new.model,
             duration_s: new.duration_s,
+            note: None,
+            tags: Vec::new(),
         };
         let dup = if force { Dup::Allow } else { Dup::SameSource };
         Ok(
@@ -439,6 +441,44 @@ impl Store {
                 ids: matches.into_iter().map(|t| t.meta.id).collect(),
             }),
         }
+    }
+
+    /// Change a stored take's question, note or tags (and its report, when given, e.g. with
+    /// the new question's checks). The folder's files are replaced first, each atomically, then
+    /// the index row in a transaction; a crash in between leaves folder and index disagreeing
+    /// only until `rehearse reindex`, which reads the folder.
+    pub fn update(&mut self, meta: &TakeMeta, report_json: Option<&str>) -> Result<(), StoreError> {
+        let folder = self.takes_dir().join(&meta.id);
+        let io_err = |cause| StoreError::Io {
+            action: "update a take",
+            path: folder.clone(),
+            cause,
+        };
+        if !folder.is_dir() {
+            return Err(StoreError::NotFound(meta.id.clone()));
+        }
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        if let Some(report) = report_json {
+            take::replace_file(&folder, take::REPORT_FILE, report.as_bytes()).map_err(io_err)?;
+        }
+        let meta_json =
+            serde_json::to_string_pretty(meta).map_err(|e| io_err(std::io::Error::other(e)))?;
+        take::replace_file(&folder, take::META_FILE, meta_json.as_bytes()).map_err(io_err)?;
+        tx.execute(
+            "UPDATE takes SET question = ?2, note = ?3, tags = ?4, \
+             report_json = COALESCE(?5, report_json) WHERE id = ?1",
+            params![
+                meta.id,
+                meta.question,
+                meta.note,
+                tags_json(&meta.tags),
+                report_json
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
     }
 
     /// Delete a take: its folder is renamed away and its row deleted in one transaction, then
@@ -647,7 +687,7 @@ fn now_ms() -> Timestamp {
 }
 
 const COLUMNS: &str = "id, created_ms, question, source_path, source_sha256, audio_file, model, \
-                       duration_s, report_json";
+                       duration_s, report_json, note, tags";
 
 fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTake> {
     let created_ms: i64 = r.get(1)?;
@@ -660,6 +700,8 @@ fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTa
         audio_file: r.get(5)?,
         model: r.get(6)?,
         duration_s: r.get(7)?,
+        note: r.get(9)?,
+        tags: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
     };
     let folder = take::folder(takes, &meta.id);
     let files = if !folder.as_ref().is_some_and(|f| f.is_dir()) {
@@ -699,7 +741,9 @@ fn find_source(
 
 fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(), StoreError> {
     conn.execute(
-        &format!("INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        &format!(
+            "INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+        ),
         params![
             meta.id,
             meta.created.as_millisecond(),
@@ -709,10 +753,16 @@ fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(
             meta.audio_file,
             meta.model,
             meta.duration_s,
-            report_json
+            report_json,
+            meta.note,
+            tags_json(&meta.tags)
         ],
     )?;
     Ok(())
+}
+
+fn tags_json(tags: &[String]) -> String {
+    serde_json::to_string(tags).unwrap_or_else(|_| "[]".into())
 }
 
 /// Open the index, set it up for several processes, migrate it and check it can be read.

@@ -24,6 +24,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX takes_by_time ON takes (created_ms);
     CREATE INDEX takes_by_source ON takes (source_sha256);",
+    // 2: the user's note and tags (JSON array) on a take; existing takes get none.
+    "ALTER TABLE takes ADD COLUMN note TEXT;
+    ALTER TABLE takes ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';",
 ];
 
 /// The schema version this binary writes.
@@ -72,6 +75,25 @@ mod tests {
         // Running it again changes nothing.
         migrate(&mut conn).unwrap();
         assert_eq!(version(&conn).unwrap(), CURRENT);
+    }
+
+    #[test]
+    fn takes_indexed_before_notes_and_tags_get_none() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO takes VALUES ('1a0e8a0c', 0, NULL, '/a.wav', 'x', NULL, 'm', 1.0, '{}')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        let (note, tags): (Option<String>, String) = conn
+            .query_row("SELECT note, tags FROM takes", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        assert_eq!((note, tags.as_str()), (None, "[]"));
     }
 
     #[test]

@@ -39,6 +39,12 @@ pub struct TakeMeta {
     pub model: String,
     /// Length of the recording, seconds.
     pub duration_s: f64,
+    /// The user's own note on the take (`rehearse note`); absent in takes from before notes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The user's tags ("second round", "with notes"), in the order given.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
 }
 
 /// An id is 8 lowercase hex digits; anything else in `takes/` is not a take.
@@ -83,8 +89,16 @@ pub fn check_imported(meta: &TakeMeta) -> Result<(), String> {
         ("question", meta.question.as_deref().unwrap_or("")),
         ("source_path", &meta.source_path),
         ("model", &meta.model),
+        ("note", meta.note.as_deref().unwrap_or("")),
     ];
-    for (name, text) in texts {
+    if meta.tags.len() > MAX_TAGS {
+        return Err(format!(
+            "it has {} tags (at most {MAX_TAGS})",
+            meta.tags.len()
+        ));
+    }
+    let tags = meta.tags.iter().map(|t| ("tag", t.as_str()));
+    for (name, text) in texts.into_iter().chain(tags) {
         if text.len() > MAX_TEXT {
             return Err(format!(
                 "its {name} is {} bytes long (at most {MAX_TEXT})",
@@ -94,6 +108,9 @@ pub fn check_imported(meta: &TakeMeta) -> Result<(), String> {
     }
     Ok(())
 }
+
+/// Most tags an imported take may carry.
+const MAX_TAGS: usize = 64;
 
 /// Longest recording an imported take may claim: a week.
 const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
@@ -247,6 +264,17 @@ pub fn rewrite_folder(dir: &Path, meta: &TakeMeta, report_json: &str) -> io::Res
         fs::rename(&tmp, dir.join(name))?;
     }
     sync_dir(dir);
+    Ok(())
+}
+
+/// Replace `name` in a take's folder with `bytes`: a synced temporary file renamed over it.
+pub fn replace_file(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
+    let tmp = folder.join(format!(".{name}.tmp-{}", std::process::id()));
+    write_synced(&tmp, bytes)?;
+    fs::rename(&tmp, folder.join(name)).inspect_err(|_| {
+        let _ = fs::remove_file(&tmp);
+    })?;
+    sync_dir(folder);
     Ok(())
 }
 

@@ -225,6 +225,8 @@ fn exported(id: &str) -> TakeMeta {
         audio_file: Some("audio.wav".into()),
         model: "m".into(),
         duration_s: 3.0,
+        note: None,
+        tags: Vec::new(),
     }
 }
 
@@ -293,7 +295,11 @@ fn imported_fields_are_checked_before_anything_is_written() {
     bad_len.duration_s = f64::NAN;
     let mut long_q = exported("0123abcd");
     long_q.question = Some("x".repeat(100_000));
-    for meta in [bad_hash, bad_len, long_q] {
+    let mut long_note = exported("0123abcd");
+    long_note.note = Some("x".repeat(100_000));
+    let mut many_tags = exported("0123abcd");
+    many_tags.tags = vec!["t".into(); 10_000];
+    for meta in [bad_hash, bad_len, long_q, long_note, many_tags] {
         assert!(matches!(
             store.import(meta, "{}"),
             Err(StoreError::Invalid(_))

@@ -5,6 +5,7 @@
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
 
 pub mod chunks;
+pub mod download;
 pub mod model;
 pub mod whisper;
 

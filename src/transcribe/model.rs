@@ -10,7 +10,7 @@ use std::io::{self, BufReader, Read, Seek};
 use crate::ggml::{count, read_i32, skip, walk_tensors, WalkError, GGML_MAGIC};
 use std::path::{Path, PathBuf};
 
-/// The model name `scripts/fetch-model.sh` installs by default.
+/// The model `rehearse model download` (and `scripts/fetch-model.sh`) installs by default.
 pub const DEFAULT_MODEL: &str = "tiny.en";
 /// Names searched for in each model folder, most preferred first.
 const PREFERRED: &[&str] = &[
@@ -25,13 +25,15 @@ const PREFERRED: &[&str] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error(
-        "no Whisper model found (looked in: {searched}); run `scripts/fetch-model.sh {DEFAULT_MODEL}` \
-         or pass --model PATH"
+        "no Whisper model found (looked in: {searched}); run `rehearse model download` to get \
+         {DEFAULT_MODEL} (78 MB), or pass --model PATH"
     )]
     NotFound { searched: String },
-    #[error("model file {path} does not exist; run `scripts/fetch-model.sh {DEFAULT_MODEL}` or fix --model / REHEARSE_MODEL")]
+    #[error("model file {path} does not exist; fix --model / REHEARSE_MODEL, or run `rehearse model download` and drop them")]
     Missing { path: PathBuf },
-    #[error("model file {path} is not usable ({reason}); delete it and run `scripts/fetch-model.sh {DEFAULT_MODEL}` again")]
+    #[error(
+        "model file {path} is not usable ({reason}); delete it and run `rehearse model download`"
+    )]
     Corrupt { path: PathBuf, reason: String },
 }
 
@@ -44,7 +46,20 @@ pub enum ModelSource {
     DataDir,
 }
 
-/// Places to look for a model, in order: `--model`, `REHEARSE_MODEL`, `./models`, the data dir.
+impl ModelSource {
+    /// How the user would say it: which setting or folder supplied the model.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            ModelSource::Flag => "the --model option",
+            ModelSource::Env => "the REHEARSE_MODEL environment variable",
+            ModelSource::WorkingDir => "the models/ folder in the current directory",
+            ModelSource::DataDir => "the data directory's models/ folder",
+        }
+    }
+}
+
+/// Places to look for a model, in order: `--model`, `REHEARSE_MODEL`, `./models`, the data
+/// dir's `models/` (where `rehearse model download` puts them).
 pub struct ModelSearch {
     pub flag: Option<PathBuf>,
     pub env: Option<PathBuf>,
@@ -53,7 +68,8 @@ pub struct ModelSearch {
 }
 
 impl ModelSearch {
-    /// The search as seen from this process (environment, current directory, XDG data dir).
+    /// The search as seen from this process (environment, current directory, data dir:
+    /// `--data-dir`, `REHEARSE_HOME` or the XDG one).
     pub fn from_environment(flag: Option<PathBuf>) -> Self {
         ModelSearch {
             flag,
@@ -61,7 +77,7 @@ impl ModelSearch {
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
             working_dir: PathBuf::from("models"),
-            data_dir: dirs::data_dir().map(|d| d.join("rehearse").join("models")),
+            data_dir: crate::paths::models_dir().ok(),
         }
     }
 
@@ -235,7 +251,7 @@ mod tests {
             data_dir: None,
         };
         let err = search.resolve().unwrap_err().to_string();
-        assert!(err.contains("scripts/fetch-model.sh"), "{err}");
+        assert!(err.contains("`rehearse model download`"), "{err}");
     }
 
     #[test]

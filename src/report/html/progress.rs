@@ -114,8 +114,14 @@ fn chart(out: &mut String, p: &Progress, s: &Series, i: usize) {
             escape(&target)
         );
     }
+    // The target's edges first, then the axis ends unless they would overlap a label.
     let edges = s.band.into_iter().flat_map(|(a, b)| [a, b]).flatten();
-    for v in [lo, hi].into_iter().chain(edges) {
+    let mut labelled: Vec<f64> = Vec::new();
+    for v in edges.chain([lo, hi]) {
+        if labelled.iter().any(|&u| (y(u) - y(v)).abs() < 14.0) {
+            continue;
+        }
+        labelled.push(v);
         let _ = writeln!(
             out,
             "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">{v:.0}</text>",
@@ -195,6 +201,23 @@ mod tests {
         let start = page.find("<body>").unwrap();
         let end = start + page[start..].find("<script>").unwrap();
         insta::assert_snapshot!(&page[start..end]);
+    }
+
+    #[test]
+    fn an_axis_end_next_to_a_target_edge_is_not_labelled_over_it() {
+        let mut p = sample();
+        p.series[0] = Series {
+            label: "Answer length".into(),
+            target: "1:30-3:00".into(),
+            band: Some((Some(90.0), Some(180.0))),
+            values: vec![Some(32.0), Some(60.0)],
+            texts: vec!["0:32".into(), "1:00".into()],
+        };
+        let page = render(&p);
+        // The axis runs to 198 (180 plus 10 %), 3 units above the 180 label: only 180 is shown.
+        assert!(page.contains(">180</text>") && page.contains(">90</text>"));
+        assert!(page.contains(">0</text>"));
+        assert!(!page.contains(">198</text>"), "{page}");
     }
 
     #[test]

@@ -34,7 +34,7 @@ impl Scale {
 }
 
 pub fn section(out: &mut String, r: &Report) {
-    let max_window = r.pace.windows.iter().map(|w| w.wpm).fold(0.0, f64::max);
+    let max_window = r.pace.judged_windows().map(|w| w.wpm).fold(0.0, f64::max);
     let s = Scale {
         duration_s: r.audio.duration_s.max(1.0),
         max_wpm: (max_window.max(r.pace.target.max) * 1.15 / 20.0).ceil() * 20.0,
@@ -64,17 +64,41 @@ pub fn section(out: &mut String, r: &Report) {
          the same time axis; STAR parts along the top.",
         r.pace.window_s, r.pace.target.min, r.pace.target.max, r.pauses.long_threshold_s
     );
+    if let Some(tail) = unjudged_tail(r) {
+        let _ = write!(
+            out,
+            " The last {:.0} s of speech is not plotted: too short a window for a pace.",
+            tail.max(1.0)
+        );
+    }
     out.push_str("</figcaption>\n</figure>\n</section>\n");
+}
+
+/// Seconds at the end of the answer in windows too short to judge, if any.
+fn unjudged_tail(r: &Report) -> Option<f64> {
+    let judged_end = r
+        .pace
+        .judged_windows()
+        .map(|w| w.end_s)
+        .fold(f64::NAN, f64::max);
+    let end = r.pace.windows.last()?.end_s;
+    let from = if judged_end.is_nan() {
+        r.pace.windows.first()?.start_s
+    } else {
+        judged_end
+    };
+    (end - from > 1e-9).then_some(end - from)
 }
 
 /// The chart in words, for screen readers.
 fn description(r: &Report) -> String {
     let off = r.pace.windows_off_target;
+    let judged = r.pace.judged_windows().count();
     format!(
-        "Pace {:.0} words per minute overall; {off} of {} windows outside the {:.0}-{:.0} \
+        "Pace {:.0} words per minute overall; {off} of {judged} {} outside the {:.0}-{:.0} \
          target. {} fillers, {} long pauses.",
         r.pace.wpm,
-        r.pace.windows.len(),
+        if judged == 1 { "window" } else { "windows" },
         r.pace.target.min,
         r.pace.target.max,
         r.fillers.total,
@@ -151,8 +175,7 @@ fn pace(out: &mut String, r: &Report, s: &Scale) {
     }
     let points: Vec<(f64, f64, &crate::analyze::pace::PaceWindow)> = r
         .pace
-        .windows
-        .iter()
+        .judged_windows()
         .map(|w| (s.x((w.start_s + w.end_s) / 2.0), s.y(w.wpm), w))
         .collect();
     let line: Vec<String> = points
@@ -247,6 +270,39 @@ fn tick_step(duration_s: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::analyze::pace::PaceWindow;
+    use crate::report::tests::sample_report;
+
+    /// The sample report with a 31 s answer whose last window is 1 s holding 5 words.
+    fn short_last_window() -> Report {
+        let mut r = sample_report();
+        let w = |start_s: f64, end_s: f64, words: usize| PaceWindow {
+            start_s,
+            end_s,
+            words,
+            wpm: words as f64 * 60.0 / (end_s - start_s),
+        };
+        r.audio.duration_s = 32.0;
+        r.pace.windows = vec![w(0.0, 15.0, 36), w(15.0, 30.0, 38), w(30.0, 31.0, 5)];
+        r
+    }
+
+    #[test]
+    fn a_short_last_window_is_neither_plotted_nor_stretching_the_axis() {
+        let r = short_last_window();
+        let mut svg = String::new();
+        section(&mut svg, &r);
+        assert_eq!(svg.matches("<circle class=\"pace-pt\"").count(), 2, "{svg}");
+        assert!(!svg.contains("300 wpm"), "{svg}");
+        // The axis tops out just above the fastest judged window or the target (165 wpm).
+        assert!(svg.contains(">200</text>"), "{svg}");
+        assert!(
+            svg.contains("The last 1 s of speech is not plotted"),
+            "{svg}"
+        );
+        assert!(svg.contains("of 2 windows outside"), "{svg}");
+    }
 
     #[test]
     fn about_ten_time_labels_at_most() {

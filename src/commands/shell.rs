@@ -1,0 +1,49 @@
+//! `rehearse completions SHELL` and `rehearse man`: shell completion scripts and manual pages,
+//! generated from the command-line definition itself so they never fall behind it.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use clap::CommandFactory;
+
+use crate::cli::{Cli, CompletionsArgs, ManArgs};
+
+pub fn completions(args: &CompletionsArgs) -> Result<()> {
+    let mut cmd = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(args.shell, &mut cmd, "rehearse", &mut out);
+    crate::output::write_output(None, &String::from_utf8_lossy(&out))
+}
+
+pub fn man(args: &ManArgs) -> Result<()> {
+    let cmd = Cli::command();
+    match &args.dir {
+        None => crate::output::write_output(None, &page(&cmd)?),
+        Some(dir) => write_pages(&cmd, dir),
+    }
+}
+
+fn page(cmd: &clap::Command) -> Result<String> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(cmd.clone())
+        .render(&mut out)
+        .context("cannot render the manual page")?;
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// rehearse.1 and rehearse-COMMAND.1 (rehearse-model-download.1, ...) for every command.
+fn write_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let mut todo = vec![(cmd.clone().name("rehearse"), String::from("rehearse"))];
+    while let Some((c, name)) = todo.pop() {
+        for sub in c.get_subcommands().filter(|s| s.get_name() != "help") {
+            let sub_name = format!("{name}-{}", sub.get_name());
+            todo.push((sub.clone().name(sub_name.clone()), sub_name));
+        }
+        let path = dir.join(format!("{name}.1"));
+        std::fs::write(&path, page(&c)?)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        eprintln!("rehearse: wrote {}", path.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,172 @@
+//! The commands a user runs once: shell completions installed the way the README says (and
+//! checked in a real bash with bash-completion), the manual page, and `config init`.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{assert_clean_success, assert_one_line_error, rehearse};
+
+fn stdout_of(args: &[&str], home: &Path) -> String {
+    let out = rehearse()
+        .env("REHEARSE_HOME", home)
+        .args(args)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The README's bash line: the script in bash-completion's per-user folder, where
+/// bash-completion loads it the first time `rehearse` is completed. Then a real bash completes
+/// `rehearse mo` and `rehearse model d`.
+#[test]
+fn bash_completions_install_as_the_readme_says_and_complete_commands() {
+    let bash_completion = Path::new("/usr/share/bash-completion/bash_completion");
+    if !bash_completion.exists() {
+        panic!("bash-completion is not installed: `apt-get install bash-completion` (scripts/setup.sh does)");
+    }
+    let home = common::fresh_home();
+    let script = stdout_of(&["completions", "bash"], &home);
+    let data = home.join("xdg-data");
+    let dir = data.join("bash-completion/completions");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("rehearse"), script).unwrap();
+    let readme = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    assert!(
+        readme.contains(
+            "rehearse completions bash > ~/.local/share/bash-completion/completions/rehearse"
+        ),
+        "the README no longer says where the bash script goes"
+    );
+
+    let complete = |words: &str| -> String {
+        let probe = format!(
+            "source {bc}; __load_completion rehearse || exit 3; \
+             COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); \
+             COMP_LINE='{words}'; COMP_POINT=${{#COMP_LINE}}; \
+             $(complete -p rehearse | sed -E 's/.*-F ([^ ]+).*/\\1/') rehearse \"${{COMP_WORDS[-1]}}\" \"${{COMP_WORDS[-2]}}\"; \
+             printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            bc = bash_completion.display()
+        );
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(probe)
+            .env("XDG_DATA_HOME", &data)
+            .env("HOME", &home)
+            .output()
+            .expect("bash runs");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert_eq!(complete("rehearse mo").trim(), "model");
+    assert!(complete("rehearse model d")
+        .lines()
+        .any(|l| l == "download"));
+    assert!(complete("rehearse analyze --for")
+        .lines()
+        .any(|l| l == "--format"));
+}
+
+#[test]
+fn zsh_and_fish_scripts_name_the_commands() {
+    let home = common::fresh_home();
+    let zsh = stdout_of(&["completions", "zsh"], &home);
+    assert!(zsh.starts_with("#compdef rehearse"), "{zsh:.200}");
+    let fish = stdout_of(&["completions", "fish"], &home);
+    assert!(fish.contains("complete -c rehearse") && fish.contains("download"));
+}
+
+#[test]
+fn the_man_page_documents_every_command() {
+    let home = common::fresh_home();
+    let page = stdout_of(&["man"], &home);
+    assert!(page.contains(".TH rehearse 1"), "{page:.300}");
+    for cmd in [
+        "analyze",
+        "record",
+        "history",
+        "model",
+        "completions",
+        "config",
+    ] {
+        assert!(page.contains(cmd), "{cmd} missing from the man page");
+    }
+    let dir = home.join("man1");
+    let out = rehearse()
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_clean_success(&out);
+    for name in [
+        "rehearse.1",
+        "rehearse-analyze.1",
+        "rehearse-model-download.1",
+    ] {
+        let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|_| panic!("{name}"));
+        assert!(text.contains(".TH"), "{name}");
+    }
+    if Path::new("/usr/bin/man").exists() {
+        let out = Command::new("man")
+            .arg(dir.join("rehearse-model-download.1"))
+            .env("MANPAGER", "cat")
+            .env("MANWIDTH", "80")
+            .output()
+            .unwrap();
+        assert!(String::from_utf8_lossy(&out.stdout).contains("sha256"));
+    }
+}
+
+#[test]
+fn config_init_writes_every_key_commented_and_keeps_an_existing_file() {
+    let home = common::fresh_home();
+    let path = stdout_of(&["config", "init"], &home);
+    let file = home.join("config/config.toml");
+    assert_eq!(path.trim(), file.display().to_string());
+    let text = std::fs::read_to_string(&file).unwrap();
+    for key in [
+        "pace_wpm",
+        "pace_window_s",
+        "pause_min_s",
+        "long_pause_s",
+        "answer_length_s",
+        "fillers_per_minute_max",
+        "fillers_per_minute_distracting",
+        "extra_filler_words",
+        "base_url",
+    ] {
+        assert!(
+            text.contains(&format!("# {key} = ")),
+            "{key} missing:\n{text}"
+        );
+    }
+    // The written file is the defaults: `config show` reads it without complaint.
+    let shown = stdout_of(&["config", "show"], &home);
+    assert!(shown.contains("long_pause_s = 2.0"), "{shown}");
+
+    std::fs::write(&file, "[targets]\nlong_pause_s = 3.0\n").unwrap();
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    let err = assert_one_line_error(&out);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        "[targets]\nlong_pause_s = 3.0\n"
+    );
+    stdout_of(&["config", "init", "--force"], &home);
+    assert!(std::fs::read_to_string(&file)
+        .unwrap()
+        .contains("# long_pause_s = 2.0"));
+}
