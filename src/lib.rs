@@ -18,5 +18,6 @@ pub mod record;
 pub mod report;
 pub mod settings;
 pub mod store;
+pub mod story;
 pub mod term;
 pub mod transcribe;
