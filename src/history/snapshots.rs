@@ -19,6 +19,7 @@ fn take(id: &str, minute: i64, report: Value, files: FileState) -> StoredTake {
             audio_file: Some("audio.wav".into()),
             model: "ggml-tiny.en.bin".into(),
             duration_s: 100.0 + minute as f64,
+            session: None,
         },
         report_json: report.to_string(),
         folder: PathBuf::from(format!("/data/history/takes/{id}")),

@@ -195,6 +195,16 @@ impl Store {
 
     /// Save a take from an analysis, unless the same recording is stored and `force` is off.
     pub fn save(&mut self, new: NewTake<'_>, force: bool) -> Result<Saved, StoreError> {
+        self.save_in_session(new, None, force)
+    }
+
+    /// [`Store::save`], marking the take as part of a practice session.
+    pub fn save_in_session(
+        &mut self,
+        new: NewTake<'_>,
+        session: Option<&str>,
+        force: bool,
+    ) -> Result<Saved, StoreError> {
         let sha = take::hash_file(new.source).map_err(|source| StoreError::Source {
             path: new.source.to_path_buf(),
             source,
@@ -215,6 +225,7 @@ impl Store {
             audio_file: Some(take::audio_name(new.source)),
             model: new.model,
             duration_s: new.duration_s,
+            session: session.map(str::to_string),
         };
         let dup = if force { Dup::Allow } else { Dup::SameSource };
         Ok(
@@ -536,7 +547,7 @@ fn now_ms() -> Timestamp {
 }
 
 const COLUMNS: &str = "id, created_ms, question, source_path, source_sha256, audio_file, model, \
-                       duration_s, report_json";
+                       duration_s, report_json, session";
 
 fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTake> {
     let created_ms: i64 = r.get(1)?;
@@ -549,6 +560,7 @@ fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTa
         audio_file: r.get(5)?,
         model: r.get(6)?,
         duration_s: r.get(7)?,
+        session: r.get(9)?,
     };
     let folder = takes.join(&meta.id);
     let files = if !folder.is_dir() {
@@ -588,7 +600,7 @@ fn find_source(
 
 fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(), StoreError> {
     conn.execute(
-        &format!("INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"),
+        &format!("INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"),
         params![
             meta.id,
             meta.created.as_millisecond(),
@@ -598,7 +610,8 @@ fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(
             meta.audio_file,
             meta.model,
             meta.duration_s,
-            report_json
+            report_json,
+            meta.session
         ],
     )?;
     Ok(())

@@ -24,6 +24,9 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX takes_by_time ON takes (created_ms);
     CREATE INDEX takes_by_source ON takes (source_sha256);",
+    // 2: takes recorded in one `rehearse practice` run share a session id.
+    "ALTER TABLE takes ADD COLUMN session TEXT;
+    CREATE INDEX takes_by_session ON takes (session);",
 ];
 
 /// The schema version this binary writes.
@@ -72,6 +75,26 @@ mod tests {
         // Running it again changes nothing.
         migrate(&mut conn).unwrap();
         assert_eq!(version(&conn).unwrap(), CURRENT);
+    }
+
+    #[test]
+    fn a_version_1_index_gains_the_session_column_and_keeps_its_rows() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.pragma_update(None, "user_version", 1).unwrap();
+        conn.execute(
+            "INSERT INTO takes VALUES ('0123abcd', 1, NULL, '/a.wav', '00', NULL, 'm', 3.0, '{}')",
+            [],
+        )
+        .unwrap();
+        migrate(&mut conn).unwrap();
+        assert_eq!(version(&conn).unwrap(), CURRENT);
+        let session: Option<String> = conn
+            .query_row("SELECT session FROM takes WHERE id = '0123abcd'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(session, None);
     }
 
     #[test]
