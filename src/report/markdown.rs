@@ -40,6 +40,7 @@ pub fn render(r: &Report) -> String {
         );
     }
     question(&mut out, r);
+    super::story::markdown(&mut out, r, escape);
     structure(&mut out, r);
     flags(&mut out, r);
     let _ = writeln!(out, "\n## Fillers\n");

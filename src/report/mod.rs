@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod scorecard;
+pub mod story;
 pub mod terminal;
 
 use serde::{Deserialize, Serialize};
@@ -43,6 +44,9 @@ pub struct Report {
     /// The question the take answers, when one was given (`--question`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<QuestionReport>,
+    /// The answer checked against a prepared story (`--story NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<crate::story::StoryCheck>,
     pub methods: Methods,
     pub warnings: Vec<String>,
 }
@@ -221,6 +225,7 @@ impl Report {
             star: analysis.star,
             flags: analysis.flags,
             question: analysis.question,
+            story: None,
             methods: Methods::standard(),
             warnings,
         }

@@ -28,6 +28,7 @@ pub fn render(r: &Report, audio: &Embedded) -> String {
     if r.speech_found {
         scorecard_table(&mut body, r);
         question(&mut body, r);
+        super::story::html(&mut body, r, escape);
         timeline::section(&mut body, r);
         transcript::section(&mut body, r, audio.is_playable());
         flags(&mut body, r);
