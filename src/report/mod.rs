@@ -8,6 +8,7 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod scorecard;
+pub mod session;
 pub mod story;
 pub mod terminal;
 

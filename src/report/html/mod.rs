@@ -9,6 +9,7 @@
 mod audio;
 mod page;
 pub mod progress;
+pub mod session;
 mod timeline;
 mod transcript;
 
