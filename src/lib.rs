@@ -13,6 +13,7 @@ pub mod config;
 pub mod history;
 pub mod paths;
 pub mod pipeline;
+pub mod practice;
 pub mod questions;
 pub mod record;
 pub mod report;

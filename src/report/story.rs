@@ -152,7 +152,6 @@ pub fn html(out: &mut String, r: &Report, escape: fn(&str) -> String) {
 mod tests {
     use crate::report::{json, markdown, terminal, tests::sample_report};
     use crate::story::format::parse;
-    use crate::transcribe::Word;
 
     const STORY: &str = "# Deploy fix\nAnswers: improve_process\n\
         ## Situation\n- Deploys kept failing at my last job.\n\
@@ -161,23 +160,10 @@ mod tests {
 
     fn report_with_story() -> crate::report::Report {
         let mut r = sample_report();
-        let words: Vec<Word> = r
-            .transcript
-            .words
-            .iter()
-            .map(|w| Word::new(w.text.clone(), w.start_s, w.end_s))
-            .collect();
-        let sentences: Vec<(usize, usize)> = r
-            .star
-            .sentences
-            .iter()
-            .map(|s| (s.sentence.word_start, s.sentence.word_end))
-            .collect();
-        r.story = Some(crate::story::check(
+        r.story = Some(crate::story::check_report(
             "deploys",
             &parse(STORY).unwrap(),
-            &words,
-            &sentences,
+            &r,
         ));
         r
     }
