@@ -356,7 +356,6 @@ mod tests {
     use super::*;
     use crate::report::tests::sample_report;
     use crate::story::format::parse;
-    use crate::transcribe::Word;
 
     fn with_story(mut r: Report) -> Report {
         let story = parse(
@@ -364,13 +363,7 @@ mod tests {
              - I set up canary releases.\n",
         )
         .unwrap();
-        let words: Vec<Word> = r
-            .transcript
-            .words
-            .iter()
-            .map(|w| Word::new(w.text.clone(), w.start_s, w.end_s))
-            .collect();
-        r.story = Some(crate::story::check("deploys", &story, &words, &[]));
+        r.story = Some(crate::report::story::check("deploys", &story, &r));
         r
     }
 

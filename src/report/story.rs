@@ -6,7 +6,26 @@ use std::fmt::Write;
 
 use super::{clock, Report};
 use crate::story::matching::{PointCheck, Verdict};
+use crate::story::{Story, StoryCheck};
 use crate::term::Style;
+use crate::transcribe::Word;
+
+/// Check a finished report's answer against a story (the report's own words and sentences).
+pub fn check(name: &str, story: &Story, report: &Report) -> StoryCheck {
+    let words: Vec<Word> = report
+        .transcript
+        .words
+        .iter()
+        .map(|w| Word::new(w.text.clone(), w.start_s, w.end_s))
+        .collect();
+    let sentences: Vec<(usize, usize)> = report
+        .star
+        .sentences
+        .iter()
+        .map(|s| (s.sentence.word_start, s.sentence.word_end))
+        .collect();
+    crate::story::check(name, story, &words, &sentences)
+}
 
 fn verdict_word(v: Verdict) -> &'static str {
     match v {

@@ -15,20 +15,3 @@ pub mod matching;
 pub use format::{Part, Point, Story};
 pub use library::{Library, Named, StoryError};
 pub use matching::{check, StoryCheck};
-
-/// Check a finished report's answer against a story (the report's own words and sentences).
-pub fn check_report(name: &str, story: &Story, report: &crate::report::Report) -> StoryCheck {
-    let words: Vec<crate::transcribe::Word> = report
-        .transcript
-        .words
-        .iter()
-        .map(|w| crate::transcribe::Word::new(w.text.clone(), w.start_s, w.end_s))
-        .collect();
-    let sentences: Vec<(usize, usize)> = report
-        .star
-        .sentences
-        .iter()
-        .map(|s| (s.sentence.word_start, s.sentence.word_end))
-        .collect();
-    check(name, story, &words, &sentences)
-}
