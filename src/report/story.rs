@@ -179,11 +179,7 @@ mod tests {
 
     fn report_with_story() -> crate::report::Report {
         let mut r = sample_report();
-        r.story = Some(crate::story::check_report(
-            "deploys",
-            &parse(STORY).unwrap(),
-            &r,
-        ));
+        r.story = Some(super::check("deploys", &parse(STORY).unwrap(), &r));
         r
     }
 
