@@ -15,10 +15,10 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
+use crate::analyze::questions::Asked;
 use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
-use crate::questions::Asked;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::transcribe::model::{self, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};

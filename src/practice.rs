@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::questions::{self, Question};
+use crate::analyze::questions::{self, Question};
 use crate::story::Named;
 
 /// Draw `n` distinct bank questions, each with probability proportional to its weight among

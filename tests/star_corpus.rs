@@ -4,7 +4,9 @@
 //! minute) and goes through the same analysis as a recording: sentence splitting, labelling,
 //! flags. The test prints sentence-level accuracy and per-part presence accuracy for the
 //! tuning and the held-out split, with the content-flag checks alongside, and fails when
-//! presence accuracy drops below 85% on either split.
+//! presence accuracy drops below 85% on either split of the first batch (answers 01-48). The
+//! second batch (49-96: spoken-style answers written blind to the rules) is scored and printed
+//! on its own; it has no floor yet.
 //!
 //! `STAR_CORPUS_SHOW=1 cargo test --test star_corpus -- --nocapture` also lists the tuning
 //! split's mislabelled sentences. It never lists held-out sentences: rules are tuned on the
@@ -15,11 +17,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use rehearse::analyze::flags::FlagKind;
+use rehearse::analyze::questions::Asked;
 use rehearse::analyze::star::Part;
 use rehearse::analyze::vad::SpeechActivity;
 use rehearse::analyze::{analyze_answer, Analysis};
 use rehearse::config::Targets;
-use rehearse::questions::Asked;
 use rehearse::transcribe::Transcript;
 
 const SECONDS_PER_WORD: f64 = 0.4;
@@ -37,6 +39,29 @@ fn corpus_dir(split: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/corpus/star")
         .join(split)
+}
+
+/// The corpus was written in two batches: 01-48 (written as text) and 49-96 (spoken style,
+/// disfluent, written blind to the rules).
+#[derive(Clone, Copy, PartialEq)]
+enum Batch {
+    First,
+    Spoken,
+}
+
+impl Batch {
+    fn of(name: &str) -> Batch {
+        let number: u32 = name
+            .split('-')
+            .next()
+            .and_then(|n| n.parse().ok())
+            .expect("corpus files are named NN-slug.txt");
+        if number <= 48 {
+            Batch::First
+        } else {
+            Batch::Spoken
+        }
+    }
 }
 
 fn load(split: &str) -> Vec<Answer> {
@@ -161,12 +186,15 @@ impl Tally {
     }
 }
 
-fn evaluate(split: &str, show_errors: bool) -> Tally {
+fn evaluate(split: &str, batch: Batch, show_errors: bool) -> Tally {
     let mut tally = Tally {
         show_errors,
         ..Tally::default()
     };
-    for a in load(split) {
+    for a in load(split)
+        .into_iter()
+        .filter(|a| Batch::of(&a.name) == batch)
+    {
         let (analysis, predicted) = run(&a);
         tally.current = a.name.clone();
         tally.answers += 1;
@@ -284,14 +312,19 @@ fn print(split: &str, t: &Tally) {
 #[test]
 fn star_labelling_accuracy_on_the_corpus() {
     let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();
-    let tune = evaluate("tune", show);
-    print("tune", &tune);
+    let tune = evaluate("tune", Batch::First, show);
+    print("tune, first batch", &tune);
+    print("tune, spoken batch", &evaluate("tune", Batch::Spoken, show));
     if show {
         // Tuning mode: the held-out split is not even scored.
         return;
     }
-    let heldout = evaluate("heldout", false);
-    print("heldout", &heldout);
+    let heldout = evaluate("heldout", Batch::First, false);
+    print("heldout, first batch", &heldout);
+    print(
+        "heldout, spoken batch",
+        &evaluate("heldout", Batch::Spoken, false),
+    );
     for (split, t) in [("tune", &tune), ("heldout", &heldout)] {
         assert!(
             t.presence_accuracy() >= PRESENCE_FLOOR,

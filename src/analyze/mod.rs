@@ -7,6 +7,7 @@ pub mod fillers;
 pub mod flags;
 pub mod pace;
 pub mod pauses;
+pub mod questions;
 pub mod sentences;
 pub mod star;
 pub mod tokens;
@@ -17,12 +18,12 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Range, Targets};
-use crate::questions::{self, Asked, QuestionReport};
 use crate::transcribe::Transcript;
 use fillers::{FillerEvent, FillerKind};
 use flags::Flag;
 use pace::PaceStats;
 use pauses::PauseStats;
+use questions::{Asked, QuestionReport};
 use star::StarAnalysis;
 use vad::SpeechActivity;
 

@@ -1,14 +1,14 @@
 //! `rehearse progress --format html`: the takes' metrics as the plain data the progress
 //! page renders ([`crate::report::html::progress`]).
 
-use super::metrics::{self, Direction, Metric};
+use super::metrics::{self, Direction, Metric, StoredReport};
 use super::{local_time, target_text};
 use crate::config::Targets;
 use crate::report::html::progress::{self, Progress, Series};
 use crate::store::StoredTake;
 
 pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&str>) -> String {
-    let reports: Vec<serde_json::Value> = takes.iter().map(StoredTake::report_value).collect();
+    let reports: Vec<StoredReport> = takes.iter().map(StoredReport::of).collect();
     let series = metrics::all(targets)
         .iter()
         .map(|m| series(m, &reports))
@@ -25,7 +25,7 @@ pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&
     })
 }
 
-fn series(m: &Metric, reports: &[serde_json::Value]) -> Series {
+fn series(m: &Metric, reports: &[StoredReport]) -> Series {
     let values: Vec<Option<f64>> = reports.iter().map(|r| m.value(r)).collect();
     Series {
         label: m.label.to_string(),

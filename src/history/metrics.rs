@@ -1,13 +1,61 @@
-//! The figures history compares, read from a stored report's JSON, each with the direction
-//! that counts as better.
+//! The figures history compares, read from a stored take's typed [`Report`], each with the
+//! direction that counts as better.
 //!
-//! They are read from the JSON rather than a typed `Report` so that old takes keep working
-//! when the report grows, and new sections (the STAR structure) show up as soon as a report
-//! has them.
+//! Stored reports are schema version 1 from every rehearse so far; the sections added since
+//! the store began (STAR, flags, question) have serde defaults, so old takes still load
+//! ([`StoredReport::parse`]). A report from before STAR has no STAR figures rather than a
+//! zero score, so the reader remembers whether the stored JSON had the section at all.
 
-use serde_json::Value;
+use serde::de::IgnoredAny;
+use serde::Deserialize;
 
+use crate::analyze::star::StarAnalysis;
 use crate::config::{Range, Targets};
+use crate::report::Report;
+use crate::store::StoredTake;
+
+/// A stored take's report as the history views read it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredReport {
+    /// None when the stored JSON is not a report this version can read (then it has no figures).
+    pub report: Option<Report>,
+    /// The stored JSON has a STAR section (reports from before STAR do not; serde would fill
+    /// in an empty one).
+    pub has_star: bool,
+}
+
+/// Which sections a stored report has, without reading them.
+#[derive(Deserialize)]
+struct Sections {
+    #[serde(default)]
+    star: Option<IgnoredAny>,
+}
+
+impl StoredReport {
+    pub fn parse(json: &str) -> StoredReport {
+        let report = serde_json::from_str::<Report>(json).ok();
+        let has_star = report.is_some()
+            && serde_json::from_str::<Sections>(json).is_ok_and(|s| s.star.is_some());
+        StoredReport { report, has_star }
+    }
+
+    pub fn of(take: &StoredTake) -> StoredReport {
+        StoredReport::parse(&take.report_json)
+    }
+
+    /// The report, when it found speech (figures of a silent take mean nothing).
+    fn spoken(&self) -> Option<&Report> {
+        self.report.as_ref().filter(|r| r.speech_found)
+    }
+
+    /// The STAR section, when the report has one.
+    pub fn star(&self) -> Option<&StarAnalysis> {
+        self.report
+            .as_ref()
+            .filter(|_| self.has_star)
+            .map(|r| &r.star)
+    }
+}
 
 /// Which way a metric should move.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -56,11 +104,11 @@ pub struct Metric {
     pub decimals: usize,
     /// A whole number (a count), written as an integer in JSON.
     pub count: bool,
-    read: fn(&Value) -> Option<f64>,
+    read: fn(&StoredReport) -> Option<f64>,
 }
 
 impl Metric {
-    pub fn value(&self, report: &Value) -> Option<f64> {
+    pub fn value(&self, report: &StoredReport) -> Option<f64> {
         (self.read)(report)
     }
 
@@ -87,7 +135,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Within(targets.answer_length_s),
             limit: None,
             decimals: 0,
-            read: |r| spoken(r).then(|| num(r, &["length", "answer_s"]))?,
+            read: |r| r.spoken().map(|r| r.length.answer_s),
         },
         Metric {
             key: "wpm",
@@ -96,7 +144,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Within(targets.pace_wpm),
             limit: None,
             decimals: 0,
-            read: |r| spoken(r).then(|| num(r, &["pace", "wpm"]))?,
+            read: |r| r.spoken().map(|r| r.pace.wpm),
         },
         Metric {
             key: "fillers_per_minute",
@@ -105,7 +153,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(targets.fillers_per_minute_max),
             decimals: 1,
-            read: |r| spoken(r).then(|| num(r, &["fillers", "per_minute"]))?,
+            read: |r| r.spoken().map(|r| r.fillers.per_minute),
         },
         Metric {
             key: "long_pauses",
@@ -114,7 +162,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(0.0),
             decimals: 0,
-            read: |r| spoken(r).then(|| num(r, &["pauses", "long_count"]))?,
+            read: |r| r.spoken().map(|r| r.pauses.long_count as f64),
         },
         Metric {
             key: "star_parts",
@@ -137,34 +185,16 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
     ]
 }
 
-fn spoken(r: &Value) -> bool {
-    r.get("speech_found").and_then(Value::as_bool) != Some(false)
-}
-
-fn num(r: &Value, path: &[&str]) -> Option<f64> {
-    path.iter().try_fold(r, |v, k| v.get(k))?.as_f64()
-}
-
 pub const STAR_PARTS: [&str; 4] = ["situation", "task", "action", "result"];
 
 /// Whether each STAR part is present, when the report has a STAR section.
-pub fn star_present(r: &Value) -> Option<[bool; 4]> {
-    let star = r.get("star").filter(|s| s.is_object())?;
-    let part = |name: &str| {
-        let p = star
-            .get(name)
-            .or_else(|| star.get("parts").and_then(|ps| ps.get(name)))?;
-        p.get("present").and_then(Value::as_bool).or(p.as_bool())
-    };
-    let found = STAR_PARTS.map(part);
-    found
-        .iter()
-        .any(Option::is_some)
-        .then(|| found.map(|p| p.unwrap_or(false)))
+pub fn star_present(r: &StoredReport) -> Option<[bool; 4]> {
+    let star = r.star()?;
+    Some([&star.situation, &star.task, &star.action, &star.result].map(|p| p.present))
 }
 
 /// "STAR" with a dash for each missing part: "S-AR".
-pub fn star_letters(r: &Value) -> Option<String> {
+pub fn star_letters(r: &StoredReport) -> Option<String> {
     let present = star_present(r)?;
     Some(
         present
@@ -175,26 +205,54 @@ pub fn star_letters(r: &Value) -> Option<String> {
     )
 }
 
-/// The STAR section's overall score, wherever the report keeps it.
-pub fn star_score(r: &Value) -> Option<f64> {
-    let star = r.get("star")?;
-    let s = star.get("score").or_else(|| star.get("structure_score"))?;
-    s.as_f64().or_else(|| {
-        ["value", "score", "total"]
-            .iter()
-            .find_map(|k| s.get(k).and_then(Value::as_f64))
-    })
+/// The STAR section's structure score, 0-100.
+pub fn star_score(r: &StoredReport) -> Option<f64> {
+    r.star().map(|s| f64::from(s.score))
 }
 
-/// Whether the Result is quantified, when the report says.
-pub fn result_quantified(r: &Value) -> Option<bool> {
-    r.get("star")?.get("result_quantified")?.as_bool()
+/// Whether the Result is quantified, when the report has a STAR section.
+pub fn result_quantified(r: &StoredReport) -> Option<bool> {
+    r.star().map(|s| s.result_quantified)
+}
+
+/// Stored reports for tests: the sample report, edited, as the store would hold it.
+#[cfg(test)]
+pub(crate) mod testing {
+    use super::*;
+
+    /// The sample report changed by `edit`, as JSON; without its STAR section unless `star`.
+    pub(crate) fn report_json(edit: impl FnOnce(&mut Report), star: bool) -> String {
+        let mut r = crate::report::tests::sample_report();
+        edit(&mut r);
+        let mut v = serde_json::to_value(&r).expect("a report serialises");
+        if !star {
+            v.as_object_mut().expect("an object").remove("star");
+        }
+        v.to_string()
+    }
+
+    pub(crate) fn stored(edit: impl FnOnce(&mut Report), star: bool) -> StoredReport {
+        StoredReport::parse(&report_json(edit, star))
+    }
+
+    /// Set the STAR parts present, the score and whether the Result is quantified.
+    pub(crate) fn set_star(r: &mut Report, present: [bool; 4], score: u32, quantified: bool) {
+        let s = &mut r.star;
+        for (p, on) in [&mut s.situation, &mut s.task, &mut s.action, &mut s.result]
+            .into_iter()
+            .zip(present)
+        {
+            p.present = on;
+        }
+        s.score = score;
+        s.result_quantified = quantified;
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::testing::{set_star, stored};
     use super::*;
-    use serde_json::json;
 
     fn metric(key: &str) -> Metric {
         all(&Targets::default())
@@ -217,25 +275,71 @@ mod tests {
     }
 
     #[test]
-    fn values_come_from_the_report_json() {
-        let r = json!({"speech_found": true, "pace": {"wpm": 141.2},
-                       "fillers": {"per_minute": 4.5}, "pauses": {"long_count": 2}});
+    fn values_come_from_the_stored_report() {
+        let r = stored(
+            |r| {
+                r.speech_found = true;
+                r.pace.wpm = 141.2;
+                r.fillers.per_minute = 4.5;
+                r.pauses.long_count = 2;
+            },
+            false,
+        );
         assert_eq!(metric("wpm").value(&r), Some(141.2));
         assert_eq!(metric("long_pauses").value(&r), Some(2.0));
         assert_eq!(metric("star_score").value(&r), None);
-        let silent = json!({"speech_found": false, "pace": {"wpm": 0.0}});
+        let silent = stored(
+            |r| {
+                r.speech_found = false;
+                r.pace.wpm = 0.0;
+            },
+            true,
+        );
         assert_eq!(metric("wpm").value(&silent), None);
     }
 
     #[test]
     fn star_fields_are_read_when_present() {
-        let r = json!({"star": {"situation": {"present": true}, "task": {"present": false},
-                                "action": {"present": true}, "result": {"present": true},
-                                "score": 72, "result_quantified": true}});
+        let r = stored(|r| set_star(r, [true, false, true, true], 72, true), true);
         assert_eq!(star_letters(&r).as_deref(), Some("S-AR"));
         assert_eq!(metric("star_parts").value(&r), Some(3.0));
         assert_eq!(star_score(&r), Some(72.0));
         assert_eq!(result_quantified(&r), Some(true));
-        assert_eq!(star_letters(&json!({})), None);
+        assert_eq!(star_letters(&stored(|_| {}, false)), None);
+    }
+
+    #[test]
+    fn a_report_this_version_cannot_read_has_no_figures() {
+        let r = StoredReport::parse(r#"{"schema_version": 9, "pace": {"wpm": 140}}"#);
+        assert!(r.report.is_none());
+        assert!(all(&Targets::default())
+            .iter()
+            .all(|m| m.value(&r).is_none()));
+        assert_eq!(star_letters(&r), None);
+    }
+
+    /// A take stored by the first rehearse with a store (schema version 1, before the STAR,
+    /// flags and question sections, `methods.star`/`methods.flags` and
+    /// `audio.source_container` existed) still loads, with its figures and no STAR section.
+    #[test]
+    fn a_report_from_before_star_still_loads() {
+        let json = include_str!("testdata/report-v1-before-star.json");
+        let raw: serde_json::Value = serde_json::from_str(json).unwrap();
+        for key in ["star", "flags", "question"] {
+            assert!(raw.get(key).is_none(), "the fixture has no {key}");
+        }
+        assert!(raw["audio"].get("source_container").is_none());
+        let r = StoredReport::parse(json);
+        let report = r.report.as_ref().expect("an old report deserialises");
+        assert_eq!(report.schema_version, 1);
+        assert!(report.flags.is_empty() && report.question.is_none());
+        assert_eq!(report.audio.source_container, "");
+        assert_eq!(metric("wpm").value(&r), raw["pace"]["wpm"].as_f64());
+        assert_eq!(
+            metric("long_pauses").value(&r),
+            raw["pauses"]["long_count"].as_f64()
+        );
+        assert_eq!(star_letters(&r), None);
+        assert_eq!(metric("star_score").value(&r), None);
     }
 }

@@ -2,15 +2,14 @@
 //! of every metric, and moves takes in and out of the store as JSON.
 //!
 //! Everything here works on [`StoredTake`]s and returns text or JSON values; the commands in
-//! [`crate::app`] open the store and print. Figures are read from each take's stored report
+//! [`crate::commands::history`] open the store and print. Figures are read from each take's stored report
 //! ([`metrics`]) and judged against the targets in force now.
 
-pub mod args;
 pub mod html;
 pub mod metrics;
-pub mod run;
 pub mod since;
 
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use anyhow::{bail, Context, Result};
@@ -21,7 +20,7 @@ use serde_json::{json, Value};
 use crate::config::Targets;
 use crate::store::{FileState, Imported, Store, StoredTake, TakeMeta};
 use crate::term::Style;
-use metrics::{Direction, Metric};
+use metrics::{Direction, Metric, StoredReport};
 
 /// Takes whose question contains `question` (any case; a question-bank id stands for its
 /// text), from `since` on, oldest first.
@@ -31,7 +30,7 @@ pub fn select(
     since: Option<Timestamp>,
 ) -> Result<Vec<StoredTake>> {
     let wanted = question
-        .map(|q| crate::questions::by_id(q).map_or(q, |bank| bank.text))
+        .map(|q| crate::analyze::questions::by_id(q).map_or(q, |bank| bank.text))
         .map(str::to_lowercase);
     Ok(store
         .list()?
@@ -85,7 +84,7 @@ fn shorten(s: &str, width: usize) -> String {
     out
 }
 
-fn metric_value(m: &Metric, report: &Value) -> Value {
+fn metric_value(m: &Metric, report: &StoredReport) -> Value {
     m.value(report).map_or(Value::Null, |v| number(m, v))
 }
 
@@ -114,7 +113,7 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     );
     let mut problems = Vec::new();
     for t in takes {
-        let r = t.report_value();
+        let r = StoredReport::of(t);
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
@@ -150,7 +149,7 @@ pub fn history_json(takes: &[StoredTake], targets: &Targets) -> Value {
     let rows: Vec<Value> = takes
         .iter()
         .map(|t| {
-            let r = t.report_value();
+            let r = StoredReport::of(t);
             let mut row = take_header(&t.meta);
             row["duration_s"] = json!(round(t.meta.duration_s));
             for m in &ms {
@@ -200,7 +199,7 @@ fn target_text(m: &Metric) -> String {
 
 /// The two takes' figures side by side, with what changed in their structure.
 pub fn compare_json(a: &StoredTake, b: &StoredTake, targets: &Targets) -> Value {
-    let (ra, rb) = (a.report_value(), b.report_value());
+    let (ra, rb) = (StoredReport::of(a), StoredReport::of(b));
     let rows: Vec<Value> = metrics::all(targets)
         .iter()
         .map(|m| {
@@ -230,15 +229,11 @@ pub fn compare_json(a: &StoredTake, b: &StoredTake, targets: &Targets) -> Value 
 }
 
 /// Per filler word: how often it came in each take.
-fn filler_changes(a: &Value, b: &Value) -> Vec<Value> {
-    let counts = |r: &Value| -> std::collections::BTreeMap<String, u64> {
-        r.pointer("/fillers/by_word")
-            .and_then(Value::as_object)
-            .map(|m| {
-                m.iter()
-                    .filter_map(|(k, v)| Some((k.clone(), v.as_u64()?)))
-                    .collect()
-            })
+fn filler_changes(a: &StoredReport, b: &StoredReport) -> Vec<Value> {
+    let counts = |r: &StoredReport| -> BTreeMap<String, usize> {
+        r.report
+            .as_ref()
+            .map(|r| r.fillers.by_word.clone())
             .unwrap_or_default()
     };
     let (ca, cb) = (counts(a), counts(b));
@@ -256,7 +251,7 @@ fn filler_changes(a: &Value, b: &Value) -> Vec<Value> {
 
 /// Sentences on how the answer's structure changed: STAR parts gained or lost, a Result
 /// now quantified. Empty when the reports have no STAR section.
-fn structure_changes(a: &Value, b: &Value) -> Vec<String> {
+fn structure_changes(a: &StoredReport, b: &StoredReport) -> Vec<String> {
     let mut out = Vec::new();
     if let (Some(pa), Some(pb)) = (metrics::star_present(a), metrics::star_present(b)) {
         for ((name, x), y) in metrics::STAR_PARTS.iter().zip(pa).zip(pb) {
@@ -375,7 +370,7 @@ pub fn sparkline(values: &[Option<f64>]) -> String {
 
 /// Each metric's trend over the takes, and what improved most and still needs work.
 pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
-    let reports: Vec<Value> = takes.iter().map(StoredTake::report_value).collect();
+    let reports: Vec<StoredReport> = takes.iter().map(StoredReport::of).collect();
     let mut rows = Vec::new();
     let mut improved: Option<(f64, Value)> = None;
     let mut needs_work = Vec::new();
@@ -608,15 +603,15 @@ mod tests {
 
     #[test]
     fn structure_changes_name_the_part() {
-        let a = json!({"star": {"situation": {"present": true}, "result": {"present": false},
-                                "result_quantified": false}});
-        let b = json!({"star": {"situation": {"present": true}, "result": {"present": true},
-                                "result_quantified": true}});
+        use metrics::testing::{set_star, stored};
+        let a = stored(|r| set_star(r, [true, false, false, false], 0, false), true);
+        let b = stored(|r| set_star(r, [true, false, false, true], 0, true), true);
         assert_eq!(
             structure_changes(&a, &b),
             ["Result now present", "Result now quantified"]
         );
-        assert!(structure_changes(&json!({}), &json!({})).is_empty());
+        let none = stored(|_| {}, false);
+        assert!(structure_changes(&none, &none).is_empty());
     }
 
     #[test]

@@ -2,12 +2,11 @@
 
 use std::path::PathBuf;
 
-use serde_json::json;
-
+use super::metrics::testing::{report_json, set_star};
 use super::*;
 use crate::store::FileState;
 
-fn take(id: &str, minute: i64, report: Value, files: FileState) -> StoredTake {
+fn take(id: &str, minute: i64, report_json: String, files: FileState) -> StoredTake {
     let created = Timestamp::from_second(1_795_000_000 + minute * 60).unwrap();
     StoredTake {
         meta: TakeMeta {
@@ -21,25 +20,40 @@ fn take(id: &str, minute: i64, report: Value, files: FileState) -> StoredTake {
             duration_s: 100.0 + minute as f64,
             session: None,
         },
-        report_json: report.to_string(),
+        report_json,
         folder: PathBuf::from(format!("/data/history/takes/{id}")),
         files,
     }
 }
 
-fn report(answer_s: f64, wpm: f64, fillers: f64, um: u64, long: u64, star: Value) -> Value {
-    json!({
-        "speech_found": true,
-        "length": {"answer_s": answer_s},
-        "pace": {"wpm": wpm},
-        "fillers": {"per_minute": fillers, "by_word": {"um": um, "like": 2}},
-        "pauses": {"long_count": long},
-        "star": star,
-    })
+/// STAR parts present, score, Result quantified.
+type Star = ([bool; 4], u32, bool);
+
+fn report(
+    answer_s: f64,
+    wpm: f64,
+    fillers: f64,
+    um: usize,
+    long: usize,
+    star: Option<Star>,
+) -> String {
+    report_json(
+        |r| {
+            r.speech_found = true;
+            r.length.answer_s = answer_s;
+            r.pace.wpm = wpm;
+            r.fillers.per_minute = fillers;
+            r.fillers.by_word = [("um".to_string(), um), ("like".to_string(), 2)].into();
+            r.pauses.long_count = long;
+            if let Some((present, score, quantified)) = star {
+                set_star(r, present, score, quantified);
+            }
+        },
+        star.is_some(),
+    )
 }
 
 fn takes() -> Vec<StoredTake> {
-    let part = |p: bool| json!({"present": p});
     vec![
         take(
             "1a0e8a0c",
@@ -50,16 +64,14 @@ fn takes() -> Vec<StoredTake> {
                 9.2,
                 11,
                 3,
-                json!({"situation": part(true),
-                "task": part(true), "action": part(true), "result": part(false),
-                "score": 55, "result_quantified": false}),
+                Some(([true, true, true, false], 55, false)),
             ),
             FileState::AudioMissing,
         ),
         take(
             "518d2e4e",
             60,
-            report(104.0, 160.0, 5.5, 6, 1, Value::Null),
+            report(104.0, 160.0, 5.5, 6, 1, None),
             FileState::Ok,
         ),
         take(
@@ -71,9 +83,7 @@ fn takes() -> Vec<StoredTake> {
                 3.1,
                 2,
                 0,
-                json!({"situation": part(true),
-                "task": part(true), "action": part(true), "result": part(true),
-                "score": 81, "result_quantified": true}),
+                Some(([true, true, true, true], 81, true)),
             ),
             FileState::Ok,
         ),

@@ -5,9 +5,9 @@
 //! captured samples, never wall-clock time, so a device faster or slower than real time still
 //! yields exactly the asked-for length), a stop request ([`StopSignal`], set by Enter or
 //! Ctrl-C at the command edge), a device failure, or a disk failure. Every path finalises the
-//! WAV. The command edge ([`command`]) adds the question, countdown, meter and analysis.
+//! WAV. The command edge ([`crate::commands::record`]) adds the question, countdown, meter and
+//! analysis.
 
-pub mod command;
 pub mod level;
 pub mod writer;
 

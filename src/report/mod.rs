@@ -14,10 +14,10 @@ pub mod terminal;
 
 use serde::{Deserialize, Serialize};
 
+use crate::analyze::questions::QuestionReport;
 use crate::analyze::{flags::Flag, pace::PaceStats, pauses::PauseStats, star::StarAnalysis};
 use crate::analyze::{Analysis, FillerStats, LengthStats};
 use crate::config::Targets;
-use crate::questions::QuestionReport;
 use crate::transcribe::Transcript;
 
 /// Bump on any change that could break a consumer of the JSON (renamed or removed fields).
@@ -266,9 +266,9 @@ pub fn clock(seconds: f64) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::analyze::questions::Asked;
     use crate::analyze::vad::SpeechActivity;
     use crate::audio::{Audio, SourceFormat};
-    use crate::questions::Asked;
 
     /// A report on a hand-written 20 s answer with no Result and a blaming sentence.
     pub(crate) fn sample_report() -> Report {

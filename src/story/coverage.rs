@@ -14,7 +14,7 @@ use serde::Serialize;
 
 use super::format::{starter, story_kinds, NOT_STORY_KINDS};
 use super::library::Named;
-use crate::questions;
+use crate::analyze::questions;
 
 /// The order in which missing kinds are suggested: the questions asked most often first.
 pub const KIND_PRIORITY: &[&str] = &[

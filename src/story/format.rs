@@ -22,7 +22,7 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
-use crate::questions;
+use crate::analyze::questions;
 
 /// Which part of the story a point belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -1,12 +1,16 @@
-//! Command-line arguments (clap derive). Parsing only; [`crate::app`] turns these into work.
+//! Command-line arguments (clap derive), every command's. Parsing only: [`crate::commands`]
+//! turns these into work. A leaf: it uses plain value types ([`crate::config`], [`crate::term`])
+//! and nothing else in the crate, and only `main` and the commands use it.
+
+pub mod history;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::Range;
-use crate::history::args as history;
 use crate::term::ColorChoice;
+pub use history::SaveArgs;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -74,7 +78,7 @@ pub struct AnalyzeArgs {
     #[command(flatten)]
     pub targets: TargetArgs,
     #[command(flatten)]
-    pub save: history::SaveArgs,
+    pub save: SaveArgs,
     /// The question this take answers: a bank id (see `rehearse questions`) or the question's
     /// text. Adds the question's checks to the report.
     #[arg(long, value_name = "ID|TEXT")]

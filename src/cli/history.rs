@@ -1,10 +1,11 @@
-//! Command-line arguments of the history commands (clap derive), kept apart from `cli.rs`.
+//! Command-line arguments of the history commands (clap derive): history, show, compare,
+//! progress, delete, export, import, config, and how `analyze` saves its take.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use crate::cli::{OutputArgs, TargetArgs};
+use super::{OutputArgs, TargetArgs};
 
 /// How `analyze` keeps its take.
 #[derive(Debug, Args)]

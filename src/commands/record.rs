@@ -14,16 +14,16 @@ use std::time::{Duration, SystemTime};
 use anyhow::{bail, Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::level::meter_bar;
-use super::writer::TakeWriter;
-use super::{new_take_path, StopSignal, Take};
-use crate::app;
+use super::common::{emit, engine_settings, output_options, save_after_analyze, targets};
+use crate::analyze::questions::Asked;
 use crate::audio::capture::{self, Microphone, Source};
-use crate::cli::RecordArgs;
-use crate::history::args::SaveArgs;
+use crate::cli::{RecordArgs, SaveArgs};
+use crate::output::{self, progress_bar, write_output};
 use crate::paths;
 use crate::pipeline::{EngineSettings, Pipeline};
-use crate::questions::Asked;
+use crate::record::level::meter_bar;
+use crate::record::writer::TakeWriter;
+use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
 
 /// True while a take is being recorded: Ctrl-C then stops the take instead of the program.
@@ -49,7 +49,7 @@ pub fn devices() -> Result<()> {
         out.push('\n');
     }
     out.push_str("(* = default; pass a name to `rehearse record --device NAME`)\n");
-    app::write_output(None, &out)
+    write_output(None, &out)
 }
 
 pub fn record(args: RecordArgs) -> Result<()> {
@@ -57,12 +57,12 @@ pub fn record(args: RecordArgs) -> Result<()> {
     let asked = Asked::from_flag(args.question.as_deref())?;
     let question = asked.as_ref().map(|a| a.text.clone());
     // Everything that can fail is checked before a word is spoken.
-    app::check_output(&args.output)?;
-    let targets = app::targets(&args.targets)?;
+    output::check(&output_options(&args.output))?;
+    let targets = targets(&args.targets)?;
     let engine = if args.no_analyze {
         None
     } else {
-        Some(app::engine_settings(&args.engine)?)
+        Some(engine_settings(&args.engine)?)
     };
     let take = capture_take(&args, question.as_deref())?;
     check_take(&take, quiet)?;
@@ -75,8 +75,8 @@ pub fn record(args: RecordArgs) -> Result<()> {
     let report =
         analysed.with_context(|| format!("the recording is kept in {}", take.path.display()))?;
     match report {
-        Some(report) => app::emit(&report, &args.output),
-        None => app::write_output(None, &format!("{}\n", take.path.display())),
+        Some(report) => emit(&report, &args.output, Some(Path::new(&report.audio.path))),
+        None => write_output(None, &format!("{}\n", take.path.display())),
     }
 }
 
@@ -105,7 +105,7 @@ fn capture_take(args: &RecordArgs, question: Option<&str>) -> Result<Take> {
     }
     watch_for_enter(&stop);
     let meter = LiveMeter::new(quiet);
-    let take = super::record(&mut mic, writer, &stop, max_seconds, &mut |s| {
+    let take = capture_loop::record(&mut mic, writer, &stop, max_seconds, &mut |s| {
         meter.update(s)
     });
     RECORDING.store(false, Ordering::SeqCst);
@@ -137,7 +137,7 @@ fn save_take(
         no_save,
         force: false,
     };
-    crate::history::run::save_after_analyze(report, &take.path, &save, question, quiet)
+    save_after_analyze(report, &take.path, &save, question, quiet)
 }
 
 /// Where the WAV goes, and whether an existing file there may be replaced.
@@ -229,7 +229,7 @@ impl LiveMeter {
         LiveMeter { bar }
     }
 
-    fn update(&self, s: &super::Status) {
+    fn update(&self, s: &Status) {
         if self.bar.is_hidden() {
             return;
         }
@@ -254,8 +254,8 @@ impl LiveMeter {
 /// A take that ended badly is an error, with the path of what was kept; an empty one is removed.
 fn check_take(take: &Take, quiet: bool) -> Result<()> {
     let problem = match &take.reason {
-        super::StopReason::DeviceLost(e) => Some(e.to_string()),
-        super::StopReason::DiskFailed(e) => Some(e.clone()),
+        StopReason::DeviceLost(e) => Some(e.to_string()),
+        StopReason::DiskFailed(e) => Some(e.clone()),
         _ => None,
     };
     if take.frames == 0 {
@@ -285,7 +285,7 @@ fn analyse(
     path: &Path,
     quiet: bool,
 ) -> Result<Report> {
-    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || app::progress_bar(quiet)));
+    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
     pipeline.question = asked;
     pipeline.analyze_file(path)
 }

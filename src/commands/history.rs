@@ -1,0 +1,111 @@
+//! `rehearse history`, `show`, `compare` and `progress`: the stored takes read back. The views
+//! themselves (tables, trends, JSON) are in [`crate::history`]; these open the store and print.
+//! Results go to standard output; notices about the store (a recovered take, a rebuilt index,
+//! a missing file) go to standard error.
+
+use anyhow::{Context, Result};
+
+use super::common::{emit, json_text, open_store, targets};
+use crate::cli::history::{CompareArgs, HistoryArgs, ProgressArgs, ProgressFormat, ShowArgs};
+use crate::cli::Format;
+use crate::history;
+use crate::output::{self, write_output};
+use crate::report::Report;
+use crate::settings;
+use crate::term::{ColorChoice, Style};
+
+fn stdout_style() -> Style {
+    Style::for_output(ColorChoice::Auto, true)
+}
+
+fn since(s: Option<&str>) -> Result<Option<jiff::Timestamp>> {
+    s.map(history::since::parse_now)
+        .transpose()
+        .map_err(Into::into)
+}
+
+pub fn history(args: HistoryArgs) -> Result<()> {
+    let store = open_store()?;
+    let takes = history::select(
+        &store,
+        args.question.as_deref(),
+        since(args.since.as_deref())?,
+    )?;
+    let targets = settings::load()?.targets;
+    let text = if args.json {
+        json_text(&history::history_json(&takes, &targets))
+    } else {
+        history::history_table(&takes, &targets)
+    };
+    write_output(None, &text)
+}
+
+pub fn show(args: ShowArgs) -> Result<()> {
+    let store = open_store()?;
+    let take = store.resolve(&args.take)?;
+    if let Some(p) = take.files.problem(&take) {
+        eprintln!("rehearse: warning: {p}");
+    }
+    match serde_json::from_str::<Report>(&take.report_json) {
+        Ok(report) => emit(&report, &args.output, take.audio_path().as_deref()),
+        // A report this version cannot read is still printable as it was stored.
+        Err(_) if args.output.format == Format::Json => {
+            write_output(args.output.output.as_deref(), &take.report_json)
+        }
+        Err(e) => Err(e).with_context(|| {
+            format!(
+                "take {}'s report was written by a different rehearse and cannot be rendered \
+                 here; `rehearse show {} --format json` prints it as stored",
+                take.meta.id, take.meta.id
+            )
+        }),
+    }
+}
+
+pub fn compare(args: CompareArgs) -> Result<()> {
+    let store = open_store()?;
+    let a = store.resolve(&args.before)?;
+    let b = store.resolve(&args.after)?;
+    let targets = targets(&args.targets)?;
+    let text = if args.json {
+        json_text(&history::compare_json(&a, &b, &targets))
+    } else {
+        history::compare_text(&a, &b, &targets, &stdout_style())
+    };
+    write_output(None, &text)
+}
+
+pub fn progress(args: ProgressArgs) -> Result<()> {
+    let format = match (args.json, args.format) {
+        (true, _) => ProgressFormat::Json,
+        (false, f) => f.unwrap_or(ProgressFormat::Text),
+    };
+    if args.open && format != ProgressFormat::Html {
+        anyhow::bail!("--open shows an HTML page: add --format html");
+    }
+    let store = open_store()?;
+    let takes = history::select(
+        &store,
+        args.question.as_deref(),
+        since(args.since.as_deref())?,
+    )?;
+    if takes.is_empty() && format != ProgressFormat::Json {
+        let filtered = args.question.is_some() || args.since.is_some();
+        anyhow::bail!(
+            "no takes{} to show progress for: `rehearse history` lists them",
+            if filtered { " match" } else { "" }
+        );
+    }
+    let targets = targets(&args.targets)?;
+    let text = match format {
+        ProgressFormat::Json => json_text(&history::progress_json(&takes, &targets)),
+        ProgressFormat::Text => history::progress_text(&takes, &targets, &stdout_style()),
+        ProgressFormat::Html => {
+            history::html::progress_html(&takes, &targets, args.question.as_deref())
+        }
+    };
+    if args.open {
+        return output::write_page(args.output.as_deref(), true, &text);
+    }
+    write_output(args.output.as_deref(), &text)
+}

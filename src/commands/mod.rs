@@ -1,0 +1,43 @@
+//! The commands: one file per command (tiny related ones share a file), each a thin edge that
+//! resolves its arguments into settings, calls the pipeline or the store, and hands the result
+//! to [`crate::output`]. Errors here carry context for the user (anyhow).
+//!
+//! Arrows point down only: `main` -> [`run`] -> a command -> the stages ([`crate::pipeline`],
+//! [`crate::store`], [`crate::history`]) and [`crate::output`]. Nothing below imports a command
+//! or [`crate::cli`].
+
+pub mod analyze;
+mod common;
+pub mod config;
+pub mod history;
+pub mod model;
+pub mod questions;
+pub mod record;
+pub mod takes;
+
+use anyhow::Result;
+
+use crate::cli::{Cli, Command};
+
+/// Run the parsed command line.
+pub fn run(cli: Cli) -> Result<()> {
+    if let Some(dir) = cli.data_dir {
+        crate::paths::set_data_dir(dir);
+    }
+    match cli.command {
+        Command::Analyze(args) => analyze::analyze(args),
+        Command::Model(args) => model::model(args),
+        Command::History(args) => history::history(args),
+        Command::Show(args) => history::show(args),
+        Command::Compare(args) => history::compare(args),
+        Command::Progress(args) => history::progress(args),
+        Command::Delete(args) => takes::delete(args),
+        Command::Export(args) => takes::export(args),
+        Command::Import(args) => takes::import(args),
+        Command::Reindex => takes::reindex(),
+        Command::Config(args) => config::config(args),
+        Command::Record(args) => record::record(args),
+        Command::Devices => record::devices(),
+        Command::Questions(args) => questions::questions(&args),
+    }
+}

@@ -1,0 +1,190 @@
+//! Getting results to the user: a report rendered in the chosen format and written to standard
+//! output or, atomically, to a file; a page opened in the browser; progress bars on stderr.
+//!
+//! The commands ([`crate::commands`]) decide *what* to show; this module only knows *how*. It
+//! takes plain options ([`Options`], [`Format`]), not clap structs, and uses nothing above it:
+//! only the renderers ([`crate::report`]) and the terminal style ([`crate::term`]).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::report::{self, Report};
+use crate::term::{ColorChoice, Style};
+
+/// A report's format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Terminal,
+    Json,
+    Markdown,
+    Html,
+}
+
+impl Format {
+    /// The file extension a report in this format gets in an output directory.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Terminal => "txt",
+            Format::Json => "json",
+            Format::Markdown => "md",
+            Format::Html => "html",
+        }
+    }
+}
+
+/// How one report is shown: the format, the colour rule, and whether to open it in a browser.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Options {
+    pub format: Format,
+    pub color: ColorChoice,
+    pub open: bool,
+}
+
+/// Where a recording's report goes when -o names a directory: DIR/<file name>.<ext>.
+pub fn report_path(dir: &Path, input: &Path, format: Format) -> PathBuf {
+    let name = input
+        .file_name()
+        .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
+    dir.join(format!("{name}.{}", format.extension()))
+}
+
+/// A progress bar on stderr, or a hidden one when quiet or stderr is not a terminal.
+pub fn progress_bar(quiet: bool) -> ProgressBar {
+    if quiet || !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::with_draw_target(Some(100), ProgressDrawTarget::stderr());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {pos:>3}% {elapsed}")
+            .expect("the template is valid")
+            .progress_chars("=> "),
+    );
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
+
+/// The report as text in `format`; `audio` is the file the HTML page's player embeds.
+pub fn render(report: &Report, format: Format, style: &Style, audio: Option<&Path>) -> String {
+    match format {
+        Format::Terminal => report::terminal::render(report, style),
+        Format::Json => report::json::render(report),
+        Format::Markdown => report::markdown::render(report),
+        Format::Html => {
+            let embedded = match audio {
+                Some(path) => report::html::embed(path),
+                None => report::html::Embedded::Missing("this take has no audio file.".into()),
+            };
+            report::html::render(report, &embedded)
+        }
+    }
+}
+
+/// Render in the chosen format and write to `path` (stdout when None), opening the page in
+/// the browser with `open`. `audio` is the take's audio for the HTML player.
+pub fn emit(
+    report: &Report,
+    opts: &Options,
+    path: Option<&Path>,
+    audio: Option<&Path>,
+) -> Result<()> {
+    check(opts)?;
+    let style = Style::for_output(opts.color, path.is_none());
+    write_page(path, opts.open, &render(report, opts.format, &style, audio))
+}
+
+/// Options that only make sense together, checked before any slow work.
+pub fn check(opts: &Options) -> Result<()> {
+    if opts.open && opts.format != Format::Html {
+        anyhow::bail!("--open shows an HTML report: add --format html");
+    }
+    Ok(())
+}
+
+/// Write the report, and with `--open` show it in the browser (a temporary file when no
+/// `-o FILE` was given).
+pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
+    if !open {
+        return write_output(output, text);
+    }
+    let path = match output {
+        Some(p) => p.to_path_buf(),
+        None => std::env::temp_dir().join(format!("rehearse-report-{}.html", std::process::id())),
+    };
+    write_output(Some(&path), text)?;
+    open_in_browser(&path);
+    Ok(())
+}
+
+/// Launch the default browser; failing to is a notice, not an error (the file is written).
+fn open_in_browser(path: &Path) {
+    let opener = if cfg!(target_os = "macos") {
+        "open"
+    } else {
+        "xdg-open"
+    };
+    let status = std::process::Command::new(opener)
+        .arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status();
+    match status {
+        Ok(s) if s.success() => eprintln!("rehearse: opened {} in the browser", path.display()),
+        Ok(s) => eprintln!(
+            "rehearse: {opener} could not open a browser ({s}); the report is at {}",
+            path.display()
+        ),
+        Err(e) => eprintln!(
+            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {}",
+            path.display()
+        ),
+    }
+}
+
+/// Write to a file (atomically: a temporary file renamed into place) or to stdout.
+pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    match path {
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout.write_all(text.as_bytes())?;
+            stdout.flush()?;
+        }
+        Some(path) => {
+            let tmp = path.with_extension("rehearse-tmp");
+            std::fs::write(&tmp, text)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            std::fs::rename(&tmp, path)
+                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reports_in_a_directory_are_named_after_the_recording() {
+        let p = report_path(Path::new("out"), Path::new("takes/a.m4a"), Format::Markdown);
+        assert_eq!(p, Path::new("out/a.m4a.md"));
+    }
+
+    #[test]
+    fn open_needs_html() {
+        let opts = Options {
+            format: Format::Json,
+            color: ColorChoice::Never,
+            open: true,
+        };
+        assert!(check(&opts).is_err());
+        assert!(check(&Options {
+            format: Format::Html,
+            ..opts
+        })
+        .is_ok());
+    }
+}
