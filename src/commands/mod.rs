@@ -11,8 +11,10 @@ mod common;
 pub mod config;
 pub mod history;
 pub mod model;
+pub mod practice;
 pub mod questions;
 pub mod record;
+pub mod story;
 pub mod takes;
 
 use anyhow::Result;
@@ -39,5 +41,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Record(args) => record::record(args),
         Command::Devices => record::devices(),
         Command::Questions(args) => questions::questions(&args),
+        Command::Story(args) => story::story(args),
+        Command::Practice(args) => practice::practice(args),
     }
 }
