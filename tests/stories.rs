@@ -68,7 +68,10 @@ fn stories_are_added_listed_shown_edited_and_removed() {
     let home = fresh_home();
     let file = home.join("checkout.md");
     std::fs::write(&file, CHECKOUT).unwrap();
-    let out = run(&home, &["story", "add", "checkout", "--file", file.to_str().unwrap()]);
+    let out = run(
+        &home,
+        &["story", "add", "checkout", "--file", file.to_str().unwrap()],
+    );
     assert_clean_success(&out);
     assert!(story_file(&home, "checkout").is_file());
     // From standard input.
@@ -83,21 +86,36 @@ fn stories_are_added_listed_shown_edited_and_removed() {
     assert_clean_success(&out);
     let list = stdout(&out);
     assert!(list.contains("checkout"), "{list}");
-    assert!(list.contains("Checkout errors before the holiday sale"), "{list}");
+    assert!(
+        list.contains("Checkout errors before the holiday sale"),
+        "{list}"
+    );
     assert!(list.contains("conflict, disagree_manager"), "{list}");
 
     let out = run(&home, &["story", "show", "review", "--json"]);
     assert_clean_success(&out);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["title"], "The review dispute");
-    assert_eq!(v["kinds"], serde_json::json!(["conflict", "disagree_manager"]));
+    assert_eq!(
+        v["kinds"],
+        serde_json::json!(["conflict", "disagree_manager"])
+    );
     assert_eq!(v["points"][1]["text"], "Review time dropped by 30 percent.");
     assert_eq!(v["points"][1]["part"], "result");
 
     // Edit from a file, then with an "editor" (a script that changes the file in place).
     let edited = home.join("review2.md");
     std::fs::write(&edited, REVIEW.replace("30 percent", "40 percent")).unwrap();
-    let out = run(&home, &["story", "edit", "review", "--file", edited.to_str().unwrap()]);
+    let out = run(
+        &home,
+        &[
+            "story",
+            "edit",
+            "review",
+            "--file",
+            edited.to_str().unwrap(),
+        ],
+    );
     assert_clean_success(&out);
     assert!(std::fs::read_to_string(story_file(&home, "review"))
         .unwrap()
@@ -111,7 +129,11 @@ fn stories_are_added_listed_shown_edited_and_removed() {
         .unwrap();
     assert_clean_success(&out);
     let out = run(&home, &["story", "show", "review"]);
-    assert!(stdout(&out).contains("# The review disagreement"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("# The review disagreement"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = run(&home, &["story", "remove", "review"]);
     assert_clean_success(&out);
@@ -131,7 +153,10 @@ fn a_hand_edited_story_with_a_mistake_is_a_clear_error_naming_the_line() {
         .replace("## Result", "## Reslut");
     std::fs::write(&path, &broken).unwrap();
     let err = assert_one_line_error(&run(&home, &["story", "show", "review"]));
-    assert!(err.contains("review.md: line 2: unknown question kind \"disagre_manager\""), "{err}");
+    assert!(
+        err.contains("review.md: line 2: unknown question kind \"disagre_manager\""),
+        "{err}"
+    );
     assert!(err.contains("did you mean disagree_manager?"), "{err}");
     // `story list` still lists the others and names the broken file, without failing.
     assert_clean_success(&run_stdin(&home, &["story", "add", "checkout"], CHECKOUT));
@@ -143,7 +168,10 @@ fn a_hand_edited_story_with_a_mistake_is_a_clear_error_naming_the_line() {
     // A heading mistake names its own line once the kind is fixed.
     std::fs::write(&path, broken.replace("disagre_manager", "disagree_manager")).unwrap();
     let err = assert_one_line_error(&run(&home, &["story", "show", "review"]));
-    assert!(err.contains("line 5: unknown section \"## Reslut\""), "{err}");
+    assert!(
+        err.contains("line 5: unknown section \"## Reslut\""),
+        "{err}"
+    );
     // Analysing against it fails before any transcription, with the same message.
     let err = assert_one_line_error(&run(
         &home,
@@ -170,7 +198,12 @@ fn story_names_cannot_reach_outside_the_stories_folder() {
     assert!(!home.parent().unwrap().join("escape.md").exists());
     let err = assert_one_line_error(&run(
         &home,
-        &["analyze", "samples/star-clean.wav", "--story", "../../etc/passwd"],
+        &[
+            "analyze",
+            "samples/star-clean.wav",
+            "--story",
+            "../../etc/passwd",
+        ],
     ));
     assert!(err.contains("is not a story name"), "{err}");
 }
@@ -186,14 +219,23 @@ fn coverage_shows_which_question_kinds_still_lack_a_story() {
     let out = run(&home, &["story", "coverage"]);
     assert_clean_success(&out);
     let text = stdout(&out);
-    assert!(text.contains("Question kinds with a story: 4 of 13"), "{text}");
-    assert!(text.contains("No story yet for: failure, leadership, mistake"), "{text}");
+    assert!(
+        text.contains("Question kinds with a story: 4 of 13"),
+        "{text}"
+    );
+    assert!(
+        text.contains("No story yet for: failure, leadership, mistake"),
+        "{text}"
+    );
     assert!(text.contains("Next story to prepare: failure"), "{text}");
     assert!(text.contains("When did something I owned fail"), "{text}");
     let out = run(&home, &["story", "coverage", "--json"]);
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["missing"][0], "failure");
-    assert_eq!(v["next"]["command"], "rehearse story add NAME --kind failure");
+    assert_eq!(
+        v["next"]["command"],
+        "rehearse story add NAME --kind failure"
+    );
     // The template offers the starter for the kind asked for.
     let out = run(&home, &["story", "template", "--kind", "failure"]);
     assert_clean_success(&out);
@@ -236,7 +278,10 @@ fn a_spoken_answer_covers_the_paraphrased_points_and_misses_the_one_not_said() {
     assert!(s["said_at_s"].as_f64().unwrap() < 20.0, "{s}");
     // Said as "pulling three months of logs and grouping the failures by cause".
     assert_eq!(point(story, "I grouped three months")["covered"], true);
-    assert_eq!(point(story, "I rewrote the client's retry")["covered"], true);
+    assert_eq!(
+        point(story, "I rewrote the client's retry")["covered"],
+        true
+    );
     // Never said.
     let k8s = point(story, "I migrated the whole service");
     assert_eq!(k8s["covered"], false, "{k8s}");
@@ -267,13 +312,18 @@ Answers: technical_problem
     let noise = home.join("noise.wav");
     let ok = std::process::Command::new("sox")
         .args([clean.to_str().unwrap(), noise.to_str().unwrap()])
-        .args(["synth", "whitenoise", "vol", "0.05"])  // about 10 dB under the speech
+        .args(["synth", "whitenoise", "vol", "0.05"]) // about 10 dB under the speech
         .status()
         .expect("sox is installed by scripts/setup.sh")
         .success();
     assert!(ok);
     let ok = std::process::Command::new("sox")
-        .args(["-m", clean.to_str().unwrap(), noise.to_str().unwrap(), noisy.to_str().unwrap()])
+        .args([
+            "-m",
+            clean.to_str().unwrap(),
+            noise.to_str().unwrap(),
+            noisy.to_str().unwrap(),
+        ])
         .status()
         .unwrap()
         .success();
@@ -298,10 +348,7 @@ Answers: technical_problem
         let points = s["points"].as_array().unwrap();
         assert_eq!(points.len(), 4);
         for p in points {
-            assert!(
-                p["covered"].is_boolean() || p["covered"].is_null(),
-                "{p}"
-            );
+            assert!(p["covered"].is_boolean() || p["covered"].is_null(), "{p}");
         }
         // Never said: the number is missing.
         assert_eq!(point(s, "thirty dollars")["covered"], false);

@@ -16,15 +16,15 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::audio::capture::{Microphone, Source};
 use crate::cli::{EngineArgs, Format, OutputArgs, SaveArgs, TargetArgs};
-use crate::record::level::meter_bar;
-use crate::record::writer::TakeWriter;
-use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
-use crate::story::{Library, Named};
 use crate::config::Targets;
 use crate::output;
 use crate::pipeline::EngineSettings;
+use crate::record::level::meter_bar;
+use crate::record::writer::TakeWriter;
+use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
 use crate::store::{self, Saved, Store};
+use crate::story::{Library, Named};
 use crate::{history, paths};
 
 /// The targets in force: the config file's, overridden by any flags.

@@ -130,7 +130,11 @@ fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>
         .list()?
         .iter()
         .map(|t| {
-            TakeFacts::from_report(t.meta.created, t.meta.question.as_deref(), &t.report_value())
+            TakeFacts::from_report(
+                t.meta.created,
+                t.meta.question.as_deref(),
+                &t.report_value(),
+            )
         })
         .collect();
     let weights = practice_weights(stories, &facts);
@@ -250,7 +254,10 @@ fn save_all(turns: &mut [Turn], session_id: &str, quiet: bool) -> Result<()> {
     }
     print_notices(&mut store);
     if !quiet {
-        eprintln!("rehearse: saved {} takes as session {session_id}", turns.len());
+        eprintln!(
+            "rehearse: saved {} takes as session {session_id}",
+            turns.len()
+        );
     }
     Ok(())
 }
@@ -260,9 +267,11 @@ fn emit_summary(summary: &session::SessionSummary, args: &PracticeArgs) -> Resul
     let out = args.output.output.as_deref();
     match args.output.format {
         Format::Json => write_output(out, &summary.to_json())?,
-        Format::Html => {
-            write_page(out, args.output.open, &report::html::session::render(summary))?
-        }
+        Format::Html => write_page(
+            out,
+            args.output.open,
+            &report::html::session::render(summary),
+        )?,
         Format::Terminal | Format::Markdown => {
             let style = Style::for_output(args.output.color, out.is_none());
             return write_output(out, &session::render_text(summary, &style));

@@ -132,7 +132,10 @@ fn edit_in_editor(name: &str, text: &str) -> Result<Option<String>> {
             .status()
             .with_context(|| format!("cannot run the editor {:?}", command.join(" ")))?;
         if !status.success() {
-            bail!("the editor {:?} failed ({status}); nothing was saved", command[0]);
+            bail!(
+                "the editor {:?} failed ({status}); nothing was saved",
+                command[0]
+            );
         }
         let edited = read_file(&scratch)?;
         if edited == text {
@@ -221,7 +224,11 @@ fn coverage(library: &Library, json: bool) -> Result<()> {
         .list()?
         .iter()
         .map(|t| {
-            TakeFacts::from_report(t.meta.created, t.meta.question.as_deref(), &t.report_value())
+            TakeFacts::from_report(
+                t.meta.created,
+                t.meta.question.as_deref(),
+                &t.report_value(),
+            )
         })
         .collect();
     let c = coverage::compute(
