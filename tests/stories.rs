@@ -1,6 +1,6 @@
 //! `rehearse story ...` through the real binary: stories written here, read back, edited by
 //! hand with mistakes, names that try to leave the stories folder, coverage; and `analyze
-//! --story` on real speech (a bundled sample and a real recording, clean and damaged).
+//! --story` on speech (a synthetic answer, and a real recording clean and with noise).
 
 mod common;
 
@@ -251,16 +251,29 @@ fn point<'a>(story: &'a serde_json::Value, starts: &str) -> &'a serde_json::Valu
         .unwrap_or_else(|| panic!("no point {starts:?} in {story}"))
 }
 
-/// The bundled clean STAR answer, told in other words than the story's notes.
+/// A spoken answer (espeak-ng) that tells the story in other words than its notes.
 #[test]
-fn a_spoken_answer_covers_the_paraphrased_points_and_misses_the_one_not_said() {
+fn a_spoken_answer_covers_the_paraphrased_points_and_misses_the_ones_not_said() {
     let home = fresh_home();
     assert_clean_success(&run_stdin(&home, &["story", "add", "checkout"], CHECKOUT));
+    let wav = home.join("answer.wav");
+    let ok = std::process::Command::new("espeak-ng")
+        .args(["-v", "en-us", "-s", "150", "-w", wav.to_str().unwrap()])
+        .arg(
+            "About a month before the holiday sale, our checkout error rate had climbed to \
+             four percent. I pulled three months of logs and grouped the failures by cause. \
+             I rewrote the retry logic with exponential backoff and added a circuit breaker. \
+             In the end we saved around two hundred thousand dollars in orders.",
+        )
+        .status()
+        .expect("espeak-ng is installed by scripts/setup.sh")
+        .success();
+    assert!(ok);
     let out = run(
         &home,
         &[
             "analyze",
-            "samples/star-clean.wav",
+            wav.to_str().unwrap(),
             "--story",
             "checkout",
             "--format",
@@ -272,22 +285,33 @@ fn a_spoken_answer_covers_the_paraphrased_points_and_misses_the_one_not_said() {
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let story = &v["story"];
     assert_eq!(story["name"], "checkout");
-    // Said as "four percent", "a month before the holiday sale".
+    // Said as "four percent", "a month before the holiday sale", "failures" for "failed".
     let s = point(story, "Checkout failures hit 4%");
-    assert_eq!(s["covered"], true, "{s}");
-    assert!(s["said_at_s"].as_f64().unwrap() < 20.0, "{s}");
-    // Said as "pulling three months of logs and grouping the failures by cause".
-    assert_eq!(point(story, "I grouped three months")["covered"], true);
+    assert_eq!(s["covered"], true, "{story}");
+    assert!(s["said_at_s"].as_f64().unwrap() < 5.0, "{s}");
+    // "pulled three months of logs and grouped the failures by cause".
+    assert_eq!(
+        point(story, "I grouped three months")["covered"],
+        true,
+        "{story}"
+    );
     assert_eq!(
         point(story, "I rewrote the client's retry")["covered"],
-        true
+        true,
+        "{story}"
     );
     // Never said.
-    let k8s = point(story, "I migrated the whole service");
-    assert_eq!(k8s["covered"], false, "{k8s}");
-    assert!(k8s["said_at_s"].is_null());
+    for missed in [
+        "My manager asked me",
+        "I migrated the whole service",
+        "Errors fell to",
+    ] {
+        let p = point(story, missed);
+        assert_eq!(p["covered"], false, "{p}");
+        assert!(p["said_at_s"].is_null(), "{p}");
+    }
     // "two hundred thousand dollars" is $200,000.
-    assert_eq!(point(story, "about $200,000")["covered"], true);
+    assert_eq!(point(story, "about $200,000")["covered"], true, "{story}");
 }
 
 /// A real recording (not synthetic) and the same recording damaged: the story check gives a
@@ -312,7 +336,7 @@ Answers: technical_problem
     let noise = home.join("noise.wav");
     let ok = std::process::Command::new("sox")
         .args([clean.to_str().unwrap(), noise.to_str().unwrap()])
-        .args(["synth", "whitenoise", "vol", "0.05"]) // about 10 dB under the speech
+        .args(["synth", "whitenoise", "vol", "0.05"]) // RMS 0.029 against the clip's 0.018: about -4 dB SNR
         .status()
         .expect("sox is installed by scripts/setup.sh")
         .success();

@@ -712,8 +712,10 @@ fn read_number(ps: &[(String, usize)]) -> (String, usize) {
     if used == 0 {
         return (String::new(), 0);
     }
-    // A lone "one" is usually not a number ("one of the", "the one"): keep it a word.
-    if used == 1 && first == "one" {
+    // A lone "one" is usually not a number ("one of the", "the one"): keep it a word,
+    // unless a unit follows ("one percent").
+    let unit_follows = ps.get(1).is_some_and(|(w, _)| w == "percent");
+    if used == 1 && first == "one" && !unit_follows {
         return (String::new(), 0);
     }
     ((total + current).to_string(), used)
@@ -741,6 +743,7 @@ mod tests {
         assert_eq!(keys("3.5 hours"), ["3.5", "hour"]);
         assert_eq!(keys("in three months"), ["3", "month"]);
         assert_eq!(keys("one of the teams"), ["one", "team"]);
+        assert_eq!(keys("below one percent"), keys("below 1%"));
     }
 
     #[test]
