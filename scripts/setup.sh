@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Set up a fresh Debian/Ubuntu machine to build, test and run rehearse. Idempotent: packages
-# already installed, a verified model already in models/, and an up-to-date build are skipped.
+# already installed, verified models already in models/, and an up-to-date build are skipped.
 #
-#   bash scripts/setup.sh          # system packages, the Whisper model, a release build
+#   bash scripts/setup.sh          # system packages, the Whisper and VAD models, a release build
 #
 # Environment: REHEARSE_MODEL_NAME (default tiny.en) picks the model scripts/fetch-model.sh gets.
 set -euo pipefail
@@ -38,6 +38,8 @@ if ! command -v cargo >/dev/null; then
 fi
 
 bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
+# Silero VAD for whisper.cpp's voice activity detector: models/ggml-silero-v6.2.0.bin.
+bash scripts/fetch-vad-model.sh >/dev/null
 
 echo "setup: building (release)" >&2
 cargo build --release --locked --quiet

@@ -5,6 +5,9 @@
 //! ([`Pipeline::analyze_batch`]) can run several files at once, each with its own whisper state
 //! on the one shared model, the threads split between them. Takes are transcribed in short
 //! pieces cut at silences ([`crate::transcribe::chunks`]), with one progress bar over the whole.
+//!
+//! Where speech is comes first, from the trained speech detector ([`crate::speech`]): it
+//! decides what Whisper hears (everything that may be speech) and where the pauses are.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -20,34 +23,49 @@ use crate::analyze::{self, vad};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
-use crate::transcribe::model::{self, ModelSearch};
-use crate::transcribe::whisper::{WhisperEngine, FILLER_PROMPT};
+use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
+use crate::speech::{Policy, SpeechMap};
+use crate::transcribe::model::{self, ModelInfo, ModelSearch};
+use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
 use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
 
-/// Where the model is and how to run it, checked before any audio is touched.
+/// Where the models are and how to run them, checked before any audio is touched.
 #[derive(Debug, Clone)]
 pub struct EngineSettings {
     pub model: PathBuf,
+    pub model_info: ModelInfo,
     pub threads: usize,
     pub beam: Option<u16>,
+    /// The speech detector's model (Silero VAD, ggml).
+    pub vad_model: PathBuf,
+    /// How word times are found (DTW when the model's alignment heads are known).
+    pub timing: WordTiming,
 }
 
 impl EngineSettings {
-    /// Find the model (`--model`, `REHEARSE_MODEL`, `./models`, data dir) and validate it.
+    /// Find the Whisper model (`--model`, `REHEARSE_MODEL`, `./models`, data dir) and the
+    /// speech detector's model (`--vad-model`, `REHEARSE_VAD_MODEL`, beside the Whisper
+    /// model, `./models`, data dir), and validate both.
     pub fn resolve(
         model: Option<PathBuf>,
+        vad_model: Option<PathBuf>,
         threads: Option<usize>,
         beam: Option<u16>,
     ) -> Result<Self> {
         let (path, _) = ModelSearch::from_environment(model).resolve()?;
-        model::validate(&path)?;
+        let model_info = model::validate(&path)?;
+        let (vad_model, _) = VadModelSearch::from_environment(vad_model, Some(&path)).resolve()?;
+        silero::validate(&vad_model)?;
         let threads = threads.unwrap_or_else(|| {
             std::thread::available_parallelism().map_or(4, std::num::NonZeroUsize::get)
         });
         Ok(EngineSettings {
             model: path,
+            model_info,
             threads,
             beam,
+            vad_model,
+            timing: WordTiming::Dtw,
         })
     }
 }
@@ -62,6 +80,7 @@ pub struct Pipeline {
     /// The question the takes answer, when known (the same for every file of a batch).
     pub question: Option<Asked>,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
+    detector: Mutex<Option<Arc<Silero>>>,
     progress: Progress,
 }
 
@@ -72,6 +91,7 @@ impl Pipeline {
             targets,
             question: None,
             whisper: Mutex::new(None),
+            detector: Mutex::new(None),
             progress,
         }
     }
@@ -162,14 +182,16 @@ impl Pipeline {
 
     fn analyze_with(&self, path: &Path, threads: usize, label: Option<String>) -> Result<Report> {
         let audio = audio::load(path)?;
-        let vad = vad::detect(&audio.samples, TARGET_RATE);
         let started = Instant::now();
-        // Silence goes nowhere near the model: Whisper invents text for it.
-        let transcript = if vad.has_speech() {
-            self.transcribe(&audio.samples, &vad, threads, label)?
-        } else {
+        let map = self.speech_map(&audio.samples)?;
+        let vad = vad::SpeechActivity::from_map(&audio.samples, TARGET_RATE, &map);
+        // Sure silence goes nowhere near the model: Whisper invents text for it.
+        let mut transcript = if map.to_transcribe().is_empty() {
             Transcript::default()
+        } else {
+            self.transcribe(&audio.samples, &map, threads, label)?
         };
+        crate::transcribe::fit_to_speech(&mut transcript.words, &map);
         let transcribe_s = started.elapsed().as_secs_f64();
         let analysis =
             analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
@@ -189,11 +211,22 @@ impl Pipeline {
                 } else {
                     0.0
                 },
+                speech_detector: Some(self.engine.vad_model.display().to_string()),
+                word_times: Some(self.word_times().into()),
             },
             targets: &self.targets,
             transcript: &transcript,
             analysis,
         }))
+    }
+
+    /// How word times are found, as the report names it.
+    fn word_times(&self) -> &'static str {
+        let slot = self.whisper.lock().unwrap_or_else(|p| p.into_inner());
+        match slot.as_ref().map_or(self.engine.timing, |e| e.timing()) {
+            WordTiming::Dtw => "dtw",
+            WordTiming::Tokens => "token_timestamps",
+        }
     }
 
     /// The model, loaded on first use by whichever job needs it first.
@@ -204,24 +237,44 @@ impl Pipeline {
         }
         bar.set_message("loading model");
         let e = &self.engine;
-        let engine = Arc::new(WhisperEngine::load(&e.model, e.beam)?);
+        let dtw = match e.timing {
+            WordTiming::Dtw => crate::transcribe::whisper::dtw_preset(&e.model_info),
+            WordTiming::Tokens => None,
+        };
+        let engine = Arc::new(WhisperEngine::load(&e.model, e.beam, dtw)?);
         *slot = Some(Arc::clone(&engine));
         Ok(engine)
     }
 
-    /// Transcribe the take's speech in short pieces cut at silences ([`chunks::plan`]), on a
-    /// whisper session of its own; one progress bar over the whole take.
+    /// Where speech is in `samples`, from the speech detector (loaded on first use).
+    pub fn speech_map(&self, samples: &[f32]) -> Result<SpeechMap, SpeechError> {
+        let detector = {
+            let mut slot = self.detector.lock().unwrap_or_else(|p| p.into_inner());
+            match slot.as_ref() {
+                Some(d) => Arc::clone(d),
+                None => {
+                    let d = Arc::new(Silero::load(&self.engine.vad_model, 1)?);
+                    *slot = Some(Arc::clone(&d));
+                    d
+                }
+            }
+        };
+        detector.map(samples, Policy::default())
+    }
+
+    /// Transcribe what may be speech in short pieces cut at silences ([`chunks::plan_for`]),
+    /// on a whisper session of its own; one progress bar over the whole take.
     fn transcribe(
         &self,
         samples: &[f32],
-        vad: &vad::SpeechActivity,
+        map: &SpeechMap,
         threads: usize,
         label: Option<String>,
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
         bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
-        let plan = chunks::plan(&vad.segments, vad.duration_s);
+        let plan = chunks::plan_for(map);
         let mut session = engine.session(threads)?;
         let tick = bar.clone();
         let transcript =
@@ -234,12 +287,15 @@ impl Pipeline {
     }
 }
 
-/// An error that would fail every file: the model cannot be loaded.
+/// An error that would fail every file: a model cannot be loaded.
 fn is_fatal(e: &anyhow::Error) -> bool {
     e.chain().any(|c| {
         matches!(
             c.downcast_ref::<TranscribeError>(),
             Some(TranscribeError::ModelLoad { .. })
+        ) || matches!(
+            c.downcast_ref::<SpeechError>(),
+            Some(SpeechError::Load { .. })
         )
     })
 }

@@ -110,7 +110,6 @@ fn activity() -> impl Strategy<Value = SpeechActivity> {
             SpeechActivity {
                 segments,
                 duration_s,
-                threshold_db: -40.0,
                 clipped_share,
                 speech_level_db: -20.0,
             }

@@ -126,7 +126,6 @@ fn run(a: &Answer) -> (Analysis, Vec<Part>) {
     let vad = SpeechActivity {
         segments: vec![(0.0, end)],
         duration_s: end + 0.5,
-        threshold_db: -40.0,
         clipped_share: 0.0,
         speech_level_db: -20.0,
     };

@@ -250,7 +250,6 @@ mod tests {
         SpeechActivity {
             segments: segments.to_vec(),
             duration_s,
-            threshold_db: -40.0,
             clipped_share: 0.0,
             speech_level_db: -20.0,
         }

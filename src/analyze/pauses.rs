@@ -1,4 +1,9 @@
-//! Pauses: silences between speech, measured on the signal.
+//! Pauses: silences between speech regions, and where each falls among the words.
+//!
+//! A pause is measured between the speech detector's regions, never between word times
+//! (Whisper's word ends absorb the silence that follows). Where it falls in the transcript is
+//! decided here, once, by [`slot`]: every output (terminal, JSON, Markdown, HTML) shows it
+//! before the same word.
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +19,10 @@ pub struct PauseEvent {
     /// The last word said before the pause and the first after it, when known.
     pub after_word: Option<String>,
     pub before_word: Option<String>,
+    /// The pause comes just before transcript word number `word_index` (the number of words
+    /// when it follows the last one). Absent in reports saved before it existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word_index: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -41,12 +50,16 @@ pub fn measure(vad: &SpeechActivity, words: &[Word], min_s: f64, long_s: f64) ->
         .filter_map(|pair| {
             let (start, end) = (pair[0].1, pair[1].0);
             let duration = end - start;
-            (duration >= min_s - 1e-9).then(|| PauseEvent {
-                start_s: start,
-                duration_s: duration,
-                long: duration >= long_s - 1e-9,
-                after_word: nearest_before(words, start + 0.1),
-                before_word: nearest_after(words, end - 0.1),
+            (duration >= min_s - 1e-9).then(|| {
+                let k = words_before(words, start, end);
+                PauseEvent {
+                    start_s: start,
+                    duration_s: duration,
+                    long: duration >= long_s - 1e-9,
+                    after_word: k.checked_sub(1).map(|i| words[i].text.clone()),
+                    before_word: words.get(k).map(|w| w.text.clone()),
+                    word_index: Some(k),
+                }
             })
         })
         .collect();
@@ -70,18 +83,32 @@ pub fn measure(vad: &SpeechActivity, words: &[Word], min_s: f64, long_s: f64) ->
     }
 }
 
-/// The last word that started before `t`.
-fn nearest_before(words: &[Word], t: f64) -> Option<String> {
-    words
-        .iter()
-        .rev()
-        .find(|w| w.start_s < t)
-        .map(|w| w.text.clone())
+/// How many words come before the silence `[start, end)`: those that start before its
+/// middle. Word starts are in time order.
+fn words_before<W: Timed>(words: &[W], start: f64, end: f64) -> usize {
+    let middle = (start + end) / 2.0;
+    words.partition_point(|w| w.start() < middle)
 }
 
-/// The first word that ends after `t`.
-fn nearest_after(words: &[Word], t: f64) -> Option<String> {
-    words.iter().find(|w| w.end_s > t).map(|w| w.text.clone())
+/// Anything with a start time: transcript words, and the report's copies of them.
+pub trait Timed {
+    fn start(&self) -> f64;
+}
+
+impl Timed for Word {
+    fn start(&self) -> f64 {
+        self.start_s
+    }
+}
+
+/// The number of the word a pause comes before (`words.len()` after the last word): the one
+/// placement every output uses. Reports saved before pauses carried it are placed by the same
+/// rule.
+pub fn slot<W: Timed>(pause: &PauseEvent, words: &[W]) -> usize {
+    pause
+        .word_index
+        .unwrap_or_else(|| words_before(words, pause.start_s, pause.start_s + pause.duration_s))
+        .min(words.len())
 }
 
 #[cfg(test)]
@@ -92,7 +119,6 @@ mod tests {
         SpeechActivity {
             segments: segments.to_vec(),
             duration_s: duration,
-            threshold_db: -40.0,
             clipped_share: 0.0,
             speech_level_db: -20.0,
         }
@@ -112,9 +138,31 @@ mod tests {
         assert_eq!((e.start_s, e.duration_s), (5.0, 3.0));
         assert_eq!(e.after_word.as_deref(), Some("team."));
         assert_eq!(e.before_word.as_deref(), Some("Then"));
+        assert_eq!(e.word_index, Some(1));
+        assert_eq!(slot(e, &words), 1);
         assert_eq!(p.leading_silence_s, 1.0);
         assert_eq!(p.first_word_s, Some(4.5));
         assert!((p.per_minute - 60.0 / 9.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn words_sharing_a_time_are_placed_once_for_every_output() {
+        // Three words collapsed onto one time right after the pause, one before it.
+        let v = vad(&[(0.0, 2.0), (5.0, 7.0)], 7.0);
+        let words = vec![
+            Word::new("so", 1.0, 1.5),
+            Word::new("then", 5.0, 5.2),
+            Word::new("we", 5.0, 5.2),
+            Word::new("shipped", 5.0, 5.2),
+        ];
+        let p = measure(&v, &words, 0.25, 2.0);
+        let e = &p.events[0];
+        assert_eq!(e.word_index, Some(1));
+        let old = PauseEvent {
+            word_index: None,
+            ..e.clone()
+        };
+        assert_eq!(slot(&old, &words), slot(e, &words));
     }
 
     #[test]

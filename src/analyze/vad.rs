@@ -1,30 +1,29 @@
-//! Voice activity from the signal itself: where the speaker is making sound.
+//! Speech activity as the analysis sees it: the trained detector's speech regions
+//! ([`crate::speech::SpeechMap`]), their edges refined on the signal, and the recording's level
+//! and clipping.
 //!
-//! Word timestamps from Whisper absorb the silence after a word, so pauses are measured here,
-//! from short-time energy. The threshold adapts to the recording: it sits between the noise
-//! floor and the level of loud speech frames, so the same code works on a quiet laptop
-//! microphone and on a normalised studio take.
+//! Word timestamps from Whisper absorb the silence after a word, so pauses are measured
+//! between these regions, not between words. The regions come from Silero VAD; only their
+//! edges are moved, by at most one detector frame, to where the signal's short-time energy
+//! crosses halfway between the pause's floor and the speech next to it (the detector scores
+//! 32 ms frames; energy is measured on 10 ms frames).
 
 use serde::Serialize;
 
-/// Analysis frame length, seconds.
-pub const FRAME_S: f64 = 0.02;
-/// Bursts of sound shorter than this are clicks, not speech.
-const MIN_SPEECH_S: f64 = 0.06;
-/// Frames quieter than this are silence whatever the recording (dBFS).
-const ABSOLUTE_FLOOR_DB: f64 = -60.0;
+use crate::speech::SpeechMap;
+
+/// Energy frame length for edge refinement and level, seconds.
+pub const FRAME_S: f64 = 0.01;
 
 /// Speech regions of one take.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SpeechActivity {
-    /// Non-overlapping, ordered `(start_s, end_s)` regions with sound.
+    /// Non-overlapping, ordered `(start_s, end_s)` regions of sure speech.
     pub segments: Vec<(f64, f64)>,
     pub duration_s: f64,
-    /// The level a frame had to reach to count as speech, dBFS.
-    pub threshold_db: f64,
-    /// Share of frames at full scale (|x| >= 0.999), a sign of clipping.
+    /// Share of samples at full scale (|x| >= 0.999), a sign of clipping.
     pub clipped_share: f64,
-    /// Level of the loud (99th percentile) frames, dBFS.
+    /// Level of the loud (99th percentile) 10 ms frames, dBFS.
     pub speech_level_db: f64,
 }
 
@@ -37,38 +36,24 @@ impl SpeechActivity {
     pub fn span(&self) -> Option<(f64, f64)> {
         Some((self.segments.first()?.0, self.segments.last()?.1))
     }
-}
 
-/// Detect speech in mono `samples` at `rate` Hz.
-pub fn detect(samples: &[f32], rate: u32) -> SpeechActivity {
-    let frame = ((f64::from(rate) * FRAME_S) as usize).max(1);
-    let levels: Vec<f64> = samples.chunks(frame).map(level_db).collect();
-    let clipped = samples.iter().filter(|v| v.abs() >= 0.999).count();
-    let duration_s = samples.len() as f64 / f64::from(rate.max(1));
-    let clipped_share = if samples.is_empty() {
-        0.0
-    } else {
-        clipped as f64 / samples.len() as f64
-    };
-
-    let loud = percentile(&levels, 0.99);
-    let floor = percentile(&levels, 0.10);
-    // Halfway (in dB) between floor and loud speech, at most 30 dB under loud speech.
-    let threshold = ((floor + loud) / 2.0)
-        .max(loud - 30.0)
-        .max(ABSOLUTE_FLOOR_DB);
-    // A recording whose loud frames barely rise above the floor holds no speech.
-    let segments = if loud < ABSOLUTE_FLOOR_DB + 10.0 || loud - floor < 6.0 {
-        Vec::new()
-    } else {
-        regions(&levels, threshold, duration_s)
-    };
-    SpeechActivity {
-        segments,
-        duration_s,
-        threshold_db: threshold,
-        clipped_share,
-        speech_level_db: loud,
+    /// The detector's speech regions for mono `samples` at `rate` Hz, edges refined on the
+    /// signal, with the recording's level and clipping.
+    pub fn from_map(samples: &[f32], rate: u32, map: &SpeechMap) -> Self {
+        let frame = ((f64::from(rate) * FRAME_S) as usize).max(1);
+        let levels: Vec<f64> = samples.chunks(frame).map(level_db).collect();
+        let clipped = samples.iter().filter(|v| v.abs() >= 0.999).count();
+        let duration_s = samples.len() as f64 / f64::from(rate.max(1));
+        SpeechActivity {
+            segments: refine(&map.speech, &levels, map.frame_s, duration_s),
+            duration_s,
+            clipped_share: if samples.is_empty() {
+                0.0
+            } else {
+                clipped as f64 / samples.len() as f64
+            },
+            speech_level_db: percentile(&levels, 0.99),
+        }
     }
 }
 
@@ -90,26 +75,49 @@ fn percentile(values: &[f64], q: f64) -> f64 {
     v[((v.len() - 1) as f64 * q).round() as usize]
 }
 
-/// Runs of frames above `threshold`, dropping runs shorter than [`MIN_SPEECH_S`].
-fn regions(levels: &[f64], threshold: f64, duration_s: f64) -> Vec<(f64, f64)> {
-    let mut out = Vec::new();
-    let mut start = None;
-    for (i, &db) in levels
-        .iter()
-        .chain(std::iter::once(&f64::NEG_INFINITY))
-        .enumerate()
-    {
-        match (db >= threshold, start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                let (a, b) = (s as f64 * FRAME_S, (i as f64 * FRAME_S).min(duration_s));
-                if b - a >= MIN_SPEECH_S {
-                    out.push((a, b));
-                }
-                start = None;
-            }
-            _ => {}
+/// Move each edge of each region by at most `reach_s` to where the energy crosses halfway
+/// (in dB) between the quietest frame of the neighbouring pause and the loud speech of the
+/// region. Regions keep their order and never overlap or vanish.
+fn refine(regions: &[(f64, f64)], levels: &[f64], reach_s: f64, duration_s: f64) -> Vec<(f64, f64)> {
+    let n = levels.len();
+    let idx = |t: f64| ((t / FRAME_S).round().max(0.0) as usize).min(n);
+    let reach = (reach_s / FRAME_S).ceil() as usize;
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(regions.len());
+    for (k, &(a, b)) in regions.iter().enumerate() {
+        let (ia, ib) = (idx(a), idx(b));
+        if ib <= ia || n == 0 {
+            out.push((a, b));
+            continue;
         }
+        let loud = percentile(&levels[ia..ib], 0.9);
+        let prev_end = if k == 0 { 0 } else { idx(regions[k - 1].1) };
+        let next_start = regions.get(k + 1).map_or(n, |r| idx(r.0));
+        let floor_before = levels[prev_end.min(ia)..ia].iter().copied().fold(loud, f64::min);
+        let floor_after = levels[ib..next_start.max(ib)].iter().copied().fold(loud, f64::min);
+        let mut start = ia;
+        if loud - floor_before >= 10.0 {
+            let half = (loud + floor_before) / 2.0;
+            let lo = ia.saturating_sub(reach).max(prev_end);
+            // The earliest loud frame from lo on, at most `reach` past the detector's edge.
+            let last = (ia + reach).min(ib - 1);
+            start = (lo..=last).find(|&i| levels[i] >= half).unwrap_or(last);
+        }
+        let mut end = ib;
+        if loud - floor_after >= 10.0 {
+            let half = (loud + floor_after) / 2.0;
+            let hi = (ib + reach).min(next_start).min(n);
+            // One past the last loud frame before hi, at most `reach` back into the region.
+            let first = ib.saturating_sub(reach + 1).max(start);
+            end = (first..hi.max(first))
+                .rev()
+                .find(|&i| levels[i] >= half)
+                .map_or(first + 1, |i| i + 1);
+        }
+        let (mut s, e) = (start as f64 * FRAME_S, (end as f64 * FRAME_S).min(duration_s));
+        if let Some(last) = out.last() {
+            s = s.max(last.1);
+        }
+        out.push(if e > s { (s, e) } else { (a, b) });
     }
     out
 }
@@ -117,69 +125,74 @@ fn regions(levels: &[f64], threshold: f64, duration_s: f64) -> Vec<(f64, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::speech::Policy;
 
     const RATE: u32 = 16000;
 
     /// Silence and tone bursts: `(is_sound, seconds)` pieces.
-    fn signal(pieces: &[(bool, f64)], noise: f32) -> Vec<f32> {
+    fn signal(pieces: &[(bool, f64)]) -> Vec<f32> {
         let mut out = Vec::new();
-        let mut seed = 1u32;
         for &(sound, secs) in pieces {
             for i in 0..(secs * f64::from(RATE)) as usize {
-                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
-                let n = (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
-                let s = if sound {
-                    (i as f32 * 0.1).sin() * 0.3
-                } else {
-                    0.0
-                };
-                out.push(s + n * noise);
+                out.push(if sound { (i as f32 * 0.1).sin() * 0.3 } else { 0.0 });
             }
         }
         out
     }
 
+    fn map_of(regions: &[(f64, f64)], duration_s: f64) -> SpeechMap {
+        let n = (duration_s / 0.032).ceil() as usize;
+        let probs = (0..n)
+            .map(|i| {
+                let t = (i as f64 + 0.5) * 0.032;
+                if regions.iter().any(|&(a, b)| a <= t && t < b) {
+                    0.9
+                } else {
+                    0.01
+                }
+            })
+            .collect();
+        SpeechMap::from_probabilities(probs, 0.032, duration_s, Policy::default())
+    }
+
     #[test]
-    fn finds_bursts_and_the_gaps_between_them() {
-        let x = signal(
-            &[(false, 0.5), (true, 1.0), (false, 2.5), (true, 0.5)],
-            0.001,
-        );
-        let a = detect(&x, RATE);
+    fn edges_move_to_the_signal_by_at_most_one_frame() {
+        let x = signal(&[(false, 0.5), (true, 1.0), (false, 2.5), (true, 0.5)]);
+        // The detector's edges are a frame off either way.
+        let m = map_of(&[(0.47, 1.53), (4.03, 4.5)], 4.5);
+        let a = SpeechActivity::from_map(&x, RATE, &m);
         assert_eq!(a.segments.len(), 2, "{:?}", a.segments);
         let (s0, e0) = a.segments[0];
         let (s1, _) = a.segments[1];
-        assert!((s0 - 0.5).abs() < 0.03 && (e0 - 1.5).abs() < 0.03);
-        assert!((s1 - e0 - 2.5).abs() < 0.05);
+        assert!((s0 - 0.5).abs() < 0.015 && (e0 - 1.5).abs() < 0.015, "{:?}", a.segments);
+        assert!((s1 - e0 - 2.5).abs() < 0.03, "{:?}", a.segments);
     }
 
     #[test]
-    fn digital_silence_has_no_speech() {
-        let a = detect(&vec![0.0; 32000], RATE);
-        assert!(!a.has_speech());
-        assert_eq!(a.span(), None);
-    }
-
-    #[test]
-    fn steady_noise_has_no_speech() {
-        let a = detect(&signal(&[(false, 3.0)], 0.05), RATE);
-        assert!(!a.has_speech(), "{:?}", a.segments);
-    }
-
-    #[test]
-    fn clicks_are_not_speech() {
-        let x = signal(
-            &[(false, 1.0), (true, 0.02), (false, 1.0), (true, 1.0)],
-            0.0,
-        );
-        let a = detect(&x, RATE);
+    fn regions_without_an_energy_edge_are_kept_as_the_detector_put_them() {
+        // Constant tone: no edge to find, so the detector's regions stand.
+        let x = signal(&[(true, 3.0)]);
+        let m = map_of(&[(0.992, 2.016)], 3.0);
+        let a = SpeechActivity::from_map(&x, RATE, &m);
         assert_eq!(a.segments.len(), 1);
+        let (s, e) = a.segments[0];
+        assert!((s - 0.96).abs() < 0.05 && (e - 2.016).abs() < 0.05, "{:?}", a.segments);
+    }
+
+    #[test]
+    fn level_and_clipping_are_measured() {
+        let mut x = signal(&[(true, 1.0)]);
+        x[..1600].iter_mut().for_each(|v| *v = 1.0);
+        let a = SpeechActivity::from_map(&x, RATE, &map_of(&[(0.0, 1.0)], 1.0));
+        assert!((a.clipped_share - 0.1).abs() < 1e-9);
+        assert!(a.speech_level_db > -1.0, "{}", a.speech_level_db);
     }
 
     #[test]
     fn empty_input_is_silent() {
-        let a = detect(&[], RATE);
+        let a = SpeechActivity::from_map(&[], RATE, &SpeechMap::empty(0.0));
         assert!(!a.has_speech());
         assert_eq!(a.duration_s, 0.0);
+        assert_eq!(a.span(), None);
     }
 }

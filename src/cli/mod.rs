@@ -34,7 +34,7 @@ pub struct Cli {
 pub enum Command {
     /// Analyse recorded answers and print a report for each.
     Analyze(AnalyzeArgs),
-    /// Show which Whisper model would be used, and check it.
+    /// Show which Whisper and speech detector models would be used, and check them.
     Model(ModelArgs),
     /// List saved takes, one line each.
     History(history::HistoryArgs),
@@ -148,6 +148,10 @@ pub struct EngineArgs {
     /// ggml Whisper model file [default: $REHEARSE_MODEL, then ./models/, then the data dir]
     #[arg(long, value_name = "PATH")]
     pub model: Option<PathBuf>,
+    /// Silero VAD ggml file, the speech detector [default: $REHEARSE_VAD_MODEL, then the
+    /// Whisper model's folder, ./models/, the data dir]
+    #[arg(long, value_name = "PATH")]
+    pub vad_model: Option<PathBuf>,
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,

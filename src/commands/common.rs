@@ -47,7 +47,12 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 }
 
 pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
-    EngineSettings::resolve(args.model.clone(), args.threads.map(usize::from), args.beam)
+    EngineSettings::resolve(
+        args.model.clone(),
+        args.vad_model.clone(),
+        args.threads.map(usize::from),
+        args.beam,
+    )
 }
 
 pub fn format(f: Format) -> output::Format {

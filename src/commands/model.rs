@@ -1,9 +1,12 @@
-//! `rehearse model`: which Whisper model would be used, found how, and whether it is sound.
+//! `rehearse model`: which Whisper model and speech detector model would be used, found how,
+//! and whether they are sound.
 
 use anyhow::Result;
 
 use crate::cli::ModelArgs;
+use crate::speech::silero::{self, VadModelSearch};
 use crate::transcribe::model::{self, ModelSearch};
+use crate::transcribe::whisper::dtw_preset;
 
 pub fn model(args: ModelArgs) -> Result<()> {
     let (path, source) = ModelSearch::from_environment(args.engine.model.clone()).resolve()?;
@@ -20,6 +23,22 @@ pub fn model(args: ModelArgs) -> Result<()> {
         } else {
             "English-only"
         }
+    );
+    println!(
+        "word times: {}",
+        match dtw_preset(&info) {
+            Some(p) => format!("DTW over the {p:?} alignment heads"),
+            None => "token timestamps (no known alignment heads for this model)".into(),
+        }
+    );
+    let (vad, source) =
+        VadModelSearch::from_environment(args.engine.vad_model.clone(), Some(&path)).resolve()?;
+    let vad_info = silero::validate(&vad)?;
+    println!("speech detector: {}", vad.display());
+    println!("found via: {source:?}");
+    println!(
+        "{} {}, {}-sample frames",
+        vad_info.kind, vad_info.version, vad_info.window
     );
     Ok(())
 }

@@ -85,6 +85,12 @@ pub struct EngineInfo {
     /// Seconds spent transcribing, and that as a share of the audio's duration.
     pub transcribe_s: f64,
     pub real_time_factor: f64,
+    /// The speech detector's model file (Silero VAD); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub speech_detector: Option<String>,
+    /// How word start times were found: `dtw` or `token_timestamps`; absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub word_times: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -100,6 +106,12 @@ pub struct WordOut {
     pub end_s: f64,
     /// Part of a filler (both words of "you know" are marked).
     pub filler: bool,
+}
+
+impl crate::analyze::pauses::Timed for WordOut {
+    fn start(&self) -> f64 {
+        self.start_s
+    }
 }
 
 /// How each metric was measured, in one sentence each, plus what the engine cannot know.
@@ -280,7 +292,6 @@ pub(crate) mod tests {
         let vad = SpeechActivity {
             segments: vec![(0.0, end)],
             duration_s: end + 1.0,
-            threshold_db: -40.0,
             clipped_share: 0.0,
             speech_level_db: -20.0,
         };
@@ -309,6 +320,8 @@ pub(crate) mod tests {
                 initial_prompt: String::new(),
                 transcribe_s: 1.0,
                 real_time_factor: 0.05,
+                speech_detector: None,
+                word_times: None,
             },
             targets: &targets,
             transcript: &transcript,

@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{clock, scorecard, Report};
+use crate::analyze::pauses::slot;
 use crate::analyze::star::Part;
 use crate::analyze::Verdict;
 use crate::term::Style;
@@ -170,9 +171,13 @@ fn transcript(r: &Report, style: &Style) -> String {
     let mut fillers = r.fillers.events.iter().peekable();
     let mut pieces = Vec::new();
     let mut i = 0;
+    let pause = |p: &crate::analyze::pauses::PauseEvent| {
+        style.warn(&format!("<{:.1}s pause>", p.duration_s))
+    };
     while i < words.len() {
-        while let Some(p) = long.next_if(|p| p.start_s + p.duration_s <= words[i].start_s + 0.15) {
-            pieces.push(style.warn(&format!("<{:.1}s pause>", p.duration_s)));
+        // A filler spanning several words moves `i` past them: its pauses come before it.
+        while let Some(p) = long.next_if(|p| slot(p, words) <= i) {
+            pieces.push(pause(p));
         }
         match fillers.next_if(|e| e.word_index == i) {
             Some(e) => {
@@ -187,6 +192,7 @@ fn transcript(r: &Report, style: &Style) -> String {
             }
         }
     }
+    pieces.extend(long.map(pause));
     pieces.join(" ")
 }
 

@@ -3,8 +3,15 @@
 //! Measured on this engine: given a whole 30-second answer, Whisper tiny.en writes the
 //! fluent sentence the speaker meant and drops most "um"s and "uh"s; given the same audio in
 //! 5-10 second pieces cut at pauses, it keeps them (README, "Why chunks"). Cutting only in
-//! silence means no word is split, and long silences are never sent to the model, which
-//! would otherwise invent text for them.
+//! silence means no word is split.
+//!
+//! [`plan_for`] plans the pieces from a [`SpeechMap`]: pieces group what may be speech and
+//! are cut in the widest pauses between sure speech. Audio between two pieces is left out only
+//! where the detector is confident it is silence (Whisper invents text for silence); anywhere
+//! else the two pieces meet at the least speech-like frame, so nothing that might be a word
+//! is dropped.
+
+use crate::speech::SpeechMap;
 
 /// Aim for pieces about this long, seconds.
 pub const TARGET_S: f64 = 8.0;
@@ -32,6 +39,52 @@ pub fn plan(speech: &[(f64, f64)], duration_s: f64) -> Vec<Chunk> {
     let mut chunks = Vec::new();
     split_at_widest_gap(speech, &mut chunks);
     pad(chunks, duration_s)
+}
+
+/// Silence shorter than this is never left out between pieces, seconds: it costs Whisper
+/// little and may hide a soft word edge.
+const MIN_SKIP_S: f64 = 0.6;
+
+/// Pieces that together cover everything in `map` that may be speech.
+pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
+    let units = map.to_transcribe();
+    let mut chunks = Vec::new();
+    split_at_widest_gap(&units, &mut chunks);
+    let skippable =
+        |a: f64, b: f64| b - a >= MIN_SKIP_S + 2.0 * PAD_S && map.confidently_silent(a, b);
+    let n = chunks.len();
+    for i in 0..n {
+        // Before the first piece: from the start of the take unless that is sure silence.
+        if i == 0 {
+            let c = &mut chunks[0];
+            c.start_s = if skippable(0.0, c.start_s) {
+                (c.start_s - PAD_S).max(0.0)
+            } else {
+                0.0
+            };
+        }
+        if i + 1 < n {
+            let (a, b) = (chunks[i].end_s, chunks[i + 1].start_s);
+            if skippable(a, b) {
+                chunks[i].end_s = a + PAD_S;
+                chunks[i + 1].start_s = b - PAD_S;
+            } else {
+                let cut = map.quietest(a, b);
+                chunks[i].end_s = cut;
+                chunks[i + 1].start_s = cut;
+            }
+        } else {
+            let end = map.duration_s;
+            let c = &mut chunks[i];
+            c.end_s = if skippable(c.end_s, end) {
+                (c.end_s + PAD_S).min(end)
+            } else {
+                end
+            };
+        }
+    }
+    chunks.retain(|c| c.len_s() > 0.0);
+    chunks
 }
 
 /// Smallest piece a cut may leave on either side, when the speech allows it, seconds.
@@ -152,6 +205,59 @@ mod tests {
         let c = plan(&[(1.0, 3.0), (60.0, 62.0)], 70.0);
         assert_eq!(c.len(), 2);
         assert!(c[0].end_s < 4.0 && c[1].start_s > 59.0);
+    }
+
+    fn map(runs: &[(f32, usize)]) -> SpeechMap {
+        let p: Vec<f32> = runs
+            .iter()
+            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+            .collect();
+        let d = p.len() as f64 * 0.032;
+        SpeechMap::from_probabilities(p, 0.032, d, crate::speech::Policy::default())
+    }
+
+    fn covered(c: &[Chunk], a: f64, b: f64) -> bool {
+        let mut t = a;
+        while t < b {
+            if !c.iter().any(|c| c.start_s <= t && t <= c.end_s) {
+                return false;
+            }
+            t += 0.005;
+        }
+        true
+    }
+
+    #[test]
+    fn confident_silence_is_left_out_and_unsure_audio_is_not() {
+        // 1 s speech, 6 s confident silence, 0.5 s unsure, 8 s silence, 1 s speech.
+        let m = map(&[
+            (0.9, 31),
+            (0.01, 188),
+            (0.3, 16),
+            (0.01, 250),
+            (0.9, 31),
+        ]);
+        let c = plan_for(&m);
+        let f = |i: f64| i * 0.032;
+        assert!(covered(&c, 0.0, f(31.0)), "{c:?}");
+        assert!(covered(&c, f(219.0), f(235.0)), "unsure audio left out: {c:?}");
+        assert!(covered(&c, f(485.0), f(516.0)), "{c:?}");
+        // The widest silence is where the take is cut, and its middle is not transcribed.
+        assert!(!covered(&c, f(360.0), f(361.0)), "{c:?}");
+        for w in c.windows(2) {
+            assert!(w[0].end_s <= w[1].start_s, "{w:?}");
+        }
+    }
+
+    #[test]
+    fn pieces_meet_where_the_gap_is_not_sure_silence() {
+        // 7 s speech, a 0.5 s low-confidence dip, 7 s speech: two pieces meeting at the dip.
+        let m = map(&[(0.9, 219), (0.2, 7), (0.05, 1), (0.2, 7), (0.9, 219)]);
+        let c = plan_for(&m);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert_eq!(c[0].end_s, c[1].start_s);
+        assert!((c[0].end_s - 226.5 * 0.032).abs() < 1e-9, "{c:?}");
+        assert_eq!((c[0].start_s, c[1].end_s), (0.0, m.duration_s));
     }
 
     #[test]

@@ -10,6 +10,8 @@ pub mod whisper;
 
 use serde::{Deserialize, Serialize};
 
+use crate::speech::SpeechMap;
+
 /// One transcribed word as the engine wrote it (with its punctuation), and when it was said.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Word {
@@ -125,6 +127,45 @@ pub fn transcribe_chunks(
     Ok(Transcript { words })
 }
 
+/// Put transcribed words on the take's timeline as the detector sees it: starts in time
+/// order and inside the take; a word that would start in silence starts where the sound
+/// does; a word ends before the next one starts; a word that began in a speech region
+/// ends with that region at the latest, instead of running on into the silence after it
+/// (Whisper's word ends absorb silence).
+pub fn fit_to_speech(words: &mut [Word], map: &SpeechMap) {
+    let mut floor = 0.0_f64;
+    let heard = map.to_transcribe();
+    for w in words.iter_mut() {
+        w.start_s = w.start_s.clamp(floor, map.duration_s.max(floor));
+        w.end_s = w.end_s.clamp(w.start_s, map.duration_s.max(w.start_s));
+        // A word does not start in silence: move its start to where sound begins, when
+        // that is before its end.
+        if !map.may_be_speech(w.start_s) {
+            if let Some(&(a, _)) = heard.iter().find(|&&(a, _)| a > w.start_s) {
+                if a < w.end_s {
+                    w.start_s = a;
+                }
+            }
+        }
+        floor = w.start_s;
+    }
+    for i in 0..words.len() {
+        let next = words.get(i + 1).map(|n| n.start_s);
+        let w = &mut words[i];
+        if let Some(&(_, end)) = map
+            .speech
+            .iter()
+            .find(|&&(a, b)| a <= w.start_s && w.start_s < b)
+        {
+            w.end_s = w.end_s.min(end);
+        }
+        if let Some(next) = next {
+            w.end_s = w.end_s.min(next);
+        }
+        w.end_s = w.end_s.max(w.start_s);
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum TranscribeError {
     #[error("could not load the Whisper model {path}: {reason}")]
@@ -156,6 +197,44 @@ mod tests {
                 ("bye", 0.9, 30.0),
             ]))
         }
+    }
+
+    const F: f64 = 0.032;
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    fn map(runs: &[(f32, usize)]) -> SpeechMap {
+        let p: Vec<f32> = runs
+            .iter()
+            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+            .collect();
+        let d = p.len() as f64 * F;
+        SpeechMap::from_probabilities(p, F, d, crate::speech::Policy::default())
+    }
+
+    #[test]
+    fn words_are_fitted_to_the_speech() {
+        // Speech 0.32-0.96 s and 1.92-2.56 s.
+        let m = map(&[(0.02, 10), (0.9, 20), (0.02, 30), (0.9, 20), (0.02, 10)]);
+        let mut words = vec![
+            Word::new("so", 0.4, 1.9),   // runs on into the pause
+            Word::new("then", 0.3, 0.5), // starts before the word before it
+            Word::new("we", 1.5, 2.1),   // starts in the pause
+            Word::new("won", 2.2, 9.0),  // past the end of the take
+        ];
+        fit_to_speech(&mut words, &m);
+        let t: Vec<(f64, f64)> = words.iter().map(|w| (w.start_s, w.end_s)).collect();
+        assert_eq!(t[0], (0.4, 0.4), "ends where the next word starts");
+        assert_eq!(t[1], (0.4, 0.5), "moved after the word before it");
+        assert!(close(t[2].0, 60.0 * F) && close(t[2].1, 2.1), "{t:?}");
+        assert!(close(t[3].0, 2.2) && close(t[3].1, 80.0 * F), "{t:?}");
+
+        // A word that began in speech ends with its region.
+        let mut long = vec![Word::new("team", 0.5, 1.8)];
+        fit_to_speech(&mut long, &m);
+        assert!(close(long[0].end_s, 30.0 * F), "{:?}", long[0]);
     }
 
     #[test]

@@ -5,7 +5,9 @@
 //! size) and turns any inconsistency into a readable error.
 
 use std::fs::File;
-use std::io::{self, BufReader, Read, Seek, SeekFrom};
+use std::io::{self, BufReader, Read, Seek};
+
+use crate::ggml::{count, read_i32, skip, walk_tensors, WalkError, GGML_MAGIC};
 use std::path::{Path, PathBuf};
 
 /// The model name `scripts/fetch-model.sh` installs by default.
@@ -19,7 +21,6 @@ const PREFERRED: &[&str] = &[
     "ggml-base.bin",
     "ggml-small.bin",
 ];
-const GGML_MAGIC: u32 = 0x6767_6d6c;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
@@ -131,38 +132,10 @@ pub fn validate(path: &Path) -> Result<ModelInfo, ModelError> {
     })
 }
 
-enum WalkError {
-    Io(io::Error),
-    Format(String),
-}
 
-impl From<io::Error> for WalkError {
-    fn from(e: io::Error) -> Self {
-        WalkError::Io(e)
-    }
-}
 
-fn read_i32(r: &mut impl Read) -> io::Result<i32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(i32::from_le_bytes(b))
-}
 
-fn skip(r: &mut (impl Read + Seek), n: u64, file_len: u64) -> Result<(), WalkError> {
-    let pos = r.stream_position()?;
-    if pos + n > file_len {
-        return Err(WalkError::Io(io::ErrorKind::UnexpectedEof.into()));
-    }
-    r.seek(SeekFrom::Current(n as i64))?;
-    Ok(())
-}
 
-fn count(v: i32, what: &str, max: i32) -> Result<u64, WalkError> {
-    if v < 0 || v > max {
-        return Err(WalkError::Format(format!("implausible {what} ({v})")));
-    }
-    Ok(v as u64)
-}
 
 fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkError> {
     if read_i32(r)? as u32 != GGML_MAGIC {
@@ -200,41 +173,7 @@ fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkErro
     })
 }
 
-/// Walk tensor headers and data to the end of the file; returns how many tensors there are.
-fn walk_tensors(r: &mut (impl Read + Seek), file_len: u64) -> Result<usize, WalkError> {
-    let mut n = 0;
-    while r.stream_position()? < file_len {
-        let n_dims = count(read_i32(r)?, "tensor rank", 4)?;
-        let name_len = count(read_i32(r)?, "tensor name length", 1024)?;
-        let ftype = read_i32(r)?;
-        let mut elements: u64 = 1;
-        for _ in 0..n_dims {
-            elements = elements.saturating_mul(count(read_i32(r)?, "tensor dimension", 1 << 24)?);
-        }
-        skip(r, name_len, file_len)?;
-        let bytes = tensor_bytes(ftype, elements)
-            .ok_or_else(|| WalkError::Format(format!("unknown tensor type {ftype}")))?;
-        skip(r, bytes, file_len)?;
-        n += 1;
-    }
-    Ok(n)
-}
 
-/// Bytes of tensor data for a ggml type id (f32, f16, and the common block-quantised types).
-fn tensor_bytes(ftype: i32, elements: u64) -> Option<u64> {
-    // (block size, bytes per block) per ggml type id.
-    let (block, size) = match ftype {
-        0 => (1, 4),   // f32
-        1 => (1, 2),   // f16
-        2 => (32, 18), // q4_0
-        3 => (32, 20), // q4_1
-        6 => (32, 22), // q5_0
-        7 => (32, 24), // q5_1
-        8 => (32, 34), // q8_0
-        _ => return None,
-    };
-    Some(elements.div_ceil(block) * size)
-}
 
 #[cfg(test)]
 mod tests {

@@ -6,41 +6,112 @@
 //! "um" and "uh" out of the transcript. The prompt is never allowed to leak into the output.
 
 use std::path::Path;
-use std::sync::Once;
 
 use whisper_rs::{
-    FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters, WhisperState,
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
+    WhisperContextParameters, WhisperState, WhisperTokenId,
 };
 
+use super::model::ModelInfo;
 use super::{TranscribeError, Transcriber, Transcript, Word};
+
+/// DTW times run late by about this much, seconds: fitted on the first half of the words of
+/// a forced-aligned real recording (mfa_acoustic_corpus) and checked on the second half (start
+/// error median 0.124 -> 0.050 s there; README, "Word times").
+const DTW_LAG_S: f64 = 0.08;
 
 /// Short on purpose: long prompts make Whisper drop text or loop.
 pub const FILLER_PROMPT: &str = "Um, uh, so, like, you know, I was, uh, thinking.";
+
+/// How word start times are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WordTiming {
+    /// whisper.cpp's token timestamps alone: poor at the start of a window, where several
+    /// words can collapse onto one time.
+    Tokens,
+    /// Dynamic time warping over the cross-attention of the model's alignment heads
+    /// (whisper.cpp's DTW token timestamps): one start time per word from the audio itself.
+    Dtw,
+}
 
 pub struct WhisperEngine {
     /// The loaded model, shared by every [`Session`] (one per job in a parallel batch).
     ctx: WhisperContext,
     beam: Option<u16>,
+    timing: WordTiming,
+    eot: WhisperTokenId,
 }
 
-static SILENCE_WHISPER_LOGS: Once = Once::new();
+
+/// The alignment-head preset for DTW word times, when the model is one whose heads
+/// whisper.cpp knows (by its layer counts, vocabulary and mel bands).
+pub fn dtw_preset(info: &ModelInfo) -> Option<DtwModelPreset> {
+    use DtwModelPreset as P;
+    let en = !info.multilingual;
+    Some(
+        match (info.n_audio_layer, info.n_text_layer, info.n_mels, en) {
+            (4, 4, 80, true) => P::TinyEn,
+            (4, 4, 80, false) => P::Tiny,
+            (6, 6, 80, true) => P::BaseEn,
+            (6, 6, 80, false) => P::Base,
+            (12, 12, 80, true) => P::SmallEn,
+            (12, 12, 80, false) => P::Small,
+            (24, 24, 80, true) => P::MediumEn,
+            (24, 24, 80, false) => P::Medium,
+            (32, 32, 80, false) => P::LargeV2,
+            (32, 32, 128, false) => P::LargeV3,
+            (32, 4, 128, false) => P::LargeV3Turbo,
+            _ => return None,
+        },
+    )
+}
 
 impl WhisperEngine {
     /// Load a ggml model. Call [`super::model::validate`] first: whisper.cpp is not forgiving.
-    /// Threads are chosen per [`Session`].
-    pub fn load(path: &Path, beam: Option<u16>) -> Result<Self, TranscribeError> {
-        // Without a log backend, the hooks swallow whisper.cpp's and ggml's own log lines.
-        SILENCE_WHISPER_LOGS.call_once(whisper_rs::install_logging_hooks);
+    /// Word times come from DTW when `dtw` names the model's alignment heads, from token
+    /// timestamps otherwise. Threads are chosen per [`Session`].
+    pub fn load(
+        path: &Path,
+        beam: Option<u16>,
+        dtw: Option<DtwModelPreset>,
+    ) -> Result<Self, TranscribeError> {
+        crate::speech::silero::silence_engine_logs();
         let path_str = path.to_str().ok_or_else(|| TranscribeError::ModelLoad {
             path: path.display().to_string(),
             reason: "the path is not valid UTF-8".into(),
         })?;
-        let ctx = WhisperContext::new_with_params(path_str, WhisperContextParameters::default())
-            .map_err(|e| TranscribeError::ModelLoad {
+        let timing = if dtw.is_some() {
+            WordTiming::Dtw
+        } else {
+            WordTiming::Tokens
+        };
+        let mut params = WhisperContextParameters::default();
+        // DTW needs flash attention off (the default).
+        params.flash_attn(false);
+        if let Some(model_preset) = dtw {
+            params.dtw_parameters(DtwParameters {
+                mode: DtwMode::ModelPreset { model_preset },
+                ..DtwParameters::default()
+            });
+        }
+        let ctx = WhisperContext::new_with_params(path_str, params).map_err(|e| {
+            TranscribeError::ModelLoad {
                 path: path.display().to_string(),
                 reason: format!("{e:?}"),
-            })?;
-        Ok(WhisperEngine { ctx, beam })
+            }
+        })?;
+        let eot = ctx.token_eot();
+        Ok(WhisperEngine {
+            ctx,
+            beam,
+            timing,
+            eot,
+        })
+    }
+
+    /// How this engine times words.
+    pub fn timing(&self) -> WordTiming {
+        self.timing
     }
 
     /// A transcription session with its own whisper state, using `threads` threads. Several
@@ -98,11 +169,12 @@ impl Transcriber for Session<'_> {
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError> {
         let params = self.engine.params(self.threads);
-        run(&mut self.state, params, samples, progress)
+        run(self.engine, &mut self.state, params, samples, progress)
     }
 }
 
 fn run(
+    engine_: &WhisperEngine,
     state: &mut WhisperState,
     mut params: FullParams<'static, 'static>,
     samples: &[f32],
@@ -116,11 +188,36 @@ fn run(
     state.full(params, samples).map_err(engine)?;
 
     let mut words = Vec::new();
+    // DTW: the end of the previous word in this piece, where the next one starts.
+    let mut prev_end: Option<f64> = None;
     for segment in state.as_iter() {
         let text = segment.to_str_lossy().map_err(engine)?;
         // Timestamps are in centiseconds.
-        let start = segment.start_timestamp() as f64 / 100.0;
-        let end = segment.end_timestamp() as f64 / 100.0;
+        let t0 = segment.start_timestamp() as f64 / 100.0;
+        let t1 = segment.end_timestamp() as f64 / 100.0;
+        let (start, end) = match engine_.timing {
+            WordTiming::Tokens => (t0, t1),
+            WordTiming::Dtw => {
+                // whisper.cpp gives each text token the time its successor starts (the
+                // cross-attention of a decoder position looks at the token it predicts next),
+                // measured here against forced alignments: so the last token's time is where
+                // the word ends, and a word starts where the word before it ended.
+                let dtw_end = (0..segment.n_tokens())
+                    .filter_map(|j| segment.get_token(j))
+                    .map(|t| t.token_data())
+                    .filter(|d| d.id < engine_.eot && d.t_dtw >= 0)
+                    .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S)
+                    .last();
+                match dtw_end {
+                    Some(e) => {
+                        let s = prev_end.unwrap_or(t0).min(e);
+                        prev_end = Some(e);
+                        (s, e)
+                    }
+                    None => (t0, t1),
+                }
+            }
+        };
         words.push(Word::new(text.trim(), start, end.max(start)));
     }
     Ok(Transcript {
@@ -138,9 +235,9 @@ pub fn clean_words(raw: Vec<Word>) -> Vec<Word> {
             continue;
         }
         if !t.chars().any(char::is_alphanumeric) {
+            // Punctuation takes no time: the word keeps its own end.
             if let Some(prev) = words.last_mut() {
                 prev.text.push_str(t);
-                prev.end_s = prev.end_s.max(w.end_s);
             }
             continue;
         }
@@ -197,7 +294,7 @@ mod tests {
             w("there", 0.5),
         ]);
         assert_eq!(out[0].text, "Hello,");
-        assert_eq!(out[0].end_s, 0.4);
+        assert_eq!(out[0].end_s, 0.3);
         assert_eq!(out.len(), 2);
     }
 

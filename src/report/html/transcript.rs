@@ -6,7 +6,7 @@ use std::fmt::Write;
 
 use super::{escape, part_class};
 use crate::analyze::flags::Flag;
-use crate::analyze::pauses::PauseEvent;
+use crate::analyze::pauses::{slot, PauseEvent};
 use crate::analyze::star::Part;
 use crate::report::{clock, Report, WordOut};
 
@@ -66,7 +66,7 @@ fn pauses_before(r: &Report) -> Vec<Vec<&PauseEvent>> {
     let words = &r.transcript.words;
     let mut slots = vec![Vec::new(); words.len() + 1];
     for p in r.pauses.events.iter().filter(|p| p.long) {
-        let k = words.iter().take_while(|w| w.start_s < p.start_s).count();
+        let k = slot(p, words);
         slots[k].push(p);
     }
     slots
