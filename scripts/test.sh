@@ -11,6 +11,7 @@ echo "test: cargo fmt --check" >&2
 cargo fmt --all -- --check
 echo "test: cargo clippy" >&2
 cargo clippy --release --locked --all-targets --quiet -- -D warnings
+bash scripts/deny.sh
 echo "test: cargo test" >&2
 # Release profile: the same build the demo uses, so CI compiles whisper.cpp once.
 cargo test --release --locked

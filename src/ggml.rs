@@ -11,7 +11,6 @@ pub const GGML_MAGIC: u32 = 0x6767_6d6c;
 
 /// Why a walk stopped.
 pub enum WalkError {
-
     Io(io::Error),
     Format(String),
 }

@@ -10,7 +10,9 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("rehearse: error: {err:#}");
+            // Paths, ids and question text in an error come from outside: escaped.
+            let text = format!("{err:#}");
+            eprintln!("rehearse: error: {}", rehearse::term::printable_line(&text));
             ExitCode::FAILURE
         }
     }

@@ -12,7 +12,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::{self, Report};
-use crate::term::{ColorChoice, Style};
+use crate::term::{printable, printable_line, printable_styled, ColorChoice, Style};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,11 +67,13 @@ pub fn progress_bar(quiet: bool) -> ProgressBar {
 }
 
 /// The report as text in `format`; `audio` is the file the HTML page's player embeds.
+/// Terminal and Markdown text is made safe for a terminal ([`printable_styled`]): a report's
+/// transcript, question and file name can hold anything an imported export put there.
 pub fn render(report: &Report, format: Format, style: &Style, audio: Option<&Path>) -> String {
     match format {
-        Format::Terminal => report::terminal::render(report, style),
+        Format::Terminal => printable_styled(&report::terminal::render(report, style)).into_owned(),
         Format::Json => report::json::render(report),
-        Format::Markdown => report::markdown::render(report),
+        Format::Markdown => printable(&report::markdown::render(report)).into_owned(),
         Format::Html => {
             let embedded = match audio {
                 Some(path) => report::html::embed(path),
@@ -110,16 +112,19 @@ pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
         return write_output(output, text);
     }
     let path = match output {
-        Some(p) => p.to_path_buf(),
-        None => std::env::temp_dir().join(format!("rehearse-report-{}.html", std::process::id())),
+        Some(p) => {
+            write_output(Some(p), text)?;
+            p.to_path_buf()
+        }
+        None => private_page(text)?,
     };
-    write_output(Some(&path), text)?;
     open_in_browser(&path);
     Ok(())
 }
 
 /// Launch the default browser; failing to is a notice, not an error (the file is written).
 fn open_in_browser(path: &Path) {
+    let shown = printable_line(&path.display().to_string()).into_owned();
     let opener = if cfg!(target_os = "macos") {
         "open"
     } else {
@@ -132,19 +137,38 @@ fn open_in_browser(path: &Path) {
         .stderr(std::process::Stdio::null())
         .status();
     match status {
-        Ok(s) if s.success() => eprintln!("rehearse: opened {} in the browser", path.display()),
-        Ok(s) => eprintln!(
-            "rehearse: {opener} could not open a browser ({s}); the report is at {}",
-            path.display()
-        ),
+        Ok(s) if s.success() => eprintln!("rehearse: opened {shown} in the browser"),
+        Ok(s) => {
+            eprintln!("rehearse: {opener} could not open a browser ({s}); the report is at {shown}")
+        }
         Err(e) => eprintln!(
-            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {}",
-            path.display()
+            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {shown}"
         ),
     }
 }
 
-/// Write to a file (atomically: a temporary file renamed into place) or to stdout.
+/// The `--open` page when no `-o` names one: a new file with a random name in the temporary
+/// directory, created exclusively (`O_EXCL`) and readable by the user alone (it embeds the
+/// recording), kept for the browser to load.
+fn private_page(text: &str) -> Result<PathBuf> {
+    let dir = std::env::temp_dir();
+    let mut file = tempfile::Builder::new()
+        .prefix("rehearse-report-")
+        .suffix(".html")
+        .tempfile_in(&dir)
+        .with_context(|| format!("cannot create the report page in {}", dir.display()))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.flush())
+        .with_context(|| format!("cannot write the report page {}", file.path().display()))?;
+    let (_, path) = file
+        .keep()
+        .with_context(|| format!("cannot keep the report page in {}", dir.display()))?;
+    Ok(path)
+}
+
+/// Write to stdout, or to a file atomically: a new temporary file in the target's directory
+/// (random name, created exclusively, mode 0600, so no planted file or symlink is followed),
+/// then renamed over the target. The report is readable by the user alone.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
     match path {
         None => {
@@ -153,11 +177,22 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             stdout.flush()?;
         }
         Some(path) => {
-            let tmp = path.with_extension("rehearse-tmp");
-            std::fs::write(&tmp, text)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
-            std::fs::rename(&tmp, path)
-                .with_context(|| format!("cannot write the report to {}", path.display()))?;
+            let failed = || format!("cannot write the report to {}", path.display());
+            let dir = match path.parent() {
+                Some(d) if !d.as_os_str().is_empty() => d,
+                _ => Path::new("."),
+            };
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".rehearse-")
+                .suffix(".tmp")
+                .tempfile_in(dir)
+                .with_context(failed)?;
+            tmp.write_all(text.as_bytes())
+                .and_then(|()| tmp.as_file().sync_all())
+                .with_context(failed)?;
+            tmp.persist(path)
+                .map_err(|e| e.error)
+                .with_context(failed)?;
         }
     }
     Ok(())

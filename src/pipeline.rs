@@ -19,12 +19,13 @@ use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
 use crate::analyze::questions::Asked;
-use crate::analyze::{self, vad};
+use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
 use crate::speech::{Policy, SpeechMap};
+use crate::term;
 use crate::transcribe::model::{self, ModelInfo, ModelSearch};
 use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
 use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
@@ -195,7 +196,7 @@ impl Pipeline {
         let transcribe_s = started.elapsed().as_secs_f64();
         let analysis =
             analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
-        Ok(Report::build(TakeFacts {
+        let mut report = Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,
             vad: &vad,
@@ -217,7 +218,17 @@ impl Pipeline {
             targets: &self.targets,
             transcript: &transcript,
             analysis,
-        }))
+        });
+        report.voice = report.speech_found.then(|| {
+            voice::measure_take(
+                &audio.samples,
+                TARGET_RATE,
+                &vad,
+                &transcript.words,
+                &report.star,
+            )
+        });
+        Ok(report)
     }
 
     /// How word times are found, as the report names it.
@@ -273,7 +284,11 @@ impl Pipeline {
     ) -> Result<Transcript> {
         let bar = (self.progress)();
         let engine = self.loaded_engine(&bar)?;
-        bar.set_message(label.unwrap_or_else(|| "transcribing".into()));
+        let label: String = label.map_or_else(
+            || "transcribing".into(),
+            |l| term::printable_line(&l).into(),
+        );
+        bar.set_message(label);
         let plan = chunks::plan_for(map);
         let mut session = engine.session(threads)?;
         let tick = bar.clone();

@@ -1,6 +1,92 @@
-//! Terminal styling: colour only for a terminal, never when NO_COLOR is set.
+//! Terminal styling: colour only for a terminal, never when NO_COLOR is set; and
+//! [`printable`], which makes untrusted text (file names, take ids, questions, imported
+//! reports) safe to show on a terminal.
 
+use std::borrow::Cow;
+use std::fmt::Write as _;
 use std::io::IsTerminal;
+
+/// `text` with every character that could steer a terminal written out as a visible escape
+/// (`\x1b`, `\u{202e}`): C0 controls except tab and newline, DEL, C1 controls (some terminals
+/// take U+009B as CSI), and the bidirectional overrides and isolates that can make text read
+/// differently from what it is. Borrowed unchanged when there is nothing to escape.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if !is_unsafe(c) {
+            out.push(c);
+        } else if (c as u32) < 0x100 {
+            let _ = write!(out, "\\x{:02x}", c as u32);
+        } else {
+            let _ = write!(out, "\\u{{{:x}}}", c as u32);
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Like [`printable`] for one line: newlines and tabs are escaped too.
+pub fn printable_line(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c == '\n' || c == '\t' || is_unsafe(c)) {
+        return Cow::Borrowed(text);
+    }
+    let escaped: String = text
+        .chars()
+        .map(|c| match c {
+            '\n' => "\\n".to_string(),
+            '\t' => "\\t".to_string(),
+            c => printable(c.encode_utf8(&mut [0; 4])).into_owned(),
+        })
+        .collect();
+    Cow::Owned(escaped)
+}
+
+fn is_unsafe(c: char) -> bool {
+    matches!(c,
+        '\0'..='\x08' | '\x0b'..='\x1f' | '\x7f'..='\u{9f}'
+        | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text as it reaches a terminal from this program's own renderers: the colour codes
+/// [`Style`] writes (`ESC [ digits/; m`) are kept, any other control character is escaped
+/// as [`printable`] does. A renderer that paints untrusted text can thus not move the cursor,
+/// set the window title, write the clipboard or hide what it prints behind an escape.
+pub fn printable_styled(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unsafe) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    let mut rest = text;
+    while let Some(at) = rest.find(is_unsafe) {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let sgr = own_sgr(tail);
+        if sgr > 0 {
+            out.push_str(&tail[..sgr]);
+            rest = &tail[sgr..];
+        } else {
+            let c = tail.chars().next().unwrap_or(' ');
+            out.push_str(&printable(c.encode_utf8(&mut [0; 4])));
+            rest = &tail[c.len_utf8()..];
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// The length of a colour code [`Style`] writes at the start of `s`, or 0.
+fn own_sgr(s: &str) -> usize {
+    const OWN: [&str; 7] = ["0", "1", "2", "31", "32", "33", "1;33"];
+    let Some(body) = s.strip_prefix("\x1b[") else {
+        return 0;
+    };
+    match body.find('m') {
+        Some(end) if OWN.contains(&&body[..end]) => 2 + end + 1,
+        _ => 0,
+    }
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -76,6 +162,27 @@ mod tests {
         let s = Style::plain();
         assert_eq!(s.bad("x"), "x");
         assert_eq!(s.filler("um"), "[um]");
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_obeyed() {
+        assert_eq!(
+            printable("plain ünïcode\tand\nlines"),
+            "plain ünïcode\tand\nlines"
+        );
+        assert_eq!(printable("a\x1b]0;pwned\x07b"), "a\\x1b]0;pwned\\x07b");
+        assert_eq!(printable("\u{9b}2J \u{202e}abc"), "\\x9b2J \\u{202e}abc");
+        assert_eq!(printable_line("two\nlines\r"), "two\\nlines\\x0d");
+    }
+
+    #[test]
+    fn own_colours_survive_foreign_escapes_do_not() {
+        let s = Style::for_output(ColorChoice::Always, false);
+        let text = format!("{} \x1b[8mhidden\x1b[2J", s.bad("bad"));
+        assert_eq!(
+            printable_styled(&text),
+            "\x1b[31mbad\x1b[0m \\x1b[8mhidden\\x1b[2J"
+        );
     }
 
     #[test]

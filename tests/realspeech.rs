@@ -131,7 +131,12 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
         "{}__{variant}.wav",
         clean.file_stem().unwrap().to_string_lossy()
     ));
-    let tmp = |n: &str| dir.join(format!("{}_{n}.wav", out.file_stem().unwrap().to_string_lossy()));
+    let tmp = |n: &str| {
+        dir.join(format!(
+            "{}_{n}.wav",
+            out.file_stem().unwrap().to_string_lossy()
+        ))
+    };
     let mono16 = ["-r", "16000", "-c", "1", "-b", "16"];
     match variant {
         // A full-scale 4 ms click at 0.3 s and a 0.25 s cough-like noise burst at 0.6 s.
@@ -139,18 +144,51 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
             let (click, cough) = (tmp("click"), tmp("cough"));
             let mut a = vec!["-n"];
             a.extend(mono16);
-            a.extend([p(&click), "synth", "0.004", "square", "1500", "vol", "0.99", "pad", "0.3"]);
+            a.extend([
+                p(&click),
+                "synth",
+                "0.004",
+                "square",
+                "1500",
+                "vol",
+                "0.99",
+                "pad",
+                "0.3",
+            ]);
             run("sox", &a);
             let mut a = vec!["-n"];
             a.extend(mono16);
             a.extend([
-                p(&cough), "synth", "0.25", "brownnoise", "fade", "q", "0.01", "0.25", "0.15",
-                "vol", "0.8", "pad", "0.6",
+                p(&cough),
+                "synth",
+                "0.25",
+                "brownnoise",
+                "fade",
+                "q",
+                "0.01",
+                "0.25",
+                "0.15",
+                "vol",
+                "0.8",
+                "pad",
+                "0.6",
             ]);
             run("sox", &a);
             run(
                 "sox",
-                &["-m", "-v", "1", p(clean), "-v", "1", p(&click), "-v", "1", p(&cough), p(&out)],
+                &[
+                    "-m",
+                    "-v",
+                    "1",
+                    p(clean),
+                    "-v",
+                    "1",
+                    p(&click),
+                    "-v",
+                    "1",
+                    p(&cough),
+                    p(&out),
+                ],
             );
         }
         // The second half 20 dB quieter.
@@ -172,14 +210,23 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
             run("sox", &a);
             let k = speech_rms(&x) * 10f64.powf(-15.0 / 20.0) / rms(&samples(&noise));
             let k = format!("{k}");
-            run("sox", &["-m", "-v", "1", p(clean), "-v", &k, p(&noise), p(&out)]);
+            run(
+                "sox",
+                &["-m", "-v", "1", p(clean), "-v", &k, p(&noise), p(&out)],
+            );
         }
         // Telephone: 300-3400 Hz, 8 kHz.
-        "telephone" => run("sox", &[p(clean), "-r", "8000", p(&out), "sinc", "300-3400"]),
+        "telephone" => run(
+            "sox",
+            &[p(clean), "-r", "8000", p(&out), "sinc", "300-3400"],
+        ),
         // A quiet microphone: peaks at -40 dBFS.
         "quiet_40db" => run("sox", &[p(clean), p(&out), "gain", "-n", "-40"]),
         // A small reverberant room.
-        "reverb" => run("sox", &[p(clean), p(&out), "gain", "-3", "reverb", "50", "50", "100"]),
+        "reverb" => run(
+            "sox",
+            &[p(clean), p(&out), "gain", "-3", "reverb", "50", "50", "100"],
+        ),
         other => panic!("unknown variant {other}"),
     }
     out
@@ -249,7 +296,9 @@ fn every_word_of_real_speech_reaches_the_transcript() {
         let lost = ours * 10 < human * 9;
         let off = count_exception(&clip).is_none() && !within(ours, human, 10.0);
         if lost || off {
-            failures.push(format!("{clip}: {ours} words, the human transcript has {human}"));
+            failures.push(format!(
+                "{clip}: {ours} words, the human transcript has {human}"
+            ));
         }
     }
     eprintln!("content words, ours of human: {}", table.join("; "));
@@ -312,16 +361,19 @@ fn damaged_recordings_keep_the_words_and_the_long_pauses() {
             let kept = reported_words(r).len();
             table.push(format!("{clip}/{v}: {kept} of {words}"));
             if kept * 10 < words * 9 {
-                failures.push(format!("{clip}/{v}: {kept} of the clean take's {words} words"));
+                failures.push(format!(
+                    "{clip}/{v}: {kept} of the clean take's {words} words"
+                ));
             }
             // Every long pause of the clean take is still there (at least 1.5 s, overlapping
             // it), and no new long pause appears where the clean take had none.
             let damaged_long = long_pauses(r, 2.0);
-            let near_long = |p: &[(f64, f64)]| {
-                p.iter()
-                    .all(|&x| overlaps(x, &long_pauses(r, 1.5)))
-            };
-            if !near_long(&long) || !damaged_long.iter().all(|&x| overlaps(x, &long_pauses(clean, 1.5))) {
+            let near_long = |p: &[(f64, f64)]| p.iter().all(|&x| overlaps(x, &long_pauses(r, 1.5)));
+            if !near_long(&long)
+                || !damaged_long
+                    .iter()
+                    .all(|&x| overlaps(x, &long_pauses(clean, 1.5)))
+            {
                 failures.push(format!(
                     "{clip}/{v}: long pauses {damaged_long:?}, clean take {long:?}"
                 ));
@@ -337,8 +389,13 @@ fn words_have_their_own_times() {
     // Before DTW word times, up to 11 words could share one timestamp. Now no three words in
     // a row start at the same time, and starts never go backwards.
     for clip in clips() {
-        let words = report(&clip, "clean")["transcript"]["words"].as_array().unwrap();
-        let starts: Vec<f64> = words.iter().map(|w| w["start_s"].as_f64().unwrap()).collect();
+        let words = report(&clip, "clean")["transcript"]["words"]
+            .as_array()
+            .unwrap();
+        let starts: Vec<f64> = words
+            .iter()
+            .map(|w| w["start_s"].as_f64().unwrap())
+            .collect();
         for w in starts.windows(2) {
             assert!(w[0] <= w[1], "{clip}: starts go backwards: {starts:?}");
         }

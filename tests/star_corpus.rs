@@ -308,6 +308,95 @@ fn print(split: &str, t: &Tally) {
     }
 }
 
+/// Questions whose answers can fairly tell the same story: an answer to one is not off the
+/// other's topic.
+const KINDRED: &[&[&str]] = &[
+    &["conflict", "disagree_manager", "difficult_customer"],
+    &["mistake", "failure"],
+    &["technical_problem", "tech_debt", "improve_process"],
+    &[
+        "proud_project",
+        "leadership",
+        "deadline",
+        "learn_quickly",
+        "improve_process",
+        "technical_problem",
+        "tech_debt",
+    ],
+];
+
+fn kindred(a: &str, b: &str) -> bool {
+    a == b || KINDRED.iter().any(|g| g.contains(&a) && g.contains(&b))
+}
+
+/// The on-topic check against the corpus. Per split: answers on their own question said yes
+/// (must be all of them), answers tagged `off_topic` said no, and answers put under a question
+/// of another kind said no.
+#[derive(Default, Debug)]
+struct TopicTally {
+    own_yes: usize,
+    own: usize,
+    tagged_no: usize,
+    tagged: usize,
+    other_no: usize,
+    other: usize,
+}
+
+fn on_topic(split: &str, show: bool) -> TopicTally {
+    let mut t = TopicTally::default();
+    for a in load(split) {
+        let (words, _) = transcript(&a);
+        let off_tagged = a.tags.iter().any(|x| x == "off_topic");
+        for q in rehearse::analyze::questions::BANK {
+            let missing = rehearse::analyze::questions::untouched(q, &words.words);
+            if q.id == a.question && off_tagged {
+                t.tagged += 1;
+                t.tagged_no += usize::from(!missing.is_empty());
+                if show && missing.is_empty() {
+                    println!("  {}: tagged off_topic, called on topic", a.name);
+                }
+            } else if q.id == a.question {
+                t.own += 1;
+                t.own_yes += usize::from(missing.is_empty());
+                if show && !missing.is_empty() {
+                    let names: Vec<&str> = missing.iter().map(|c| c.name).collect();
+                    println!("  {}: off its own question ({names:?})", a.name);
+                }
+            } else if !kindred(q.id, &a.question) && !off_tagged {
+                t.other += 1;
+                t.other_no += usize::from(!missing.is_empty());
+            }
+        }
+    }
+    t
+}
+
+#[test]
+fn the_on_topic_check_on_the_corpus() {
+    let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();
+    for split in ["tune", "heldout"] {
+        if show && split == "heldout" {
+            return;
+        }
+        let t = on_topic(split, show);
+        println!(
+            "{split}: on topic for its own question {}/{}; answers tagged off_topic called off \
+             topic {}/{}; off topic for a question of another kind {}/{} ({:.0}%)",
+            t.own_yes,
+            t.own,
+            t.tagged_no,
+            t.tagged,
+            t.other_no,
+            t.other,
+            t.other_no as f64 * 100.0 / t.other as f64
+        );
+        assert!(
+            t.own_yes as f64 >= 0.95 * t.own as f64,
+            "{split}: answers called off their own question: {t:?}"
+        );
+    }
+}
+
 #[test]
 fn star_labelling_accuracy_on_the_corpus() {
     let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();

@@ -10,6 +10,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
+use super::doubt;
 use super::fillers::{filled_pause, FillerEvent};
 use super::sentences::Sentence;
 use super::tokens::{tokenize, Token};
@@ -23,6 +24,8 @@ pub enum FlagKind {
     NoWeakness,
     Jargon,
     Repetition,
+    /// The answer does not address the question asked (raised by the question's checks).
+    OffTopic,
 }
 
 impl FlagKind {
@@ -33,19 +36,103 @@ impl FlagKind {
             FlagKind::NoWeakness => "no weakness",
             FlagKind::Jargon => "jargon",
             FlagKind::Repetition => "repetition",
+            FlagKind::OffTopic => "off topic",
         }
+    }
+
+    /// An interviewer hears it as a problem with what was said, not how: blame, a dodged
+    /// weakness, an answer to another question. A take with one of these is never on target.
+    pub fn is_content(self) -> bool {
+        matches!(
+            self,
+            FlagKind::Blame | FlagKind::NoWeakness | FlagKind::OffTopic
+        )
     }
 }
 
+/// One red flag of one kind, with every place it was found.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Flag {
     pub kind: FlagKind,
-    /// The words that raised the flag, as transcribed.
+    /// The words that raised the flag first, as transcribed.
     pub quote: String,
     pub start_s: f64,
     pub end_s: f64,
     /// Why it matters and what to do instead.
     pub explanation: String,
+    /// How many times it was found: the length of `occurrences`.
+    #[serde(default = "one")]
+    pub count: usize,
+    /// Every place it was found, in order (the first is `quote`).
+    #[serde(default)]
+    pub occurrences: Vec<Occurrence>,
+    /// Every piece of evidence was heard in words the transcript is unsure of: can't tell.
+    #[serde(default)]
+    pub doubtful: bool,
+}
+
+fn one() -> usize {
+    1
+}
+
+/// One place a flag was found.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Occurrence {
+    pub quote: String,
+    pub start_s: f64,
+    pub end_s: f64,
+    /// The words that raised it here were heard uncertainly.
+    #[serde(default)]
+    pub doubtful: bool,
+}
+
+impl Flag {
+    /// Every place it was found; a flag from an older report has only its first.
+    pub fn places(&self) -> Vec<Occurrence> {
+        if self.occurrences.is_empty() {
+            vec![Occurrence {
+                quote: self.quote.clone(),
+                start_s: self.start_s,
+                end_s: self.end_s,
+                doubtful: self.doubtful,
+            }]
+        } else {
+            self.occurrences.clone()
+        }
+    }
+
+    /// "blame", "hedge x6", "blame (can't tell)".
+    pub fn title(&self) -> String {
+        let mut t = self.kind.label().to_string();
+        if self.count > 1 {
+            t.push_str(&format!(" x{}", self.count));
+        }
+        if self.doubtful {
+            t.push_str(" (can't tell)");
+        }
+        t
+    }
+
+    /// A sure flag of a kind that keeps a take off target.
+    pub fn is_sure_content(&self) -> bool {
+        self.kind.is_content() && !self.doubtful
+    }
+
+    /// One flag from its occurrences (at least one), in time order.
+    pub fn grouped(kind: FlagKind, mut places: Vec<Occurrence>, explanation: String) -> Flag {
+        places.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        let first = places[0].clone();
+        Flag {
+            kind,
+            quote: first.quote,
+            start_s: first.start_s,
+            end_s: first.end_s,
+            explanation,
+            count: places.len(),
+            doubtful: places.iter().all(|p| p.doubtful),
+            occurrences: places,
+        }
+    }
 }
 
 /// Hedges needed in an answer before they are flagged, and their rate per 100 words.
@@ -79,6 +166,7 @@ pub fn find(
         toks: &toks,
         sentences,
         spread: spread(&toks),
+        doubtful: doubt::doubtful(words),
     };
     let mut flags = Vec::new();
     flags.extend(blame(&text));
@@ -97,6 +185,8 @@ struct Text<'a> {
     /// Every word with contractions spelled out ("didn't" -> "did", "not"), each piece with
     /// the index of the word it came from: Whisper writes either form.
     spread: Vec<(String, usize)>,
+    /// Words the transcript is unsure of.
+    doubtful: Vec<bool>,
 }
 
 impl Text<'_> {
@@ -126,20 +216,49 @@ impl Text<'_> {
         self.find_all(s, phrase).first().map(|r| r.start)
     }
 
-    /// A flag quoting words `a..b`.
-    fn flag(&self, kind: FlagKind, a: usize, b: usize, explanation: String) -> Flag {
-        Flag {
-            kind,
+    /// An occurrence quoting words `a..b`, raised by the words `evidence`.
+    fn place(&self, a: usize, b: usize, evidence: Range<usize>) -> Occurrence {
+        Occurrence {
             quote: join_words(&self.words[a..b]),
             start_s: self.words[a].start_s,
             end_s: self.words[b - 1].end_s,
-            explanation,
+            doubtful: self
+                .doubtful
+                .get(evidence)
+                .is_some_and(|d| d.iter().any(|&x| x)),
         }
     }
 
-    /// A flag quoting the whole sentence.
-    fn sentence_flag(&self, kind: FlagKind, s: &Sentence, explanation: String) -> Flag {
-        self.flag(kind, s.word_start, s.word_end, explanation)
+    /// An occurrence quoting the whole sentence, raised by the words `evidence`.
+    fn sentence_place(&self, s: &Sentence, evidence: Range<usize>) -> Occurrence {
+        self.place(s.word_start, s.word_end, evidence)
+    }
+}
+
+/// Each distinct item once, quoted, in first-seen order, with " xN" when it came more than
+/// once: `"i guess" x3, "sort of" and "maybe"`.
+fn tallied(items: &[String]) -> String {
+    let mut seen: Vec<(&str, usize)> = Vec::new();
+    for i in items {
+        match seen.iter_mut().find(|(x, _)| x == i) {
+            Some((_, n)) => *n += 1,
+            None => seen.push((i, 1)),
+        }
+    }
+    let q: Vec<String> = seen
+        .into_iter()
+        .map(|(x, n)| {
+            if n > 1 {
+                format!("\"{x}\" x{n}")
+            } else {
+                format!("\"{x}\"")
+            }
+        })
+        .collect();
+    match q.as_slice() {
+        [] => String::new(),
+        [one] => one.clone(),
+        [init @ .., last] => format!("{} and {last}", init.join(", ")),
     }
 }
 
@@ -255,8 +374,16 @@ const OTHERS: &[&str] = &[
     "department",
 ];
 
-fn blame(t: &Text) -> Vec<Flag> {
-    let mut out = Vec::new();
+/// The words speak about someone else: a colleague, a team, "they".
+pub fn about_others(words: &[Word]) -> bool {
+    tokenize(words)
+        .iter()
+        .any(|w| OTHERS.contains(&w.norm.as_str()))
+}
+
+fn blame(t: &Text) -> Option<Flag> {
+    let mut places = Vec::new();
+    let mut phrases = Vec::new();
     for s in t.sentences {
         let toks = &t.toks[s.word_start..s.word_end];
         let about_others = toks.iter().any(|w| OTHERS.contains(&w.norm.as_str()));
@@ -271,18 +398,24 @@ fn blame(t: &Text) -> Vec<Flag> {
                     .filter(|&(i, _)| i == 0 || !matches!(t.toks[i - 1].norm.as_str(), "i" | "we")),
             )
             .min_by_key(|&(i, _)| i);
-        if let Some((_, phrase)) = hit {
-            out.push(t.sentence_flag(
-                FlagKind::Blame,
-                s,
-                format!(
-                    "\"{phrase}\" puts the fault on others; interviewers hear how you would talk \
-                     about them. Describe what happened neutrally and focus on what you did."
-                ),
-            ));
+        if let Some((i, phrase)) = hit {
+            let len = t.find_all(s, phrase).first().map_or(1, |r| r.len());
+            places.push(t.sentence_place(s, i..i + len));
+            phrases.push(phrase.to_string());
         }
     }
-    out
+    (!places.is_empty()).then(|| {
+        let what = tallied(&phrases);
+        Flag::grouped(
+            FlagKind::Blame,
+            places,
+            format!(
+                "{what} {} the fault on others; interviewers hear how you would talk about them. \
+                 Describe what happened neutrally and focus on what you did.",
+                if phrases.len() == 1 { "puts" } else { "put" }
+            ),
+        )
+    })
 }
 
 /// Hedges, besides "kind of" and "sort of" (which the filler rules find in context);
@@ -302,7 +435,7 @@ const HEDGES: &[&str] = &[
     "perhaps",
 ];
 
-fn hedges(t: &Text, fillers: &[FillerEvent]) -> Vec<Flag> {
+fn hedges(t: &Text, fillers: &[FillerEvent]) -> Option<Flag> {
     // (word index, hedge) for every hedge, without counting "i think maybe" twice.
     let mut found: Vec<(usize, String)> = fillers
         .iter()
@@ -322,41 +455,47 @@ fn hedges(t: &Text, fillers: &[FillerEvent]) -> Vec<Flag> {
     }
     let per_100 = found.len() as f64 * 100.0 / t.words.len().max(1) as f64;
     if found.len() < MIN_HEDGES || per_100 < MIN_HEDGES_PER_100_WORDS {
-        return Vec::new();
+        return None;
     }
     found.sort();
-    // One flag per sentence, listing its hedges.
-    let mut out = Vec::new();
-    for s in t.sentences {
-        let here: Vec<&(usize, String)> = found
-            .iter()
-            .filter(|(i, _)| (s.word_start..s.word_end).contains(i))
-            .collect();
-        if here.is_empty() {
-            continue;
-        }
-        let list = here
-            .iter()
-            .map(|(_, h)| format!("\"{h}\""))
-            .collect::<Vec<_>>()
-            .join(", ");
-        out.push(t.sentence_flag(
-            FlagKind::Hedge,
-            s,
-            format!(
-                "Hedging ({list}; {} in the answer) makes you sound unsure of your own work: \
-                 say what you did plainly.",
-                found.len()
-            ),
-        ));
-    }
-    out
+    // One place per hedge, quoted with a few words either side.
+    let places = found
+        .iter()
+        .map(|(i, h)| {
+            let len = h.split(' ').count().min(t.words.len() - i);
+            let s = sentence_of(t, *i);
+            let from = i.saturating_sub(3).max(s.map_or(0, |s| s.word_start));
+            let to = (i + len + 3).min(s.map_or(t.words.len(), |s| s.word_end));
+            t.place(from, to, *i..i + len)
+        })
+        .collect();
+    let hedges: Vec<String> = found.iter().map(|(_, h)| h.clone()).collect();
+    Some(Flag::grouped(
+        FlagKind::Hedge,
+        places,
+        format!(
+            "Hedging ({}; {} in the answer) makes you sound unsure of your own work: say what \
+             you did plainly.",
+            tallied(&hedges),
+            found.len()
+        ),
+    ))
+}
+
+/// The sentence holding word `i`.
+fn sentence_of<'a>(t: &Text<'a>, i: usize) -> Option<&'a Sentence> {
+    t.sentences
+        .iter()
+        .find(|s| (s.word_start..s.word_end).contains(&i))
 }
 
 /// Dodges of the weakness question: no weakness at all, or a strength in disguise.
 const DODGES: &[&str] = &[
     "don't have any weaknesses",
     "don't really have any weaknesses",
+    "don't really have weaknesses",
+    "don't have weaknesses",
+    "no real weaknesses",
     "don't have a weakness",
     "don't really have a weakness",
     "no weaknesses",
@@ -383,39 +522,48 @@ const WEAKNESS_WORDS: &[&str] = &[
     "improve",
 ];
 
-fn no_weakness(t: &Text, weakness_question: bool) -> Vec<Flag> {
+fn no_weakness(t: &Text, weakness_question: bool) -> Option<Flag> {
     let mentions = |p: &str| t.sentences.iter().any(|s| t.find_in(s, p).is_some());
     if !weakness_question && !mentions("weakness") && !mentions("weaknesses") {
-        return Vec::new();
+        return None;
     }
-    let mut out = Vec::new();
+    let mut places = Vec::new();
+    let mut dodges = Vec::new();
     for s in t.sentences {
         if let Some(p) = DODGES.iter().find(|p| t.find_in(s, p).is_some()) {
-            out.push(t.sentence_flag(
-                FlagKind::NoWeakness,
-                s,
-                format!(
-                    "\"{p}\" dodges the question; interviewers want a real weakness, how it \
-                     shows up, and what you do about it."
-                ),
-            ));
+            let r = t.find_all(s, p)[0].clone();
+            places.push(t.sentence_place(s, r));
+            dodges.push(p.to_string());
         }
+    }
+    if !places.is_empty() {
+        return Some(Flag::grouped(
+            FlagKind::NoWeakness,
+            places,
+            format!(
+                "{} {} the question; interviewers want a real weakness, how it shows up, and \
+                 what you do about it.",
+                tallied(&dodges),
+                if dodges.len() == 1 { "dodges" } else { "dodge" }
+            ),
+        ));
     }
     let names_one = WEAKNESS_WORDS.iter().any(|p| mentions(p));
-    if out.is_empty() && weakness_question && !names_one {
-        if let Some(s) = t.sentences.first() {
-            out.push(
-                t.sentence_flag(
-                    FlagKind::NoWeakness,
-                    s,
-                    "The answer never names a weakness: say what it is, how it shows up at work, \
-                 and what you do about it."
-                        .into(),
-                ),
-            );
-        }
+    if !weakness_question || names_one {
+        return None;
     }
-    out
+    // Nothing names a weakness. A weakness word may have been misheard: any doubtful word
+    // makes this "can't tell".
+    let s = t.sentences.first()?;
+    let mut place = t.sentence_place(s, 0..t.words.len());
+    place.doubtful = t.doubtful.iter().any(|&d| d);
+    Some(Flag::grouped(
+        FlagKind::NoWeakness,
+        vec![place],
+        "The answer never names a weakness: say what it is, how it shows up at work, and what \
+         you do about it."
+            .into(),
+    ))
 }
 
 /// Acronyms every interviewer knows.
@@ -425,7 +573,7 @@ const COMMON_ACRONYMS: &[&str] = &[
     "UI", "AI", "IPO", "Q1", "Q2", "Q3", "Q4",
 ];
 
-fn jargon(t: &Text) -> Vec<Flag> {
+fn jargon(t: &Text) -> Option<Flag> {
     let mut firsts: Vec<(usize, String)> = Vec::new();
     for s in t.sentences {
         for i in s.word_start..s.word_end {
@@ -443,35 +591,34 @@ fn jargon(t: &Text) -> Vec<Flag> {
         }
     }
     if firsts.len() < MIN_JARGON_TERMS {
-        return Vec::new();
+        return None;
     }
     let all = firsts
         .iter()
         .map(|(_, a)| a.as_str())
         .collect::<Vec<_>>()
         .join(", ");
-    firsts
+    let places = firsts
         .iter()
-        .map(|(i, a)| {
-            let s = t
-                .sentences
-                .iter()
-                .find(|s| (s.word_start..s.word_end).contains(i))
-                .expect("every word is in a sentence");
-            let from = i.saturating_sub(3).max(s.word_start);
-            let to = (i + 4).min(s.word_end);
-            t.flag(
-                FlagKind::Jargon,
-                from,
-                to,
-                format!(
-                    "\"{a}\" is never explained ({} unexplained terms: {all}); say it in plain \
-                     words, as you would to an interviewer from outside your team.",
-                    firsts.len()
-                ),
-            )
+        .map(|(i, _)| {
+            let (from, to) = sentence_of(t, *i).map_or((*i, i + 1), |s| {
+                (
+                    i.saturating_sub(3).max(s.word_start),
+                    (i + 4).min(s.word_end),
+                )
+            });
+            t.place(from, to, *i..i + 1)
         })
-        .collect()
+        .collect();
+    Some(Flag::grouped(
+        FlagKind::Jargon,
+        places,
+        format!(
+            "{} terms are never explained ({all}); say them in plain words, as you would to an \
+             interviewer from outside your team.",
+            firsts.len()
+        ),
+    ))
 }
 
 /// "SLO", "SLOs", "N+1", "p99": two or more capitals (a plural "s" allowed), or letters
@@ -695,7 +842,7 @@ const STOPWORDS: &[&str] = &[
     "honestly",
 ];
 
-fn repetition(t: &Text, question: Option<&str>) -> Vec<Flag> {
+fn repetition(t: &Text, question: Option<&str>) -> Option<Flag> {
     let topic: Vec<String> = question
         .map(|q| {
             q.split_whitespace()
@@ -722,34 +869,43 @@ fn repetition(t: &Text, question: Option<&str>) -> Vec<Flag> {
         entry.0 += 1;
     }
     let words = t.words.len().max(1) as f64;
-    let mut out: Vec<Flag> = seen
+    let mut repeated: Vec<(usize, usize)> = seen
         .into_iter()
         .filter(|(w, (n, _))| {
             *n >= MIN_REPEATS
                 && *n as f64 * 100.0 / words >= MIN_REPEATS_PER_100_WORDS
                 && !topic.contains(w)
         })
-        .map(|(_, (n, first))| {
+        .map(|(_, (n, first))| (first, n))
+        .collect();
+    if repeated.is_empty() {
+        return None;
+    }
+    repeated.sort();
+    let mut said_list = Vec::new();
+    let places = repeated
+        .iter()
+        .map(|&(first, n)| {
             let said = t.words[first]
                 .text
                 .trim()
                 .trim_matches(|c: char| !c.is_alphanumeric())
                 .to_string();
-            let mut f = t.flag(
-                FlagKind::Repetition,
-                first,
-                first + 1,
-                format!(
-                    "You say \"{said}\" {n} times; the repeats blur your point. Use it once, \
-                     then say something new (or \"it\", or a more exact word)."
-                ),
-            );
-            f.quote = format!("\"{said}\" x{n}");
-            f
+            let mut p = t.place(first, first + 1, first..first + 1);
+            p.quote = format!("\"{said}\" x{n}");
+            said_list.push(format!("\"{said}\" {n} times"));
+            p
         })
         .collect();
-    out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-    out
+    Some(Flag::grouped(
+        FlagKind::Repetition,
+        places,
+        format!(
+            "You say {}; the repeats blur your point. Use a word once, then say something new \
+             (or \"it\", or a more exact word).",
+            said_list.join(", ")
+        ),
+    ))
 }
 
 /// A crude stem so "ticket" and "tickets" count together.
@@ -792,6 +948,8 @@ mod tests {
             "The previous team didn't know what they were doing."
         );
         assert_eq!((f[0].start_s, f[0].end_s), (2.0, 6.4));
+        assert_eq!(f[0].count, 1);
+        assert!(!f[0].doubtful);
         assert!(f[0]
             .explanation
             .contains("didn't know what they were doing"));
@@ -802,7 +960,8 @@ mod tests {
         let f = flags("Honestly, the old team did not know what they were doing.");
         assert_eq!(kinds(&f), [FlagKind::Blame]);
         let f = flags("I am not sure it helped. Maybe. I guess it was probably fine.");
-        assert_eq!(kinds(&f), [FlagKind::Hedge; 3]);
+        assert_eq!(kinds(&f), [FlagKind::Hedge]);
+        assert_eq!(f[0].count, 4);
     }
 
     #[test]
@@ -818,9 +977,21 @@ mod tests {
     fn hedges_are_flagged_only_when_they_pile_up() {
         assert!(flags("I think the fix worked well for the whole team in the end.").is_empty());
         let f = flags("I guess I sort of led it. I think maybe it helped, probably.");
-        assert_eq!(kinds(&f), [FlagKind::Hedge, FlagKind::Hedge]);
-        assert!(f[0].explanation.contains("\"i guess\", \"sort of\""));
-        assert!(f[1].explanation.contains("4 in the answer"));
+        assert_eq!(kinds(&f), [FlagKind::Hedge]);
+        assert!(f[0]
+            .explanation
+            .contains("\"i guess\", \"sort of\", \"i think maybe\" and \"probably\""));
+        assert!(f[0].explanation.contains("4 in the answer"));
+        let quotes: Vec<&str> = f[0].occurrences.iter().map(|o| o.quote.as_str()).collect();
+        assert_eq!(
+            quotes,
+            [
+                "I guess I sort of",
+                "I guess I sort of led it.",
+                "I think maybe it helped, probably.",
+                "maybe it helped, probably."
+            ]
+        );
     }
 
     #[test]
@@ -848,13 +1019,53 @@ mod tests {
     #[test]
     fn unexplained_acronyms_are_jargon() {
         let f = flags("Our p99 blew the SLO because the ORM did N+1 queries.");
-        assert_eq!(kinds(&f), [FlagKind::Jargon; 4]);
-        assert_eq!(f[1].quote, "p99 blew the SLO because the ORM");
+        assert_eq!(kinds(&f), [FlagKind::Jargon]);
+        assert_eq!(f[0].count, 4);
+        assert_eq!(
+            f[0].occurrences[1].quote,
+            "p99 blew the SLO because the ORM"
+        );
+        assert!(f[0]
+            .explanation
+            .starts_with("4 terms are never explained (p99, SLO, ORM, N+1)"));
         // Explained or everyday acronyms do not count.
         assert!(
             flags("I told the CEO about the service level agreement SLA and the HR team.")
                 .is_empty()
         );
+    }
+
+    #[test]
+    fn repeated_flags_of_one_kind_are_one_entry_with_every_quote() {
+        let f = flags(
+            "The QA team was useless. Honestly they were useless. Their lead was incompetent.",
+        );
+        assert_eq!(kinds(&f), [FlagKind::Blame]);
+        assert_eq!(f[0].count, 3);
+        assert_eq!(f[0].title(), "blame x3");
+        assert_eq!(f[0].occurrences.len(), 3);
+        assert_eq!(f[0].occurrences[2].quote, "Their lead was incompetent.");
+        assert!(f[0]
+            .explanation
+            .starts_with("\"useless\" x2 and \"incompetent\" put the fault on others"));
+    }
+
+    #[test]
+    fn blame_heard_in_a_doubtful_word_is_cant_tell() {
+        let mut words =
+            Transcript::evenly_timed("I joined in May. The QA people were incompetent.", 0.5).words;
+        words[8].confidence = Some(0.2); // "incompetent."
+        let s = sentences::split(&words, &[]);
+        let f = find(&words, &s, &fillers::find(&words), Context::default());
+        assert_eq!(kinds(&f), [FlagKind::Blame]);
+        assert!(f[0].doubtful && f[0].occurrences[0].doubtful);
+        assert_eq!(f[0].title(), "blame (can't tell)");
+        assert!(!f[0].is_sure_content());
+        // A doubtful word elsewhere in the sentence does not make the blame doubtful.
+        words[8].confidence = Some(0.9);
+        words[5].confidence = Some(0.2);
+        let f = find(&words, &s, &fillers::find(&words), Context::default());
+        assert!(!f[0].doubtful && f[0].is_sure_content());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 //! Everything here is pure computation on plain data, so each metric is unit-tested on
 //! hand-written transcripts. [`analyze`] runs them all and returns an [`Analysis`].
 
+pub mod doubt;
 pub mod fillers;
 pub mod flags;
 pub mod pace;
@@ -12,6 +13,7 @@ pub mod sentences;
 pub mod star;
 pub mod tokens;
 pub mod vad;
+pub mod voice;
 
 use std::collections::BTreeMap;
 
@@ -40,8 +42,10 @@ pub enum Verdict {
     Noticeable,
     Distracting,
     NotEnoughSpeech,
-    /// A structure score below [`star::GOOD_SCORE`].
+    /// A structure score below [`star::GOOD_SCORE`], or a take with a problem to fix.
     NeedsWork,
+    /// Too little evidence, or evidence heard uncertainly: no verdict either way.
+    CantTell,
 }
 
 impl Verdict {
@@ -72,6 +76,7 @@ impl Verdict {
             Verdict::Distracting => "distracting",
             Verdict::NotEnoughSpeech => "not enough speech",
             Verdict::NeedsWork => "needs work",
+            Verdict::CantTell => "can't tell",
         }
     }
 }
@@ -179,8 +184,21 @@ pub fn analyze_answer(
         weakness_question: asked.is_some_and(|a| a.is("weakness")),
         question_text: asked.map(|a| a.text.as_str()),
     };
-    let flags = flags::find(words, &sentences, &fillers.events, context);
-    let question = asked.map(|a| questions::report(a, &star, &flags));
+    let mut flags = flags::find(words, &sentences, &fillers.events, context);
+    let question = asked.map(|a| {
+        let evidence = questions::Evidence {
+            words,
+            star: &star,
+            flags: &flags,
+        };
+        let report = questions::report(a, &evidence);
+        let off_topic = questions::off_topic_flag(&report, &evidence);
+        (report, off_topic)
+    });
+    let question = question.map(|(report, off_topic)| {
+        flags.extend(off_topic);
+        report
+    });
     Analysis {
         speech_found,
         fillers,

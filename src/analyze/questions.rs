@@ -7,8 +7,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::analyze::flags::{Flag, FlagKind};
+use crate::analyze::doubt::{self, Answer};
+use crate::analyze::flags::{self, Flag, FlagKind, Occurrence};
 use crate::analyze::star::{Part, StarAnalysis};
+use crate::transcribe::Word;
 
 /// A question-specific check on an answer.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -32,6 +34,22 @@ pub enum Check {
     ExplainsGapBriefly,
     /// The answer speaks to this company or role.
     ConnectsToCompany,
+    /// The answer touches the question's topic: every bank question runs it first.
+    OnTopic,
+}
+
+/// One idea a question is about, and words that show an answer touches it. A word matches
+/// a transcript word that starts with it ("disagree" matches "disagreed"); a phrase matches
+/// its words in a row.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Concept {
+    pub name: &'static str,
+    #[serde(skip)]
+    words: &'static [&'static str],
+}
+
+const fn concept(name: &'static str, words: &'static [&'static str]) -> Concept {
+    Concept { name, words }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -44,6 +62,8 @@ pub struct Question {
     /// Words that identify the question in free text, strongest first.
     #[serde(skip)]
     keywords: &'static [&'static str],
+    /// What an answer to it must be about: every one of these ideas.
+    pub topic: &'static [Concept],
 }
 
 use Check::*;
@@ -66,6 +86,47 @@ pub const BANK: &[Question] = &[
             "technical challenge",
             "bug",
         ],
+        topic: &[
+            concept(
+                "a technical system",
+                &[
+                    "system", "code", "server", "database", "app", "api", "software", "pipeline",
+                    "deploy", "release", "query", "queries", "memory", "cache", "script", "sql",
+                    "endpoint", "backend", "network", "config", "data", "website", "service",
+                    "platform", "machine", "computer", "tool", "build", "test",
+                ],
+            ),
+            concept(
+                "the problem and its cause",
+                &[
+                    "problem",
+                    "issue",
+                    "bug",
+                    "crash",
+                    "error",
+                    "fail",
+                    "failure",
+                    "broke",
+                    "outage",
+                    "slow",
+                    "leak",
+                    "incident",
+                    "timeout",
+                    "cause",
+                    "fix",
+                    "debug",
+                    "diagnos",
+                    "trace",
+                    "wrong",
+                    "stopped",
+                    "vanish",
+                    "missing",
+                    "not working",
+                    "wasn't working",
+                    "down",
+                ],
+            ),
+        ],
     },
     Question {
         id: "conflict",
@@ -84,6 +145,74 @@ pub const BANK: &[Question] = &[
             "colleague",
             "difficult person",
         ],
+        topic: &[
+            concept(
+                "the disagreement",
+                &[
+                    "disagree",
+                    "conflict",
+                    "argue",
+                    "argued",
+                    "argument",
+                    "arguing",
+                    "tension",
+                    "tense",
+                    "clash",
+                    "friction",
+                    "frustrat",
+                    "upset",
+                    "annoy",
+                    "push back",
+                    "pushed back",
+                    "complain",
+                    "dispute",
+                    "fell out",
+                    "different idea",
+                    "different view",
+                    "different approach",
+                    "at odds",
+                    "didn't get on",
+                    "didn't get along",
+                    "unhappy",
+                    "angry",
+                    "row",
+                    "difficult",
+                    "problem with",
+                    "issue with",
+                    "didn't like",
+                    "wasn't happy",
+                    "blame",
+                    "shout",
+                    "snap",
+                    "hard to work with",
+                    "escalat",
+                    "raised it",
+                    "fault",
+                    "listen",
+                ],
+            ),
+            concept(
+                "the other person",
+                &[
+                    "teammate",
+                    "colleague",
+                    "coworker",
+                    "co-worker",
+                    "lead",
+                    "manager",
+                    "another",
+                    "partner",
+                    "her",
+                    "him",
+                    "she",
+                    "he",
+                    "they",
+                    "them",
+                    "team",
+                    "each other",
+                ],
+            ),
+        ],
     },
     Question {
         id: "mistake",
@@ -96,6 +225,38 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[OwnsIt, LessonLearned],
         keywords: &["mistake", "error", "got wrong"],
+        topic: &[concept(
+            "your mistake",
+            &[
+                "skip",
+                "learned not to",
+                "pull",
+                "mistake",
+                "error",
+                "wrong",
+                "forgot",
+                "forget",
+                "missed",
+                "overlook",
+                "slip",
+                "should have",
+                "shouldn't have",
+                "realised",
+                "realized",
+                "my fault",
+                "messed up",
+                "mess up",
+                "incorrect",
+                "skipped",
+                "late",
+                "accident",
+                "oversight",
+                "misread",
+                "didn't check",
+                "hadn't",
+                "failed to",
+            ],
+        )],
     },
     Question {
         id: "weakness",
@@ -113,6 +274,31 @@ pub const BANK: &[Question] = &[
             "development area",
             "improve about yourself",
         ],
+        topic: &[concept(
+            "a weakness",
+            &[
+                "weakness",
+                "weak",
+                "struggle",
+                "hard for me",
+                "find it hard",
+                "find it difficult",
+                "not good at",
+                "not great at",
+                "nervous",
+                "improve",
+                "get better",
+                "tend to",
+                "working on",
+                "perfectionist",
+                "too much",
+                "too hard",
+                "impatient",
+                "say no",
+                "delegat",
+                "difficult for me",
+            ],
+        )],
     },
     Question {
         id: "proud_project",
@@ -125,6 +311,32 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[OwnContribution, QuantifiedResult],
         keywords: &["proud", "proudest", "accomplishment", "achievement"],
+        topic: &[concept(
+            "a project or achievement",
+            &[
+                "project",
+                "built",
+                "build",
+                "launch",
+                "created",
+                "create",
+                "set up",
+                "organis",
+                "organiz",
+                "led",
+                "started",
+                "designed",
+                "program",
+                "initiative",
+                "campaign",
+                "production",
+                "feature",
+                "proud",
+                "achiev",
+                "won",
+                "delivered",
+            ],
+        )],
     },
     Question {
         id: "learn_quickly",
@@ -143,6 +355,33 @@ pub const BANK: &[Question] = &[
             "new skill",
             "learn",
         ],
+        topic: &[concept(
+            "learning something new",
+            &[
+                "learn",
+                "new",
+                "never used",
+                "never done",
+                "hadn't used",
+                "first time",
+                "train",
+                "course",
+                "tutorial",
+                "manual",
+                "practis",
+                "practic",
+                "study",
+                "read up",
+                "figure out",
+                "figured out",
+                "picked up",
+                "pick up",
+                "up to speed",
+                "quickly",
+                "unfamiliar",
+                "taught myself",
+            ],
+        )],
     },
     Question {
         id: "tech_debt",
@@ -155,6 +394,36 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[QuantifiedResult, OwnContribution],
         keywords: &["technical debt", "tech debt", "legacy code", "legacy"],
+        topic: &[concept(
+            "the debt",
+            &[
+                "technical debt",
+                "tech debt",
+                "debt",
+                "legacy",
+                "old code",
+                "old system",
+                "refactor",
+                "rewrite",
+                "rewrote",
+                "messy",
+                "fragile",
+                "brittle",
+                "spaghetti",
+                "workaround",
+                "hack",
+                "outdated",
+                "clean up",
+                "cleanup",
+                "cleaned up",
+                "migrat",
+                "monolith",
+                "untested",
+                "tests",
+                "nobody wanted to touch",
+                "years ago",
+            ],
+        )],
     },
     Question {
         id: "improve_process",
@@ -172,6 +441,77 @@ pub const BANK: &[Question] = &[
             "process",
             "more efficient",
         ],
+        topic: &[
+            concept(
+                "a process",
+                &[
+                    "process",
+                    "workflow",
+                    "procedure",
+                    "system",
+                    "routine",
+                    "the way we",
+                    "steps",
+                    "manual",
+                    "by hand",
+                    "paper",
+                    "spreadsheet",
+                    "form",
+                    "checklist",
+                    "template",
+                    "rota",
+                    "schedule",
+                    "count",
+                    "handover",
+                    "report",
+                    "deploy",
+                    "release",
+                    "pipeline",
+                    "testing",
+                    "tests",
+                    "every time",
+                    "weekly",
+                    "daily",
+                    "each week",
+                    "every morning",
+                    "every day",
+                    "whole morning",
+                    "used to",
+                ],
+            ),
+            concept(
+                "making it better",
+                &[
+                    "improv",
+                    "faster",
+                    "quicker",
+                    "efficien",
+                    "saved",
+                    "save",
+                    "saving",
+                    "reduc",
+                    "cut",
+                    "streamlin",
+                    "automat",
+                    "simplif",
+                    "fewer",
+                    "less time",
+                    "speed",
+                    "better",
+                    "reliab",
+                    "smoother",
+                    "easier",
+                    "consistent",
+                    "instead",
+                    "no longer",
+                    "don't have to",
+                    "didn't have to",
+                    "difference",
+                    "calmer",
+                    "quieter",
+                ],
+            ),
+        ],
     },
     Question {
         id: "career_gap",
@@ -183,6 +523,32 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[ExplainsGapBriefly, SaysWhatYouDo],
         keywords: &["gap", "time off", "career break", "out of work"],
+        topic: &[concept(
+            "the gap",
+            &[
+                "gap",
+                "break",
+                "time off",
+                "time out",
+                "months out",
+                "year out",
+                "redundan",
+                "laid off",
+                "leave",
+                "caring",
+                "carer",
+                "travel",
+                "ill",
+                "career break",
+                "out of work",
+                "between jobs",
+                "took",
+                "took off",
+                "back to work",
+                "came back",
+                "return",
+            ],
+        )],
     },
     Question {
         id: "why_company",
@@ -200,6 +566,23 @@ pub const BANK: &[Question] = &[
             "why do you want",
             "join us",
         ],
+        topic: &[concept(
+            "this company or role",
+            &[
+                "your",
+                "this role",
+                "this company",
+                "this team",
+                "this job",
+                "this position",
+                "here",
+                "mission",
+                "product",
+                "values",
+                "culture",
+                "join",
+            ],
+        )],
     },
     Question {
         id: "failure",
@@ -212,6 +595,33 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[OwnsIt, LessonLearned],
         keywords: &["failed", "failure", "fail"],
+        topic: &[concept(
+            "something that failed",
+            &[
+                "fail",
+                "failure",
+                "didn't work",
+                "did not work",
+                "went wrong",
+                "missed",
+                "fell short",
+                "flop",
+                "lost",
+                "cancel",
+                "disappoint",
+                "mistake",
+                "wrong",
+                "couldn't",
+                "unsuccessful",
+                "didn't hit",
+                "short of",
+                "didn't go",
+                "worse",
+                "dropped",
+                "scrapped",
+                "shut down",
+            ],
+        )],
     },
     Question {
         id: "leadership",
@@ -230,6 +640,59 @@ pub const BANK: &[Question] = &[
             "took the lead",
             "leader",
         ],
+        topic: &[
+            concept(
+                "leading",
+                &[
+                    "led",
+                    "lead",
+                    "in charge",
+                    "charge",
+                    "supervis",
+                    "manag",
+                    "delegat",
+                    "coordinat",
+                    "motivat",
+                    "mentor",
+                    "organis",
+                    "organiz",
+                    "head of",
+                    "captain",
+                    "ran the",
+                    "ran",
+                    "run",
+                    "running",
+                    "took over",
+                    "plan",
+                    "trained",
+                    "training",
+                    "one-on-one",
+                    "paired",
+                    "running the",
+                    "responsib",
+                    "assign",
+                    "rota",
+                ],
+            ),
+            concept(
+                "the people",
+                &[
+                    "team",
+                    "staff",
+                    "people",
+                    "group",
+                    "volunteer",
+                    "agents",
+                    "nurses",
+                    "colleague",
+                    "everyone",
+                    "each of",
+                    "members",
+                    "them",
+                    "they",
+                ],
+            ),
+        ],
     },
     Question {
         id: "deadline",
@@ -242,6 +705,35 @@ pub const BANK: &[Question] = &[
         ],
         checks: &[HasOutcome, OwnContribution],
         keywords: &["deadline", "under pressure", "time pressure"],
+        topic: &[concept(
+            "the deadline",
+            &[
+                "deadline",
+                "due",
+                "in time",
+                "on time",
+                "date",
+                "days",
+                "hours",
+                "weeks",
+                "week",
+                "tomorrow",
+                "next day",
+                "launch",
+                "urgent",
+                "rush",
+                "pressure",
+                "tight",
+                "last minute",
+                "by monday",
+                "by tuesday",
+                "by wednesday",
+                "by thursday",
+                "by friday",
+                "morning",
+                "time",
+            ],
+        )],
     },
     Question {
         id: "disagree_manager",
@@ -258,6 +750,49 @@ pub const BANK: &[Question] = &[
             "disagree with your manager",
             "disagreed with your boss",
             "disagree",
+        ],
+        topic: &[
+            concept(
+                "the disagreement",
+                &[
+                    "disagree",
+                    "didn't agree",
+                    "not agree",
+                    "push back",
+                    "pushed back",
+                    "challeng",
+                    "concern",
+                    "argue",
+                    "argued",
+                    "argument",
+                    "object",
+                    "different view",
+                    "didn't think",
+                    "wasn't convinced",
+                    "worried",
+                    "convinc",
+                    "persuad",
+                    "case",
+                    "wrong",
+                    "risk",
+                    "instead",
+                ],
+            ),
+            concept(
+                "your manager",
+                &[
+                    "manager",
+                    "boss",
+                    "head of",
+                    "director",
+                    "supervisor",
+                    "lead",
+                    "he",
+                    "she",
+                    "him",
+                    "her",
+                ],
+            ),
         ],
     },
     Question {
@@ -276,6 +811,54 @@ pub const BANK: &[Question] = &[
             "unhappy customer",
             "customer",
             "client",
+        ],
+        topic: &[
+            concept(
+                "the customer",
+                &[
+                    "customer",
+                    "client",
+                    "guest",
+                    "patient",
+                    "parent",
+                    "caller",
+                    "user",
+                    "buyer",
+                    "shopper",
+                    "member",
+                    "passenger",
+                    "tenant",
+                    "family",
+                    "visitor",
+                    "account",
+                ],
+            ),
+            concept(
+                "the difficulty",
+                &[
+                    "angry",
+                    "upset",
+                    "furious",
+                    "complain",
+                    "difficult",
+                    "unhappy",
+                    "frustrat",
+                    "rude",
+                    "shout",
+                    "yell",
+                    "aggressive",
+                    "demand",
+                    "refund",
+                    "return",
+                    "escalat",
+                    "annoy",
+                    "threat",
+                    "swear",
+                    "problem",
+                    "issue",
+                    "wrong",
+                ],
+            ),
         ],
     },
 ];
@@ -375,8 +958,22 @@ pub struct QuestionReport {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CheckResult {
     pub check: Check,
+    /// True only when the answer is yes (kept for scripts written before `answer`).
     pub passed: bool,
+    /// yes, no or can't tell; absent in reports from before it existed (see [`Self::answer`]).
+    #[serde(default, rename = "answer", skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<Answer>,
     pub message: String,
+    /// Why the check cannot tell, or what it found missing.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+}
+
+impl CheckResult {
+    pub fn answer(&self) -> Answer {
+        self.outcome
+            .unwrap_or(if self.passed { Answer::Yes } else { Answer::No })
+    }
 }
 
 /// Words in a Result sentence that show a lesson or a lasting change.
@@ -405,8 +1002,18 @@ const COMPANY_WORDS: &[&str] = &[
     "this position",
     "here",
 ];
+/// An answer with more than this share of doubtful words cannot be called off the question:
+/// its key words may be among them.
+const MAX_DOUBTFUL_SHARE_FOR_OFF_TOPIC: f64 = 0.15;
 
-pub fn report(asked: &Asked, star: &StarAnalysis, flags: &[Flag]) -> QuestionReport {
+/// What the checks look at besides the structure and the flags: the words as transcribed.
+pub struct Evidence<'a> {
+    pub words: &'a [Word],
+    pub star: &'a StarAnalysis,
+    pub flags: &'a [Flag],
+}
+
+pub fn report(asked: &Asked, evidence: &Evidence) -> QuestionReport {
     let q = asked.question;
     QuestionReport {
         id: q.map(|q| q.id.to_string()),
@@ -416,13 +1023,181 @@ pub fn report(asked: &Asked, star: &StarAnalysis, flags: &[Flag]) -> QuestionRep
             .map(|q| q.strong_answer.iter().map(|s| s.to_string()).collect())
             .unwrap_or_default(),
         checks: q
-            .map(|q| q.checks.iter().map(|&c| run(c, star, flags)).collect())
+            .map(|q| {
+                std::iter::once(OnTopic)
+                    .chain(q.checks.iter().copied())
+                    .map(|c| run(c, q, evidence))
+                    .collect()
+            })
             .unwrap_or_default(),
     }
 }
 
-fn run(check: Check, star: &StarAnalysis, flags: &[Flag]) -> CheckResult {
-    let flagged = |k: FlagKind| flags.iter().any(|f| f.kind == k);
+/// The off-topic red flag, when the on-topic check says no.
+pub fn off_topic_flag(report: &QuestionReport, evidence: &Evidence) -> Option<Flag> {
+    // A dodged weakness question has its own, more exact flag.
+    if evidence
+        .flags
+        .iter()
+        .any(|f| f.kind == FlagKind::NoWeakness)
+    {
+        return None;
+    }
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.check == OnTopic && c.answer() == Answer::No)?;
+    let first = evidence.star.sentences.first()?;
+    let quote = crate::analyze::star::excerpt(&first.sentence.text, 12);
+    Some(Flag::grouped(
+        FlagKind::OffTopic,
+        vec![Occurrence {
+            quote,
+            start_s: first.sentence.start_s,
+            end_s: first.sentence.end_s,
+            doubtful: false,
+        }],
+        format!(
+            "The answer does not address the question \"{}\": {}. Answer the question asked; \
+             a good story to another question still reads as a dodge.",
+            report.text,
+            check
+                .why
+                .as_deref()
+                .unwrap_or("its key words never come up")
+        ),
+    ))
+}
+
+/// Words at the start and at the end of an answer where saying the question's own words
+/// back ("a conflict I had was ...", "so that's a conflict I dealt with") does not count.
+const ECHO_HEAD_WORDS: usize = 8;
+const ECHO_TAIL_WORDS: usize = 12;
+
+/// The question's ideas the answer never touches. Words of the question itself said in the
+/// answer's first or last few words are an echo of the question, not evidence.
+pub fn untouched(q: &Question, words: &[Word]) -> Vec<&'static Concept> {
+    let bare = |t: &str| {
+        t.trim()
+            .trim_matches(|c: char| !c.is_alphanumeric())
+            .replace('’', "'")
+            .to_lowercase()
+    };
+    let own: Vec<String> = q
+        .text
+        .split_whitespace()
+        .chain(q.keywords.iter().flat_map(|k| k.split(' ')))
+        .map(bare)
+        .filter(|w| w.len() > 3)
+        .collect();
+    let n = words.len();
+    let norms: Vec<String> = words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let w = bare(&w.text);
+            let edge = n > 3 * (ECHO_HEAD_WORDS + ECHO_TAIL_WORDS)
+                && (i < ECHO_HEAD_WORDS || i + ECHO_TAIL_WORDS >= n);
+            if edge && own.iter().any(|o| w.starts_with(o.as_str())) {
+                String::new()
+            } else {
+                w
+            }
+        })
+        .collect();
+    q.topic
+        .iter()
+        .filter(|c| !c.words.iter().any(|p| phrase_in(p, &norms)))
+        .collect()
+}
+
+fn phrase_in(phrase: &str, norms: &[String]) -> bool {
+    let parts: Vec<&str> = phrase.split(' ').collect();
+    norms.windows(parts.len()).any(|w| {
+        w.iter()
+            .zip(&parts)
+            .all(|(word, part)| word_matches(word, part))
+    })
+}
+
+/// A long entry matches any word it starts ("disagree": "disagreed", "disagreement"); a short
+/// one only itself and its -s, -es, -d, -ed, -ing forms ("led" is not "ledger").
+fn word_matches(word: &str, entry: &str) -> bool {
+    if entry.len() >= 5 {
+        return word.starts_with(entry);
+    }
+    word.strip_prefix(entry)
+        .is_some_and(|rest| matches!(rest, "" | "s" | "es" | "d" | "ed" | "ing"))
+}
+
+/// `yes`, `no` or `can't tell`, with the message for that answer and why.
+struct Outcome {
+    answer: Answer,
+    why: Option<String>,
+}
+
+impl Outcome {
+    fn yes() -> Self {
+        Outcome {
+            answer: Answer::Yes,
+            why: None,
+        }
+    }
+    fn no(why: Option<String>) -> Self {
+        Outcome {
+            answer: Answer::No,
+            why,
+        }
+    }
+    fn cant_tell(why: String) -> Self {
+        Outcome {
+            answer: Answer::CantTell,
+            why: Some(why),
+        }
+    }
+    fn from(yes: bool) -> Self {
+        if yes {
+            Self::yes()
+        } else {
+            Self::no(None)
+        }
+    }
+}
+
+fn run(check: Check, q: &Question, e: &Evidence) -> CheckResult {
+    let (yes, no, cant) = messages(check);
+    let word_count = e.words.len();
+    let too_few = || {
+        Outcome::cant_tell(format!(
+            "only {word_count} words: too few to judge (at least {} needed)",
+            doubt::MIN_WORDS_TO_JUDGE
+        ))
+    };
+    let mut outcome = judge(check, q, e);
+    // A "no" (or a "yes" that rests on something not being said) needs enough words.
+    let rests_on_absence = matches!(check, OwnsIt | NamesRealWeakness);
+    if word_count < doubt::MIN_WORDS_TO_JUDGE && (outcome.answer == Answer::No || rests_on_absence)
+    {
+        outcome = too_few();
+    }
+    CheckResult {
+        check,
+        passed: outcome.answer == Answer::Yes,
+        outcome: Some(outcome.answer),
+        message: match outcome.answer {
+            Answer::Yes => yes,
+            Answer::No => no,
+            Answer::CantTell => cant,
+        }
+        .to_string(),
+        why: outcome.why,
+    }
+}
+
+/// The check's answer before the word-count rule.
+fn judge(check: Check, q: &Question, e: &Evidence) -> Outcome {
+    let star = e.star;
+    let flag = |k: FlagKind| e.flags.iter().find(|f| f.kind == k);
     let text_of = |part: Part| -> String {
         star.sentences_of(part)
             .map(|s| s.sentence.text.to_lowercase())
@@ -435,59 +1210,176 @@ fn run(check: Check, star: &StarAnalysis, flags: &[Flag]) -> CheckResult {
         .map(|s| s.sentence.text.to_lowercase())
         .collect::<Vec<_>>()
         .join(" ");
-    let (passed, yes, no) = match check {
+    match check {
+        OnTopic => on_topic(q, e),
+        NamesRealWeakness | OwnsIt => {
+            let kind = if check == OwnsIt {
+                FlagKind::Blame
+            } else {
+                FlagKind::NoWeakness
+            };
+            match flag(kind) {
+                Some(f) if f.doubtful => Outcome::cant_tell(format!(
+                    "\"{}\" was heard uncertainly",
+                    doubtful_quote(f, e.words)
+                )),
+                Some(f) => Outcome::no(Some(format!("\"{}\"", f.quote))),
+                None if check == OwnsIt => match unclear_about_others(e) {
+                    Some(why) => Outcome::cant_tell(why),
+                    None => Outcome::yes(),
+                },
+                None => Outcome::yes(),
+            }
+        }
+        SaysWhatYouDo => Outcome::from(star.action.present),
+        LessonLearned => {
+            if LESSON_WORDS
+                .iter()
+                .any(|w| text_of(Part::Result).contains(w))
+            {
+                return Outcome::yes();
+            }
+            let unclear: Vec<String> = star
+                .sentences_of(Part::Result)
+                .filter_map(|s| {
+                    doubt::doubtful_in(e.words, s.sentence.word_start..s.sentence.word_end)
+                })
+                .collect();
+            if unclear.is_empty() {
+                Outcome::no(None)
+            } else {
+                Outcome::cant_tell(format!(
+                    "the Result has words heard uncertainly (\"{}\")",
+                    unclear.join(", ")
+                ))
+            }
+        }
+        HasOutcome => Outcome::from(star.result.present),
+        QuantifiedResult => match &star.result_number_doubtful {
+            Some(n) if !star.result_quantified => Outcome::cant_tell(format!(
+                "the Result's only number, \"{n}\", was heard uncertainly"
+            )),
+            _ => Outcome::from(star.result_quantified),
+        },
+        OwnContribution => {
+            Outcome::from(star.action.present && star.i_we_ratio.is_none_or(|r| r >= 0.5))
+        }
+        ExplainsGapBriefly => {
+            Outcome::from(star.situation.present && star.situation.word_share <= 0.4)
+        }
+        ConnectsToCompany => Outcome::from(COMPANY_WORDS.iter().any(|w| all_text.contains(w))),
+    }
+}
+
+fn on_topic(q: &Question, e: &Evidence) -> Outcome {
+    let missing = untouched(q, e.words);
+    if missing.is_empty() {
+        return Outcome::yes();
+    }
+    let names: Vec<String> = missing
+        .iter()
+        .map(|c| {
+            let examples: Vec<&str> = c.words.iter().take(3).copied().collect();
+            format!("{} (\"{}\" ...)", c.name, examples.join("\", \""))
+        })
+        .collect();
+    let why = format!("it never touches {}", names.join(" or "));
+    let doubtful = e.words.iter().filter(|w| doubt::is_doubtful(w)).count();
+    if doubtful as f64 > MAX_DOUBTFUL_SHARE_FOR_OFF_TOPIC * e.words.len() as f64 {
+        return Outcome::cant_tell(format!(
+            "{why}, but {doubtful} of {} words were heard uncertainly",
+            e.words.len()
+        ));
+    }
+    Outcome::no(Some(why))
+}
+
+/// The words that raised a doubtful flag and were heard uncertainly.
+fn doubtful_quote(f: &Flag, words: &[Word]) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for p in f.places().iter().filter(|p| p.doubtful) {
+        out.extend(
+            words
+                .iter()
+                .filter(|w| w.start_s >= p.start_s - 1e-6 && w.end_s <= p.end_s + 1e-6)
+                .filter(|w| doubt::is_doubtful(w))
+                .map(|w| w.text.trim()),
+        );
+    }
+    if out.is_empty() {
+        f.quote.clone()
+    } else {
+        out.join(" ")
+    }
+}
+
+/// A sentence about other people with a doubtful word in it: blame could hide there.
+fn unclear_about_others(e: &Evidence) -> Option<String> {
+    e.star.sentences.iter().find_map(|s| {
+        let range = s.sentence.word_start..s.sentence.word_end;
+        let unclear = doubt::doubtful_in(e.words, range.clone())?;
+        flags::about_others(&e.words[range]).then(|| {
+            format!(
+                "\"{unclear}\" was heard uncertainly in a sentence about others (\"{}\")",
+                crate::analyze::star::excerpt(&s.sentence.text, 10)
+            )
+        })
+    })
+}
+
+/// (yes, no, can't tell) messages of a check.
+fn messages(check: Check) -> (&'static str, &'static str, &'static str) {
+    match check {
+        OnTopic => (
+            "Answers the question asked.",
+            "Answer the question asked: the answer never touches its key words.",
+            "Can't tell whether it answers the question asked.",
+        ),
         NamesRealWeakness => (
-            !flagged(FlagKind::NoWeakness),
             "Names a real weakness.",
             "Name a real weakness, not a strength in disguise, and show how it affects your work.",
+            "Can't tell whether it names a real weakness.",
         ),
         SaysWhatYouDo => (
-            star.action.present,
             "Says what you did about it.",
             "Say what you do about it: the concrete steps you take.",
+            "Can't tell whether it says what you did.",
         ),
         OwnsIt => (
-            !flagged(FlagKind::Blame),
             "Owns the story without blaming others.",
             "Take out the blame: describe others neutrally and focus on what you did.",
+            "Can't tell whether it blames others.",
         ),
         LessonLearned => (
-            LESSON_WORDS
-                .iter()
-                .any(|w| text_of(Part::Result).contains(w)),
             "Ends with a lesson or a lasting change.",
             "End with what you learned and what you do differently since.",
+            "Can't tell whether it ends with a lesson.",
         ),
         HasOutcome => (
-            star.result.present,
             "Says how it ended.",
             "Say how it ended: what changed because of what you did.",
+            "Can't tell whether it says how it ended.",
         ),
         QuantifiedResult => (
-            star.result_quantified,
             "The result has a number.",
             "Put a number on the result: a percentage, time or money saved, a count.",
+            "Can't tell whether the result has a number.",
         ),
         OwnContribution => (
-            star.action.present && star.i_we_ratio.is_none_or(|r| r >= 0.5),
             "Your own part is clear (\"I\", not only \"we\").",
             "Make your own part clear: say \"I\" for what you did.",
+            "Can't tell whether your own part is clear.",
         ),
         ExplainsGapBriefly => (
-            star.situation.present && star.situation.word_share <= 0.4,
             "Explains the gap briefly.",
             "Explain the gap in a sentence or two, then move on to what you did during it.",
+            "Can't tell whether it explains the gap.",
         ),
         ConnectsToCompany => (
-            COMPANY_WORDS.iter().any(|w| all_text.contains(w)),
             "Speaks to this company or role.",
             "Say what draws you to this company or role specifically.",
+            "Can't tell whether it speaks to this company.",
         ),
-    };
-    CheckResult {
-        check,
-        passed,
-        message: if passed { yes } else { no }.to_string(),
     }
 }
 

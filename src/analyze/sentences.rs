@@ -14,6 +14,19 @@ use crate::transcribe::{join_words, Word};
 pub const SPLIT_PAUSE_S: f64 = 1.2;
 /// A pause only splits when both sides keep at least this many words.
 const MIN_PAUSE_SPLIT_WORDS: usize = 3;
+/// A stretch this long (words) with no sentence end is a run-on: speakers chain sentences with
+/// "and", "so" and "but", and a transcript may carry no full stop for a minute. It is cut
+/// before those links ([`run_on_cut`]).
+const RUN_ON_WORDS: usize = 25;
+/// A piece cut from a run-on keeps at least this many words, and leaves at least
+/// [`MIN_RUN_ON_TAIL`] after it.
+const MIN_RUN_ON_PIECE: usize = 6;
+const MIN_RUN_ON_TAIL: usize = 4;
+/// Words after "and" that start a new clause: "and I", "and then", "and the ...".
+const CLAUSE_STARTS: &[&str] = &[
+    "i", "we", "they", "he", "she", "it", "then", "the", "that", "i'm", "it's", "after", "now",
+    "yeah", "honestly", "first", "when", "this", "once", "by", "in", "within",
+];
 /// Lower-case words (without their final dot) whose dot is not a sentence end.
 const ABBREVIATIONS: &[&str] = &[
     "mr", "mrs", "ms", "dr", "st", "vs", "e.g", "i.e", "approx", "dept", "prof", "jr", "sr",
@@ -53,10 +66,33 @@ pub fn split(words: &[Word], pauses: &[(f64, f64)]) -> Vec<Sentence> {
             && words.len() - (i + 1) >= MIN_PAUSE_SPLIT_WORDS
             && pause_between(&long, &words[i], &words[i + 1]);
         if last || punctuated || paused {
-            out.push(sentence(words, out.len(), start, i + 1));
+            for (a, b) in run_on_cut(&toks, start, i + 1) {
+                out.push(sentence(words, out.len(), a, b));
+            }
             start = i + 1;
         }
     }
+    out
+}
+
+/// Cut `start..end` into clauses when it is a run-on ([`RUN_ON_WORDS`]): before "so" and
+/// "but", and before "and" when a new clause follows ("and I", "and then").
+fn run_on_cut(toks: &[Token], start: usize, end: usize) -> Vec<(usize, usize)> {
+    if end - start <= RUN_ON_WORDS {
+        return vec![(start, end)];
+    }
+    let mut out = Vec::new();
+    let mut from = start;
+    for j in start + 1..end {
+        let w = toks[j].norm.as_str();
+        let next = toks.get(j + 1).map_or("", |t| t.norm.as_str());
+        let link = matches!(w, "so" | "but") || (w == "and" && CLAUSE_STARTS.contains(&next));
+        if link && j - from >= MIN_RUN_ON_PIECE && end - j >= MIN_RUN_ON_TAIL {
+            out.push((from, j));
+            from = j;
+        }
+    }
+    out.push((from, end));
     out
 }
 

@@ -13,6 +13,7 @@ pub mod quantity;
 
 use serde::{Deserialize, Serialize};
 
+use super::doubt;
 use super::sentences::Sentence;
 use super::tokens::{tokenize, Token};
 use crate::transcribe::Word;
@@ -97,8 +98,13 @@ pub struct StarAnalysis {
     pub task: PartStats,
     pub action: PartStats,
     pub result: PartStats,
-    /// A Result sentence gives a number, percentage, amount of money or time, or a count.
+    /// A Result sentence gives a number, percentage, amount of money or time, or a count,
+    /// in words the transcript is sure of.
     pub result_quantified: bool,
+    /// The Result's only amounts were heard in doubtful words (quoted here): they earn no
+    /// points, and the report says so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub result_number_doubtful: Option<String>,
     /// Share of "I" among the "I" and "we" subjects in Action sentences (0-1); None when
     /// the actions use neither.
     pub i_we_ratio: Option<f64>,
@@ -112,6 +118,21 @@ pub struct StarAnalysis {
     /// What to change, most important first.
     pub coaching: Vec<String>,
     pub sentences: Vec<LabelledSentence>,
+    /// "Your answer, restructured": the speaker's own sentences regrouped S, T, A, R, with
+    /// what each missing part should contain.
+    #[serde(default)]
+    pub outline: Vec<OutlinePart>,
+}
+
+/// One part of the restructured answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutlinePart {
+    pub part: Part,
+    /// The speaker's sentences with this label, in the order they were said.
+    pub sentences: Vec<String>,
+    /// For a missing part: what it should contain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing: Option<String>,
 }
 
 impl StarAnalysis {
@@ -158,10 +179,15 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
         ..StarAnalysis::default()
     };
     shares(&mut star);
-    let quantified = star
+    let amounts: Vec<Amounts> = star
         .sentences_of(Part::Result)
-        .any(|s| quantified(words, &s.sentence));
-    star.result_quantified = quantified;
+        .map(|s| amounts(words, &s.sentence))
+        .collect();
+    star.result_quantified = amounts.iter().any(|a| a.sure);
+    if !star.result_quantified {
+        let doubtful: Vec<&str> = amounts.iter().flat_map(|a| a.doubtful.clone()).collect();
+        star.result_number_doubtful = (!doubtful.is_empty()).then(|| doubtful.join(", "));
+    }
     let (i, we) = i_and_we(&toks, &star);
     star.action_i = i;
     star.action_we = we;
@@ -170,7 +196,49 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
     star.score_reasons = score_reasons(&star);
     star.score = star.score_reasons.iter().map(|r| r.points).sum();
     star.coaching = coaching(&star);
+    star.outline = outline(&star);
     star
+}
+
+/// The answer regrouped as S, T, A, R from its own sentences, missing parts marked.
+fn outline(star: &StarAnalysis) -> Vec<OutlinePart> {
+    if star.sentences.is_empty() {
+        return Vec::new();
+    }
+    Part::STORY
+        .iter()
+        .map(|&part| {
+            let sentences: Vec<String> = star
+                .sentences_of(part)
+                .map(|s| s.sentence.text.clone())
+                .collect();
+            let missing = sentences.is_empty().then(|| {
+                match part {
+                    Part::Situation => {
+                        "one or two sentences: where you were, your role, and the problem as it \
+                         stood"
+                    }
+                    Part::Task => {
+                        "what you were responsible for or asked to do (\"My job was to ...\")"
+                    }
+                    Part::Action => {
+                        "the steps you took yourself, one by one, told as \"I\" (about half the \
+                         answer)"
+                    }
+                    _ => {
+                        "what changed because of it, with a number (time, money, a count), and \
+                          what you learned"
+                    }
+                }
+                .to_string()
+            });
+            OutlinePart {
+                part,
+                sentences,
+                missing,
+            }
+        })
+        .collect()
 }
 
 fn shares(star: &mut StarAnalysis) {
@@ -204,12 +272,36 @@ fn shares(star: &mut StarAnalysis) {
     }
 }
 
-fn quantified(words: &[Word], s: &Sentence) -> bool {
+/// The amounts in a sentence: whether one was heard clearly, and those heard in doubtful
+/// words.
+struct Amounts<'a> {
+    sure: bool,
+    doubtful: Vec<&'a str>,
+}
+
+fn amounts<'a>(words: &'a [Word], s: &Sentence) -> Amounts<'a> {
     let span = &words[s.word_start..s.word_end];
     let raw: Vec<&str> = span.iter().map(|w| w.text.trim()).collect();
     let toks = tokenize(span);
     let norms: Vec<&str> = toks.iter().map(|t| t.norm.as_str()).collect();
-    quantity::has_amount(&raw, &norms)
+    let mut out = Amounts {
+        sure: false,
+        doubtful: Vec::new(),
+    };
+    for i in (0..norms.len()).filter(|&i| quantity::is_amount(&raw, &norms, i)) {
+        // "one week": the unit after "one" is part of the evidence.
+        let evidence = if norms[i] == "one" {
+            i..i + 2
+        } else {
+            i..i + 1
+        };
+        if span[evidence].iter().any(doubt::is_doubtful) {
+            out.doubtful.push(raw[i]);
+        } else {
+            out.sure = true;
+        }
+    }
+    out
 }
 
 /// Subject "I" and "we" forms in the Action sentences.
@@ -264,7 +356,14 @@ fn score_reasons(star: &StarAnalysis) -> Vec<ScoreReason> {
     }
     out.push(match (star.result.present, star.result_quantified) {
         (true, true) => reason(10, 10, "Result has a number".into()),
-        (true, false) => reason(0, 10, "Result has no number".into()),
+        (true, false) => match &star.result_number_doubtful {
+            Some(n) => reason(
+                0,
+                10,
+                format!("Result's number (\"{n}\") was heard uncertainly: not counted"),
+            ),
+            None => reason(0, 10, "Result has no number".into()),
+        },
         (false, _) => reason(0, 10, "no Result to measure".into()),
     });
     out.push(if star.order_ok {
@@ -347,7 +446,16 @@ fn coaching(star: &StarAnalysis) -> Vec<String> {
                 .into(),
         );
     }
-    if star.result.present && !star.result_quantified {
+    if let Some(n) = star
+        .result_number_doubtful
+        .as_ref()
+        .filter(|_| star.result.present)
+    {
+        out.push(format!(
+            "The Result's only number (\"{n}\") was heard uncertainly, so it is not counted: \
+             say the figure clearly, with its unit (\"40 percent\", \"two days\")."
+        ));
+    } else if star.result.present && !star.result_quantified {
         out.push(
             "Result has no number: say how much changed (a percentage, time or money saved, \
              a count)."

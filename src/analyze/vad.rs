@@ -78,7 +78,12 @@ fn percentile(values: &[f64], q: f64) -> f64 {
 /// Move each edge of each region by at most `reach_s` to where the energy crosses halfway
 /// (in dB) between the quietest frame of the neighbouring pause and the loud speech of the
 /// region. Regions keep their order and never overlap or vanish.
-fn refine(regions: &[(f64, f64)], levels: &[f64], reach_s: f64, duration_s: f64) -> Vec<(f64, f64)> {
+fn refine(
+    regions: &[(f64, f64)],
+    levels: &[f64],
+    reach_s: f64,
+    duration_s: f64,
+) -> Vec<(f64, f64)> {
     let n = levels.len();
     let idx = |t: f64| ((t / FRAME_S).round().max(0.0) as usize).min(n);
     let reach = (reach_s / FRAME_S).ceil() as usize;
@@ -92,8 +97,14 @@ fn refine(regions: &[(f64, f64)], levels: &[f64], reach_s: f64, duration_s: f64)
         let loud = percentile(&levels[ia..ib], 0.9);
         let prev_end = if k == 0 { 0 } else { idx(regions[k - 1].1) };
         let next_start = regions.get(k + 1).map_or(n, |r| idx(r.0));
-        let floor_before = levels[prev_end.min(ia)..ia].iter().copied().fold(loud, f64::min);
-        let floor_after = levels[ib..next_start.max(ib)].iter().copied().fold(loud, f64::min);
+        let floor_before = levels[prev_end.min(ia)..ia]
+            .iter()
+            .copied()
+            .fold(loud, f64::min);
+        let floor_after = levels[ib..next_start.max(ib)]
+            .iter()
+            .copied()
+            .fold(loud, f64::min);
         let mut start = ia;
         if loud - floor_before >= 10.0 {
             let half = (loud + floor_before) / 2.0;
@@ -113,7 +124,10 @@ fn refine(regions: &[(f64, f64)], levels: &[f64], reach_s: f64, duration_s: f64)
                 .find(|&i| levels[i] >= half)
                 .map_or(first + 1, |i| i + 1);
         }
-        let (mut s, e) = (start as f64 * FRAME_S, (end as f64 * FRAME_S).min(duration_s));
+        let (mut s, e) = (
+            start as f64 * FRAME_S,
+            (end as f64 * FRAME_S).min(duration_s),
+        );
         if let Some(last) = out.last() {
             s = s.max(last.1);
         }
@@ -134,7 +148,11 @@ mod tests {
         let mut out = Vec::new();
         for &(sound, secs) in pieces {
             for i in 0..(secs * f64::from(RATE)) as usize {
-                out.push(if sound { (i as f32 * 0.1).sin() * 0.3 } else { 0.0 });
+                out.push(if sound {
+                    (i as f32 * 0.1).sin() * 0.3
+                } else {
+                    0.0
+                });
             }
         }
         out
@@ -164,7 +182,11 @@ mod tests {
         assert_eq!(a.segments.len(), 2, "{:?}", a.segments);
         let (s0, e0) = a.segments[0];
         let (s1, _) = a.segments[1];
-        assert!((s0 - 0.5).abs() < 0.015 && (e0 - 1.5).abs() < 0.015, "{:?}", a.segments);
+        assert!(
+            (s0 - 0.5).abs() < 0.015 && (e0 - 1.5).abs() < 0.015,
+            "{:?}",
+            a.segments
+        );
         assert!((s1 - e0 - 2.5).abs() < 0.03, "{:?}", a.segments);
     }
 
@@ -176,7 +198,11 @@ mod tests {
         let a = SpeechActivity::from_map(&x, RATE, &m);
         assert_eq!(a.segments.len(), 1);
         let (s, e) = a.segments[0];
-        assert!((s - 0.96).abs() < 0.05 && (e - 2.016).abs() < 0.05, "{:?}", a.segments);
+        assert!(
+            (s - 0.96).abs() < 0.05 && (e - 2.016).abs() < 0.05,
+            "{:?}",
+            a.segments
+        );
     }
 
     #[test]

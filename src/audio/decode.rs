@@ -28,6 +28,25 @@ use super::AudioError;
 /// Stop after this many packets in a row fail to decode: the rest of the file is not audio.
 const MAX_BAD_PACKETS_IN_A_ROW: usize = 200;
 
+/// Sample rates a recording of a voice can have. Below 4 kHz no speech survives (telephone
+/// audio is 8 kHz); above 768 kHz no recorder writes. A header outside this range is damaged
+/// or crafted, and would make the resampler produce 16,000 samples for every one it reads.
+pub const MIN_RATE: u32 = 4_000;
+pub const MAX_RATE: u32 = 768_000;
+
+/// The lowest average bitrate a real recording has, in bytes of file per second of audio
+/// (3.2 kbit/s; Opus goes down to 6, MP3 and AAC to 8). A file that decodes to more audio
+/// than its size allows at this rate (a few KB of FLAC announcing hours of silence) is cut
+/// there, so the audio held in memory is bounded by the bytes actually read.
+pub const MIN_BYTES_PER_SECOND: u64 = 400;
+/// Every file may decode to at least this much, whatever its size.
+pub const MIN_ALLOWED_SECONDS: u64 = 60;
+
+/// The most audio, in seconds, a file of `file_len` bytes is allowed to decode to.
+pub fn allowed_seconds(file_len: u64) -> u64 {
+    (file_len / MIN_BYTES_PER_SECOND).max(MIN_ALLOWED_SECONDS)
+}
+
 /// What the file holds, as far as the headers tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StreamInfo {
@@ -45,6 +64,8 @@ pub struct StreamInfo {
 /// An opened, recognised audio stream, ready to decode.
 pub struct Source {
     path: String,
+    /// See [`allowed_seconds`].
+    pub max_seconds: u64,
     reader: Box<dyn FormatReader + 'static>,
     decoder: Box<dyn AudioDecoder>,
     track_id: u32,
@@ -81,8 +102,8 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
     if meta.is_dir() {
         return Err(AudioError::IsDirectory { path: shown });
     }
-    let mut file = File::open(path).map_err(|e| io_error(&shown, e))?;
-    let len = meta.len();
+    let mut file = open_regular(path, &shown)?;
+    let len = file.metadata().map_err(|e| io_error(&shown, e))?.len();
     if len == 0 {
         return Err(AudioError::Empty {
             path: shown,
@@ -136,6 +157,14 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
             },
         })?;
     let container = container_name(reader.format_info().short_name);
+    let bad_rate = reader
+        .tracks()
+        .iter()
+        .filter_map(|t| t.codec_params.as_ref()?.audio()?.sample_rate)
+        .find(|r| !(MIN_RATE..=MAX_RATE).contains(r));
+    if let Some(rate) = bad_rate {
+        return Err(bad_rate_error(shown, rate));
+    }
 
     let audio_tracks: Vec<_> = reader
         .tracks()
@@ -183,6 +212,7 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
     let track_id = track.id;
     Ok(Source {
         path: shown,
+        max_seconds: allowed_seconds(len),
         reader,
         decoder,
         track_id,
@@ -251,6 +281,9 @@ impl Source {
                 continue;
             }
             let rate = decoded.spec().rate();
+            if !(MIN_RATE..=MAX_RATE).contains(&rate) {
+                return Err(bad_rate_error(self.path, rate));
+            }
             let channels = decoded.spec().channels().count().max(1) as u16;
             match (out.sample_rate, out.channels) {
                 (None, _) => {
@@ -271,6 +304,22 @@ impl Source {
                 if !v.is_finite() {
                     *v = 0.0;
                 }
+            }
+            let allowed = self.max_seconds * u64::from(rate);
+            if out.frames + decoded.frames() as u64 > allowed {
+                let keep = (allowed - out.frames.min(allowed)) as usize * usize::from(channels);
+                block.truncate(keep);
+                out.frames = allowed;
+                sink(&block, rate, channels).map_err(|reason| AudioError::Resample {
+                    path: self.path.clone(),
+                    reason,
+                })?;
+                stopped = Some(format!(
+                    "it holds more audio than a file of its size can ({} s at most: at least \
+                     {MIN_BYTES_PER_SECOND} bytes per second of audio)",
+                    self.max_seconds
+                ));
+                break;
             }
             out.frames += decoded.frames() as u64;
             sink(&block, rate, channels).map_err(|reason| AudioError::Resample {
@@ -327,6 +376,62 @@ impl Source {
     }
 }
 
+fn bad_rate_error(path: String, rate: u32) -> AudioError {
+    AudioError::Unsupported {
+        path,
+        reason: format!(
+            "its sample rate, {rate} Hz, is outside {MIN_RATE}-{MAX_RATE} Hz: the header is \
+             damaged, or this is not a voice recording"
+        ),
+    }
+}
+
+/// Open a file for reading, refusing anything but a regular file. A FIFO, a socket or a
+/// device (`/dev/zero`) would block, or never end: it is opened without blocking and
+/// checked before a byte is read.
+fn open_regular(path: &Path, shown: &str) -> Result<File, AudioError> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = options.open(path).map_err(|e| io_error(shown, e))?;
+    let kind = file.metadata().map_err(|e| io_error(shown, e))?.file_type();
+    if kind.is_dir() {
+        return Err(AudioError::IsDirectory {
+            path: shown.to_string(),
+        });
+    }
+    if !kind.is_file() {
+        return Err(AudioError::NotRegular {
+            path: shown.to_string(),
+            kind: file_kind(&kind),
+        });
+    }
+    // O_NONBLOCK stays set: it changes nothing for reads of a regular file.
+    Ok(file)
+}
+
+fn file_kind(kind: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if kind.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if kind.is_socket() {
+            return "a socket";
+        }
+        if kind.is_char_device() || kind.is_block_device() {
+            return "a device";
+        }
+    }
+    let _ = kind;
+    "not a regular file"
+}
+
 fn io_error(shown: &str, e: std::io::Error) -> AudioError {
     match e.kind() {
         std::io::ErrorKind::NotFound => AudioError::NotFound {
@@ -377,6 +482,7 @@ fn encoding_label(params: &AudioCodecParameters, short: &str, long: &str) -> Str
         let bits = params
             .bits_per_sample
             .or(params.bits_per_coded_sample)
+            .or_else(|| bits_in_codec_name(short))
             .unwrap_or(0);
         return match params.sample_format {
             _ if short.starts_with("pcm_f") => format!("{bits}-bit float"),
@@ -399,6 +505,18 @@ fn encoding_label(params: &AudioCodecParameters, short: &str, long: &str) -> Str
         _ => long.to_string(),
     };
     name
+}
+
+/// The sample size a PCM codec's name gives ("pcm_f32le" -> 32), for headers that leave
+/// it out (a float WAV's 18-byte `fmt ` chunk, as sox writes it).
+fn bits_in_codec_name(short: &str) -> Option<u32> {
+    let digits: String = short
+        .trim_start_matches("pcm_")
+        .chars()
+        .skip_while(|c| !c.is_ascii_digit())
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok().filter(|&b| b > 0)
 }
 
 /// A name for a codec no decoder is registered for.

@@ -50,6 +50,8 @@ pub enum AudioError {
     NotFound { path: String },
     #[error("{path}: is a directory, not an audio file")]
     IsDirectory { path: String },
+    #[error("{path}: is {kind}, not an audio file; save the recording to a file first")]
+    NotRegular { path: String, kind: &'static str },
     #[error("{path}: cannot read it ({cause})")]
     Unreadable {
         path: String,
@@ -116,12 +118,14 @@ fn load_streaming(path: &Path) -> Result<Audio, AudioError> {
     let source = decode::open(path)?;
     let info = source.info.clone();
     let shown = path.display().to_string();
-    // Reserve the whole output once when the length is known, to avoid regrowing a large Vec.
+    // Reserve the whole output once when the length is known, to avoid regrowing a large Vec;
+    // never more than the file is allowed to decode to (a header can announce anything).
+    let allowed = source.max_seconds * u64::from(TARGET_RATE);
     let estimate = match (info.exact_frames, info.sample_rate) {
-        (Some(n), Some(r)) if r > 0 => (n * u64::from(TARGET_RATE) / u64::from(r)) as usize,
+        (Some(n), Some(r)) if r > 0 => n.saturating_mul(u64::from(TARGET_RATE)) / u64::from(r),
         _ => 0,
     };
-    let mut samples: Vec<f32> = Vec::with_capacity(estimate.min(1 << 31) + 1);
+    let mut samples: Vec<f32> = Vec::with_capacity(estimate.min(allowed) as usize + 1);
     let mut mono: Vec<f32> = Vec::new();
     let mut resampler: Option<resample::StreamResampler> = None;
     let outcome = source.run(|block, rate, channels| {

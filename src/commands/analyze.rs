@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar};
 
-use super::common::{engine_settings, load_story, output_options, save_after_analyze, targets};
+use super::common::{
+    engine_settings, is_broken_pipe, load_story, output_options, save_analyzed, targets,
+};
 use crate::analyze::questions::Asked;
 use crate::cli::{AnalyzeArgs, OutputArgs, SaveArgs};
 use crate::config::Targets;
@@ -15,7 +17,7 @@ use crate::output::{self, progress_bar, report_path, write_output, Format};
 use crate::pipeline::{EngineSettings, Pipeline};
 use crate::report;
 use crate::story::Named;
-use crate::term::Style;
+use crate::term::{printable_line, Style};
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     let opts = output_options(&args.output);
@@ -36,8 +38,13 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
             Some(dir) if dir.is_dir() => Some(report_path(dir, path, opts.format)),
             other => other.map(Path::to_path_buf),
         };
-        output::emit(&report, &opts, out.as_deref(), Some(path))?;
-        return save_after_analyze(&report, path, &args.save, question.as_deref(), quiet);
+        // The take is saved before the report is written: `| head -c 10` must not lose it.
+        let saved = save_analyzed(&report, path, &args.save, question.as_deref(), quiet);
+        let shown = output::emit(&report, &opts, out.as_deref(), Some(path));
+        if let Some(note) = saved? {
+            eprintln!("{note}");
+        }
+        return shown;
     }
     // With several recordings, -o names a directory (made if needed).
     if opts.format == Format::Html && args.output.output.is_none() {
@@ -160,12 +167,27 @@ fn analyze_batch(
         Some(m) => m.suspend(f),
         None => f(),
     };
+    // Once standard output is closed (`| head`), reports are no longer written there, but
+    // every recording is still analysed and saved.
+    let mut stdout_closed = false;
+    let mut to_stdout = |text: &str| -> Result<()> {
+        if stdout_closed {
+            return Ok(());
+        }
+        match write_output(None, text) {
+            Err(e) if is_broken_pipe(&e) => {
+                stdout_closed = true;
+                Ok(())
+            }
+            other => other,
+        }
+    };
     for input in inputs {
         if let Input::BadPattern { pattern, message } = input {
             failed += 1;
-            eprintln!("rehearse: error: {message}");
+            eprintln!("rehearse: error: {}", printable_line(message));
             if format == Format::Json && out_dir.is_none() {
-                write_output(None, &report::json::error_line(pattern, message))?;
+                to_stdout(&report::json::error_line(pattern, message))?;
             }
         }
     }
@@ -178,15 +200,18 @@ fn analyze_batch(
         match result {
             Err(err) => {
                 failed += 1;
-                quietly(&mut || eprintln!("rehearse: error: {err:#}"));
+                let text = format!("{err:#}");
+                quietly(&mut || eprintln!("rehearse: error: {}", printable_line(&text)));
                 if format == Format::Json && out_dir.is_none() {
-                    let line =
-                        report::json::error_line(&path.display().to_string(), &format!("{err:#}"));
-                    quietly(&mut || res = write_output(None, &line));
+                    let line = report::json::error_line(&path.display().to_string(), &text);
+                    quietly(&mut || res = to_stdout(&line));
                 }
             }
             Ok(report) => {
                 let report = with_story(report, story.as_ref());
+                // Each take joins the history as if analysed on its own, before its report
+                // is written: a report that cannot be written does not cost the take.
+                let saved = save_analyzed(&report, path, save, question.as_deref(), quiet);
                 let text = match (format, out_dir) {
                     (Format::Json, None) => report::json::render_line(&report),
                     (format, _) => output::render(&report, format, &style, Some(path)),
@@ -199,7 +224,7 @@ fn analyze_batch(
                             Format::Terminal => format!(
                                 "{}==> {} ({}/{}) <==\n{text}",
                                 if written > 0 { "\n" } else { "" },
-                                path.display(),
+                                printable_line(&path.display().to_string()),
                                 i + 1,
                                 total
                             ),
@@ -207,16 +232,17 @@ fn analyze_batch(
                             // Rejected before the batch starts (one page per file needs -o DIR).
                             Format::Markdown | Format::Html => text,
                         };
-                        quietly(&mut || res = write_output(None, &framed));
+                        quietly(&mut || res = to_stdout(&framed));
                     }
                 }
                 written += 1;
-                if res.is_ok() {
-                    // Each take joins the history as if analysed on its own.
-                    let saved = save_after_analyze(&report, path, save, question.as_deref(), quiet);
-                    if let Err(err) = saved {
+                match saved {
+                    Ok(Some(note)) => quietly(&mut || eprintln!("{note}")),
+                    Ok(None) => {}
+                    Err(err) => {
                         failed += 1;
-                        quietly(&mut || eprintln!("rehearse: error: {}: {err:#}", path.display()));
+                        let text = format!("{}: {err:#}", path.display());
+                        quietly(&mut || eprintln!("rehearse: error: {}", printable_line(&text)));
                     }
                 }
             }

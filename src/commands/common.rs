@@ -25,6 +25,7 @@ use crate::record::{self as capture_loop, new_take_path, Status, StopReason, Sto
 use crate::report::Report;
 use crate::store::{self, Saved, Store};
 use crate::story::{Library, Named};
+use crate::term::printable_line;
 use crate::{history, paths};
 
 /// The targets in force: the config file's, overridden by any flags.
@@ -91,13 +92,29 @@ pub fn open_store() -> Result<Store> {
     Ok(store)
 }
 
+/// The store for a command that only reads: it still opens on a read-only or full disk.
+pub fn open_store_for_reading() -> Result<Store> {
+    let data = paths::data_dir()?;
+    let mut store = Store::open_for_reading(&data)
+        .with_context(|| format!("cannot open the take store in {}", data.display()))?;
+    print_notices(&mut store);
+    Ok(store)
+}
+
 pub fn print_notices(store: &mut Store) {
     for n in store.take_notices() {
-        eprintln!("rehearse: note: {n}");
+        eprintln!("rehearse: note: {}", printable_line(&n));
     }
 }
 
-/// After `analyze` printed its report: keep the take, unless told not to or already kept.
+/// Print a command's result on standard output. Unlike `println!`, a closed stdout (`| head`)
+/// is an error returned to `main`, which ends quietly, not a panic.
+pub fn say(text: &str) -> Result<()> {
+    output::write_output(None, text)
+}
+
+/// After `analyze` or `record`: keep the take, unless told not to or already kept, and say so
+/// on stderr.
 pub fn save_after_analyze(
     report: &Report,
     file: &Path,
@@ -105,30 +122,53 @@ pub fn save_after_analyze(
     question: Option<&str>,
     quiet: bool,
 ) -> Result<()> {
-    if save.no_save {
-        return Ok(());
+    if let Some(note) = save_analyzed(report, file, save, question, quiet)? {
+        eprintln!("{note}");
     }
-    let not_saved = "the report was printed but the take was not saved (--no-save skips saving)";
+    Ok(())
+}
+
+/// Keep the take (unless `--no-save`); returns the line to tell the user, if any. Commands
+/// call this *before* writing the report, so a report that cannot be written (a closed pipe,
+/// a full disk) never costs the take.
+pub fn save_analyzed(
+    report: &Report,
+    file: &Path,
+    save: &SaveArgs,
+    question: Option<&str>,
+    quiet: bool,
+) -> Result<Option<String>> {
+    if save.no_save {
+        return Ok(None);
+    }
+    let not_saved = "the take was not saved (--no-save skips saving)";
     let mut store = open_store().context(not_saved)?;
     let saved =
         store::save_take(&mut store, report, file, question, save.force).context(not_saved)?;
     print_notices(&mut store);
-    match saved {
-        Saved::Stored(m) if !quiet => {
-            eprintln!(
-                "rehearse: saved as take {} (`rehearse show {}` prints it again)",
-                m.id, m.id
-            );
-        }
-        Saved::Stored(_) => {}
-        Saved::Duplicate(m) => eprintln!(
+    Ok(match saved {
+        Saved::Stored(m) if !quiet => Some(format!(
+            "rehearse: saved as take {} (`rehearse show {}` prints it again)",
+            m.id, m.id
+        )),
+        Saved::Stored(_) => None,
+        Saved::Duplicate(m) => Some(format!(
             "rehearse: not saved again: this recording is already take {} from {}; \
              --force saves another take of it",
             m.id,
             history::local_time(m.created)
-        ),
-    }
-    Ok(())
+        )),
+    })
+}
+
+/// Whether an error is a closed standard output (`| head` exited): not a failure of the
+/// command, but nothing more should be written there.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }
 
 /// The story named by `--story`, read and checked before any slow work.
@@ -165,7 +205,7 @@ pub fn capture_take(opts: &TakeOptions<'_>) -> Result<Take> {
         *current = Some(stop.clone());
     }
     if let Some(q) = opts.question {
-        eprintln!("\nQuestion: {q}\n");
+        eprintln!("\nQuestion: {}\n", printable_line(q));
     }
     if !opts.quiet {
         introduce(&mic, opts.max_seconds);
@@ -194,7 +234,7 @@ fn take_destination(out: Option<&Path>) -> Result<(PathBuf, bool)> {
         return Ok((path.to_path_buf(), true));
     }
     let dir = paths::data_dir()?.join("takes");
-    std::fs::create_dir_all(&dir)
+    crate::store::take::create_private_dir_all(&dir)
         .with_context(|| format!("cannot create the takes folder {}", dir.display()))?;
     Ok((new_take_path(&dir, SystemTime::now()), false))
 }

@@ -2,13 +2,17 @@
 
 use anyhow::Result;
 
+use super::common::say;
 use crate::cli::history::{ConfigAction, ConfigArgs};
 use crate::settings;
+use crate::term::printable_line;
 
 pub fn config(args: ConfigArgs) -> Result<()> {
     let path = settings::path()?;
+    let shown = path.display().to_string();
+    let shown = printable_line(&shown);
     match args.action {
-        ConfigAction::Path => println!("{}", path.display()),
+        ConfigAction::Path => say(&format!("{shown}\n")),
         ConfigAction::Show => {
             let s = settings::load_from(&path)?;
             let state = if path.exists() {
@@ -16,9 +20,7 @@ pub fn config(args: ConfigArgs) -> Result<()> {
             } else {
                 "not found: these are the defaults"
             };
-            println!("# {} ({state})", path.display());
-            print!("{}", settings::to_toml(&s));
+            say(&format!("# {shown} ({state})\n{}", settings::to_toml(&s)))
         }
     }
-    Ok(())
 }

@@ -5,14 +5,14 @@
 
 use anyhow::{Context, Result};
 
-use super::common::{emit, json_text, open_store, targets};
+use super::common::{emit, json_text, open_store_for_reading, targets};
 use crate::cli::history::{CompareArgs, HistoryArgs, ProgressArgs, ProgressFormat, ShowArgs};
 use crate::cli::Format;
 use crate::history;
 use crate::output::{self, write_output};
 use crate::report::Report;
 use crate::settings;
-use crate::term::{ColorChoice, Style};
+use crate::term::{printable_line, printable_styled, ColorChoice, Style};
 
 fn stdout_style() -> Style {
     Style::for_output(ColorChoice::Auto, true)
@@ -25,7 +25,7 @@ fn since(s: Option<&str>) -> Result<Option<jiff::Timestamp>> {
 }
 
 pub fn history(args: HistoryArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let mut takes = history::select(
         &store,
         args.question.as_deref(),
@@ -38,16 +38,16 @@ pub fn history(args: HistoryArgs) -> Result<()> {
     let text = if args.json {
         json_text(&history::history_json(&takes, &targets))
     } else {
-        history::history_table(&takes, &targets)
+        printable_styled(&history::history_table(&takes, &targets)).into_owned()
     };
     write_output(None, &text)
 }
 
 pub fn show(args: ShowArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let take = store.resolve(&args.take)?;
     if let Some(p) = take.files.problem(&take) {
-        eprintln!("rehearse: warning: {p}");
+        eprintln!("rehearse: warning: {}", printable_line(&p));
     }
     match serde_json::from_str::<Report>(&take.report_json) {
         Ok(report) => emit(&report, &args.output, take.audio_path().as_deref()),
@@ -66,14 +66,14 @@ pub fn show(args: ShowArgs) -> Result<()> {
 }
 
 pub fn compare(args: CompareArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let a = store.resolve(&args.before)?;
     let b = store.resolve(&args.after)?;
     let targets = targets(&args.targets)?;
     let text = if args.json {
         json_text(&history::compare_json(&a, &b, &targets))
     } else {
-        history::compare_text(&a, &b, &targets, &stdout_style())
+        printable_styled(&history::compare_text(&a, &b, &targets, &stdout_style())).into_owned()
     };
     write_output(None, &text)
 }
@@ -86,7 +86,7 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
     if args.open && format != ProgressFormat::Html {
         anyhow::bail!("--open shows an HTML page: add --format html");
     }
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let takes = history::select(
         &store,
         args.question.as_deref(),
@@ -102,7 +102,10 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
     let targets = targets(&args.targets)?;
     let text = match format {
         ProgressFormat::Json => json_text(&history::progress_json(&takes, &targets)),
-        ProgressFormat::Text => history::progress_text(&takes, &targets, &stdout_style()),
+        ProgressFormat::Text => {
+            printable_styled(&history::progress_text(&takes, &targets, &stdout_style()))
+                .into_owned()
+        }
         ProgressFormat::Html => {
             history::html::progress_html(&takes, &targets, args.question.as_deref())
         }

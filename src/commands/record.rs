@@ -98,7 +98,7 @@ fn save_take(
             "rehearse: recorded {:.1} s ({}): {}",
             take.seconds(),
             take.reason.describe(),
-            take.path.display()
+            crate::term::printable_line(&take.path.display().to_string())
         );
     }
     let Some(report) = report else {

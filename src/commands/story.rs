@@ -119,9 +119,9 @@ fn editor() -> Result<Vec<String>> {
 /// Returns None when the file comes back unchanged.
 fn edit_in_editor(name: &str, text: &str) -> Result<Option<String>> {
     let command = editor()?;
-    let dir = paths::data_dir()?.join("stories");
-    std::fs::create_dir_all(&dir)
-        .with_context(|| format!("cannot create the stories folder {}", dir.display()))?;
+    let library = Library::new(&paths::data_dir()?);
+    library.ensure_dir()?;
+    let dir = library.dir();
     let scratch: PathBuf = dir.join(format!(".{name}.editing-{}.md", std::process::id()));
     std::fs::write(&scratch, text)
         .with_context(|| format!("cannot write {}", scratch.display()))?;

@@ -2,10 +2,11 @@
 
 use anyhow::{Context, Result};
 
-use super::common::{json_text, open_store, print_notices};
+use super::common::{json_text, open_store, open_store_for_reading, print_notices, say};
 use crate::cli::history::{DeleteArgs, ExportArgs, ImportArgs};
 use crate::history;
 use crate::output::write_output;
+use crate::term::printable_line;
 
 pub fn delete(args: DeleteArgs) -> Result<()> {
     let mut store = open_store()?;
@@ -15,23 +16,26 @@ pub fn delete(args: DeleteArgs) -> Result<()> {
         .iter()
         .map(|spec| store.resolve(spec))
         .collect::<Result<Vec<_>, _>>()?;
+    // Every take is deleted before anything is printed: a closed stdout cannot stop it
+    // half-way.
+    let mut lines = String::new();
     for t in takes {
         store.delete(&t.meta.id)?;
-        println!(
-            "deleted take {} ({}{})",
+        lines.push_str(&format!(
+            "deleted take {} ({}{})\n",
             t.meta.id,
             history::local_time(t.meta.created),
             t.meta
                 .question
                 .as_deref()
-                .map_or(String::new(), |q| format!(", {q}"))
-        );
+                .map_or(String::new(), |q| format!(", {}", printable_line(q)))
+        ));
     }
-    Ok(())
+    say(&lines)
 }
 
 pub fn export(args: ExportArgs) -> Result<()> {
-    let store = open_store()?;
+    let store = open_store_for_reading()?;
     let takes = store.list()?;
     write_output(
         args.output.as_deref(),
@@ -43,23 +47,37 @@ pub fn import(args: ImportArgs) -> Result<()> {
     let text = std::fs::read_to_string(&args.file)
         .with_context(|| format!("cannot read {}", args.file.display()))?;
     let mut store = open_store()?;
-    let (stored, skipped) = history::import(&mut store, &text)
+    let summary = history::import(&mut store, &text)
         .with_context(|| format!("cannot import {}", args.file.display()))?;
-    println!(
-        "imported {} take(s), skipped {} already here",
-        stored.len(),
-        skipped.len()
-    );
-    Ok(())
+    for (n, id, why) in &summary.refused {
+        eprintln!(
+            "rehearse: skipped take {n} of the file ({}): {}",
+            printable_line(id),
+            printable_line(why)
+        );
+    }
+    let said = say(&format!(
+        "imported {} take(s), skipped {} already here\n",
+        summary.stored.len(),
+        summary.duplicates.len()
+    ));
+    if !summary.refused.is_empty() {
+        anyhow::bail!(
+            "{} of the {} takes in {} could not be imported (each is named above)",
+            summary.refused.len(),
+            summary.refused.len() + summary.stored.len() + summary.duplicates.len(),
+            args.file.display()
+        );
+    }
+    said
 }
 
 pub fn reindex() -> Result<()> {
     let mut store = open_store()?;
     let n = store.reindex()?;
     print_notices(&mut store);
-    println!(
-        "rebuilt the index {} from {n} take folder(s)",
+    say(&format!(
+        "rebuilt the index {} from {n} take folder(s)\n",
         store.index_path().display()
-    );
-    Ok(())
+    ))
 }

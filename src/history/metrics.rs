@@ -10,6 +10,7 @@ use serde::de::IgnoredAny;
 use serde::Deserialize;
 
 use crate::analyze::star::StarAnalysis;
+use crate::analyze::voice::{self, VoiceStats};
 use crate::config::{Range, Targets};
 use crate::report::Report;
 use crate::store::StoredTake;
@@ -46,6 +47,11 @@ impl StoredReport {
     /// The report, when it found speech (figures of a silent take mean nothing).
     fn spoken(&self) -> Option<&Report> {
         self.report.as_ref().filter(|r| r.speech_found)
+    }
+
+    /// The voice section, when the report found speech and has one.
+    pub fn voice(&self) -> Option<&VoiceStats> {
+        self.spoken()?.voice.as_ref()
     }
 
     /// The STAR section, when the report has one.
@@ -163,6 +169,28 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             limit: Some(0.0),
             decimals: 0,
             read: |r| r.spoken().map(|r| r.pauses.long_count as f64),
+        },
+        Metric {
+            key: "pitch_variation_st",
+            count: false,
+            label: "Pitch var. (st)",
+            direction: Direction::Higher,
+            limit: Some(voice::MONOTONE_ST),
+            decimals: 1,
+            read: |r| r.voice()?.pitch_variation_semitones,
+        },
+        Metric {
+            key: "trailing_off_pct",
+            count: false,
+            label: "Trailing off %",
+            direction: Direction::Lower,
+            limit: Some(voice::TRAIL_SHARE * 100.0),
+            decimals: 0,
+            read: |r| {
+                let v = r.voice()?;
+                (v.sentences_checked > 0)
+                    .then(|| v.trailing_off.len() as f64 * 100.0 / v.sentences_checked as f64)
+            },
         },
         Metric {
             key: "star_parts",

@@ -108,8 +108,18 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}",
-        "ID", "DATE", "QUESTION", "LENGTH", "WPM", "FILLERS/MIN", "LONG PAUSES", "STAR", "SCORE"
+        "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}",
+        "ID",
+        "DATE",
+        "QUESTION",
+        "LENGTH",
+        "WPM",
+        "FILLERS/MIN",
+        "LONG PAUSES",
+        "STAR",
+        "SCORE",
+        "PITCH ST",
+        "TRAIL%"
     );
     let mut problems = Vec::new();
     for t in takes {
@@ -117,7 +127,7 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
-            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}{}",
+            "{:<8}  {:<16}  {:<28}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}{}",
             t.meta.id,
             local_time(t.meta.created),
             shorten(t.meta.question.as_deref().unwrap_or("-"), 28),
@@ -127,6 +137,8 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
             f("long_pauses"),
             metrics::star_letters(&r).unwrap_or_else(|| "-".into()),
             f("star_score"),
+            f("pitch_variation_st"),
+            f("trailing_off_pct"),
             if t.files.problem(t).is_some() {
                 "  !"
             } else {
@@ -557,8 +569,20 @@ pub fn export_json(takes: &[StoredTake]) -> Value {
     })
 }
 
-/// Import an export's takes; returns (imported, skipped as already present).
-pub fn import(store: &mut Store, text: &str) -> Result<(Vec<TakeMeta>, Vec<TakeMeta>)> {
+/// What an import did, take by take.
+#[derive(Debug, Default)]
+pub struct ImportSummary {
+    pub stored: Vec<TakeMeta>,
+    /// Already here (same recording, same time).
+    pub duplicates: Vec<TakeMeta>,
+    /// Takes of the file that were not imported: (1-based position, id as given, why).
+    pub refused: Vec<(usize, String, String)>,
+}
+
+/// Import an export's takes. The file as a whole must be an export; after that each take is
+/// imported or refused on its own (atomically: a refused take leaves nothing behind), so one
+/// damaged take does not stop the others.
+pub fn import(store: &mut Store, text: &str) -> Result<ImportSummary> {
     let v: Value = serde_json::from_str(text).context("not JSON")?;
     if v["format"] != EXPORT_FORMAT {
         bail!("not a rehearse export (no \"format\": \"{EXPORT_FORMAT}\")");
@@ -570,21 +594,27 @@ pub fn import(store: &mut Store, text: &str) -> Result<(Vec<TakeMeta>, Vec<TakeM
         );
     }
     let takes = v["takes"].as_array().context("no \"takes\" list")?;
-    let (mut stored, mut skipped) = (Vec::new(), Vec::new());
+    let mut summary = ImportSummary::default();
     for (i, t) in takes.iter().enumerate() {
-        let meta: TakeMeta = serde_json::from_value(t.clone())
-            .with_context(|| format!("take {} of the file is not a take", i + 1))?;
-        let report = t
-            .get("report")
-            .filter(|r| r.is_object())
-            .with_context(|| format!("take {} ({}) has no report", i + 1, meta.id))?;
-        let report_json = serde_json::to_string_pretty(report)? + "\n";
-        match store.import(meta, &report_json)? {
-            Imported::Stored(m) => stored.push(m),
-            Imported::Skipped(m) => skipped.push(m),
+        let given_id = t["id"].as_str().unwrap_or("").to_string();
+        match import_one(store, t) {
+            Ok(Imported::Stored(m)) => summary.stored.push(m),
+            Ok(Imported::Skipped(m)) => summary.duplicates.push(m),
+            Err(why) => summary.refused.push((i + 1, given_id, why)),
         }
     }
-    Ok((stored, skipped))
+    Ok(summary)
+}
+
+fn import_one(store: &mut Store, t: &Value) -> std::result::Result<Imported, String> {
+    let meta: TakeMeta =
+        serde_json::from_value(t.clone()).map_err(|e| format!("not a take ({e})"))?;
+    let report = t
+        .get("report")
+        .filter(|r| r.is_object())
+        .ok_or("it has no report (an export of a damaged take)")?;
+    let report_json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n";
+    store.import(meta, &report_json).map_err(|e| e.to_string())
 }
 
 #[cfg(test)]

@@ -58,13 +58,18 @@ fn takes() -> Vec<StoredTake> {
         take(
             "1a0e8a0c",
             0,
-            report(
-                70.0,
-                182.0,
-                9.2,
-                11,
+            with_voice(
+                report(
+                    70.0,
+                    182.0,
+                    9.2,
+                    11,
+                    3,
+                    Some(([true, true, true, false], 55, false)),
+                ),
+                1.4,
                 3,
-                Some(([true, true, true, false], 55, false)),
+                6,
             ),
             FileState::AudioMissing,
         ),
@@ -77,17 +82,29 @@ fn takes() -> Vec<StoredTake> {
         take(
             "c0ffee11",
             120,
-            report(
-                121.0,
-                150.0,
-                3.1,
-                2,
-                0,
-                Some(([true, true, true, true], 81, true)),
+            with_voice(
+                report(
+                    121.0,
+                    150.0,
+                    3.1,
+                    2,
+                    0,
+                    Some(([true, true, true, true], 81, true)),
+                ),
+                2.6,
+                1,
+                8,
             ),
             FileState::Ok,
         ),
     ]
+}
+
+/// The report with a voice section: pitch variation, sentences trailing off of those checked.
+fn with_voice(json: String, variation: f64, trailing: usize, checked: usize) -> String {
+    let mut r: crate::report::Report = serde_json::from_str(&json).expect("a report");
+    r.voice = Some(crate::analyze::voice::example(variation, trailing, checked));
+    serde_json::to_string(&r).expect("a report serialises")
 }
 
 /// Local times depend on the machine's zone: name them instead.

@@ -42,6 +42,12 @@ impl TakeWriter {
         let shown = path.display().to_string();
         let mut options = OpenOptions::new();
         options.write(true);
+        // A recording of the user's voice: readable by the user alone.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
         if overwrite {
             options.create(true).truncate(true);
         } else {

@@ -4,8 +4,22 @@ use serde_json::Value;
 
 use super::Report;
 
-pub fn render(report: &Report) -> String {
+/// The report as a JSON value, with the summary worked out when an older report lacks it.
+fn value(report: &Report) -> Value {
     let mut value = serde_json::to_value(report).expect("a Report always serialises");
+    if report.summary.is_none() {
+        if let (Some(map), Ok(summary)) = (
+            value.as_object_mut(),
+            serde_json::to_value(report.summary()),
+        ) {
+            map.insert("summary".into(), summary);
+        }
+    }
+    value
+}
+
+pub fn render(report: &Report) -> String {
+    let mut value = value(report);
     round_floats(&mut value);
     let mut out = serde_json::to_string_pretty(&value).expect("a Value always serialises");
     out.push('\n');
@@ -14,7 +28,7 @@ pub fn render(report: &Report) -> String {
 
 /// One report as a single line of JSON, for JSON Lines output of a batch.
 pub fn render_line(report: &Report) -> String {
-    let mut value = serde_json::to_value(report).expect("a Report always serialises");
+    let mut value = value(report);
     round_floats(&mut value);
     let mut out = serde_json::to_string(&value).expect("a Value always serialises");
     out.push('\n');

@@ -21,6 +21,7 @@ pub fn render(r: &Report) -> String {
     for w in &r.warnings {
         let _ = writeln!(out, "> **Warning:** {w}\n");
     }
+    summary(&mut out, r);
     if !r.speech_found {
         let _ = writeln!(out, "No speech was found, so there is nothing to measure.");
         return out;
@@ -42,7 +43,9 @@ pub fn render(r: &Report) -> String {
     question(&mut out, r);
     super::story::markdown(&mut out, r, escape);
     structure(&mut out, r);
+    restructured(&mut out, r);
     flags(&mut out, r);
+    super::voice::markdown(&mut out, r, escape);
     let _ = writeln!(out, "\n## Fillers\n");
     if r.fillers.events.is_empty() {
         let _ = writeln!(out, "None found.");
@@ -98,6 +101,41 @@ pub fn render(r: &Report) -> String {
     out
 }
 
+/// The overall verdict and the top fixes, at the head of the report.
+fn summary(out: &mut String, r: &Report) {
+    let s = r.summary();
+    let _ = writeln!(out, "## Summary\n");
+    let _ = writeln!(out, "**{}**\n", escape(&s.headline));
+    for (i, fix) in s.top_fixes.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, escape(&fix.fix));
+    }
+    if !s.top_fixes.is_empty() {
+        out.push('\n');
+    }
+}
+
+/// "Your answer, restructured": the speaker's sentences regrouped S, T, A, R.
+fn restructured(out: &mut String, r: &Report) {
+    if r.star.outline.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "\n## Your answer, restructured\n");
+    for p in &r.star.outline {
+        let _ = writeln!(out, "**{}**\n", p.part.name());
+        match &p.missing {
+            Some(what) => {
+                let _ = writeln!(out, "- *missing:* {}", escape(what));
+            }
+            None => {
+                for sentence in &p.sentences {
+                    let _ = writeln!(out, "- {}", escape(sentence));
+                }
+            }
+        }
+        out.push('\n');
+    }
+}
+
 fn question(out: &mut String, r: &Report) {
     let Some(q) = &r.question else { return };
     let _ = writeln!(out, "\n## Question\n");
@@ -118,9 +156,13 @@ fn question(out: &mut String, r: &Report) {
     for c in &q.checks {
         let _ = writeln!(
             out,
-            "- [{}] {}",
+            "- [{}] **{}** {}{}",
             if c.passed { "x" } else { " " },
-            escape(&c.message)
+            c.answer().label(),
+            escape(&c.message),
+            c.why
+                .as_deref()
+                .map_or(String::new(), |w| format!(" ({})", escape(w)))
         );
     }
 }
@@ -164,14 +206,20 @@ fn flags(out: &mut String, r: &Report) {
         let _ = writeln!(out, "None found.");
     }
     for f in &r.flags {
-        let _ = writeln!(
-            out,
-            "- **{}** {} \"{}\": {}",
-            f.kind.label(),
-            clock(f.start_s),
-            escape(&f.quote),
-            escape(&f.explanation)
-        );
+        let _ = writeln!(out, "- **{}**: {}", f.title(), escape(&f.explanation));
+        for p in f.places() {
+            let _ = writeln!(
+                out,
+                "  - {} \"{}\"{}",
+                clock(p.start_s),
+                escape(&p.quote),
+                if p.doubtful {
+                    " (heard uncertainly)"
+                } else {
+                    ""
+                }
+            );
+        }
     }
 }
 

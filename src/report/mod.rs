@@ -10,11 +10,14 @@ pub mod markdown;
 pub mod scorecard;
 pub mod session;
 pub mod story;
+pub mod summary;
 pub mod terminal;
+pub mod voice;
 
 use serde::{Deserialize, Serialize};
 
 use crate::analyze::questions::QuestionReport;
+use crate::analyze::voice::VoiceStats;
 use crate::analyze::{flags::Flag, pace::PaceStats, pauses::PauseStats, star::StarAnalysis};
 use crate::analyze::{Analysis, FillerStats, LengthStats};
 use crate::config::Targets;
@@ -27,6 +30,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 pub struct Report {
     pub schema_version: u32,
     pub tool: ToolInfo,
+    /// The overall verdict and the top fixes (absent in reports from before it existed: see
+    /// [`Report::summary`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<summary::Summary>,
     pub audio: AudioInfo,
     pub model: EngineInfo,
     pub targets: Targets,
@@ -48,6 +55,10 @@ pub struct Report {
     /// The answer checked against a prepared story (`--story NAME`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub story: Option<crate::story::StoryCheck>,
+    /// Pitch variation, loudness and trailing off; absent without speech (and in reports from
+    /// before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voice: Option<VoiceStats>,
     pub methods: Methods,
     pub warnings: Vec<String>,
 }
@@ -106,6 +117,12 @@ pub struct WordOut {
     pub end_s: f64,
     /// Part of a filler (both words of "you know" are marked).
     pub filler: bool,
+    /// Whisper's confidence in the word, 0-1 (its weakest token); absent in older reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
+    /// The confidence is under the doubtful threshold: evidence in this word earns no points.
+    #[serde(default)]
+    pub doubtful: bool,
 }
 
 impl crate::analyze::pauses::Timed for WordOut {
@@ -204,11 +221,14 @@ impl Report {
                 start_s: w.start_s,
                 end_s: w.end_s,
                 filler,
+                confidence: w.confidence,
+                doubtful: crate::analyze::doubt::is_doubtful(w),
             })
             .collect();
         let mut warnings = audio.warnings.clone();
         warnings.extend(signal_warnings(vad, analysis.speech_found));
-        Report {
+        let mut report = Report {
+            summary: None,
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {
                 name: env!("CARGO_PKG_NAME").to_string(),
@@ -239,9 +259,17 @@ impl Report {
             flags: analysis.flags,
             question: analysis.question,
             story: None,
+            voice: None,
             methods: Methods::standard(),
             warnings,
-        }
+        };
+        report.summary = Some(summary::of(&report));
+        report
+    }
+
+    /// The overall verdict and top fixes: as stored, or worked out for an older report.
+    pub fn summary(&self) -> summary::Summary {
+        self.summary.clone().unwrap_or_else(|| summary::of(self))
     }
 }
 
@@ -371,14 +399,42 @@ pub(crate) mod tests {
         assert!(text.contains("Structure (STAR)"));
         assert!(text.contains("  Result     missing"));
         assert!(text.contains("-> No Result: end with what changed, ideally a number."));
-        assert!(text.contains("blame 0:05 \"The previous team was useless.\""));
+        assert!(text.contains("  blame\n    0:05 \"The previous team was useless.\""));
         assert!(text.contains("Question: Tell me about a time you improved a process."));
         assert!(text.contains("  STAR     "));
+        // The summary comes first: a blame flag keeps the take off target.
+        let overall = text.find("  Overall needs work: it blames others").unwrap();
+        assert!(overall < text.find("  Length").unwrap());
+        assert!(text.contains("    1. Take out the blame (\"The previous team was useless.\")"));
+        assert!(text.contains("Your answer, restructured\n  Situation\n"));
+        assert!(text.contains("  Result\n    missing: what changed because of it"));
         let md = markdown::render(&r);
+        assert!(md.contains("## Summary\n\n**Needs work: it blames others"));
         assert!(md.contains("## Structure (STAR): "));
         assert!(md.contains("| Result | missing |"));
-        assert!(md.contains("- **blame** 0:05"));
-        assert!(md.contains("- [ ] Put a number on the result"));
+        assert!(md.contains("- **blame**: \"useless\" puts the fault"));
+        assert!(md.contains("  - 0:05 \"The previous team was useless.\""));
+        assert!(md.contains("- [ ] **no** Put a number on the result"));
+        assert!(md.contains("## Your answer, restructured"));
+        let json: serde_json::Value = serde_json::from_str(&json::render(&r)).unwrap();
+        assert_eq!(json["summary"]["verdict"], "needs_work");
+        assert_eq!(json["summary"]["top_fixes"][0]["area"], "blame");
+        assert!(json["summary"]["top_fixes"].as_array().unwrap().len() <= 3);
+        assert_eq!(json["question"]["checks"][0]["check"], "on_topic");
+        assert_eq!(json["question"]["checks"][0]["answer"], "yes");
+        assert_eq!(json["star"]["outline"][3]["part"], "result");
+        assert!(json["star"]["outline"][3]["missing"].is_string());
+    }
+
+    #[test]
+    fn an_older_report_gets_its_summary_when_shown() {
+        let mut v = serde_json::to_value(sample_report()).unwrap();
+        v.as_object_mut().unwrap().remove("summary");
+        let r: Report = serde_json::from_value(v).unwrap();
+        assert!(r.summary.is_none());
+        assert_eq!(r.summary().verdict, crate::analyze::Verdict::NeedsWork);
+        let json: serde_json::Value = serde_json::from_str(&json::render(&r)).unwrap();
+        assert_eq!(json["summary"]["verdict"], "needs_work");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! Shared by the human-readable formats so they never disagree.
 
 use super::{clock, Report};
+use crate::analyze::flags::Flag;
 use crate::analyze::star::{self, Part};
 use crate::analyze::Verdict;
 
@@ -16,7 +17,9 @@ pub struct Line {
 }
 
 pub fn lines(r: &Report) -> Vec<Line> {
-    vec![length(r), pace(r), fillers(r), pauses(r), structure(r)]
+    let mut lines = vec![length(r), pace(r), fillers(r), pauses(r), structure(r)];
+    lines.extend(super::voice::line(r));
+    lines
 }
 
 fn length(r: &Report) -> Line {
@@ -138,17 +141,43 @@ fn pauses(r: &Report) -> Line {
 
 fn structure(r: &Report) -> Line {
     let s = &r.star;
+    // A well-structured answer that blames, dodges or answers another question is not on
+    // target: the verdict says which flag holds it back.
+    let held_back: Vec<&Flag> = r.flags.iter().filter(|f| f.is_sure_content()).collect();
+    let verdict = if s.sentences.is_empty() {
+        Verdict::NotEnoughSpeech
+    } else if s.score >= star::GOOD_SCORE && held_back.is_empty() {
+        Verdict::OnTarget
+    } else {
+        Verdict::NeedsWork
+    };
+    let advice = match held_back.first() {
+        Some(f) if s.score >= star::GOOD_SCORE => format!(
+            "Not on target despite the structure: the {} flag (\"{}\"). A good shape does not \
+             make up for it.",
+            f.kind.label(),
+            star::excerpt(&f.quote, 8)
+        ),
+        Some(f) => format!(
+            "{} Also the {} flag (\"{}\").",
+            s.coaching.first().cloned().unwrap_or_default(),
+            f.kind.label(),
+            star::excerpt(&f.quote, 8)
+        )
+        .trim_start()
+        .to_string(),
+        None => s.coaching.first().cloned().unwrap_or_else(|| {
+            "Well structured: every part is there, in order, with a measured result.".into()
+        }),
+    };
     Line {
         metric: "STAR",
         value: format!("{}/100, {}", s.score, present_letters(r)),
-        target: format!("S T A R in order, {}+", star::GOOD_SCORE),
-        verdict: if s.sentences.is_empty() {
-            Verdict::NotEnoughSpeech
-        } else if s.score >= star::GOOD_SCORE {
-            Verdict::OnTarget
-        } else {
-            Verdict::NeedsWork
-        },
+        target: format!(
+            "S T A R in order, {}+, no content red flag",
+            star::GOOD_SCORE
+        ),
+        verdict,
         detail: format!(
             "{}; Result {}; Actions \"I\" {} / \"we\" {}",
             Part::STORY
@@ -160,17 +189,21 @@ fn structure(r: &Report) -> Line {
                 ))
                 .collect::<Vec<_>>()
                 .join(" "),
-            if s.result_quantified {
-                "has a number"
-            } else {
-                "has no number"
-            },
+            result_number(r),
             s.action_i,
             s.action_we
         ),
-        advice: s.coaching.first().cloned().unwrap_or_else(|| {
-            "Well structured: every part is there, in order, with a measured result.".into()
-        }),
+        advice,
+    }
+}
+
+/// "has a number", "has no number", or that its number was heard uncertainly.
+fn result_number(r: &Report) -> String {
+    let s = &r.star;
+    match &s.result_number_doubtful {
+        _ if s.result_quantified => "has a number".into(),
+        Some(n) => format!("number \"{n}\" heard uncertainly, not counted"),
+        None => "has no number".into(),
     }
 }
 
@@ -194,7 +227,11 @@ pub fn star_facts(r: &Report) -> String {
     let s = &r.star;
     format!(
         "Result quantified: {}; Actions \"I\" {} / \"we\" {}; order {}",
-        if s.result_quantified { "yes" } else { "no" },
+        match &s.result_number_doubtful {
+            _ if s.result_quantified => "yes".to_string(),
+            Some(n) => format!("no (\"{n}\" heard uncertainly)"),
+            None => "no".to_string(),
+        },
         s.action_i,
         s.action_we,
         if s.order_ok { "S-T-A-R" } else { "mixed up" }

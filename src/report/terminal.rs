@@ -3,6 +3,7 @@
 use std::fmt::Write;
 
 use super::{clock, scorecard, Report};
+use crate::analyze::doubt::Answer;
 use crate::analyze::pauses::slot;
 use crate::analyze::star::Part;
 use crate::analyze::Verdict;
@@ -24,6 +25,7 @@ pub fn render(r: &Report, style: &Style) -> String {
         let _ = writeln!(out, "{} {w}", style.warn("warning:"));
     }
     out.push('\n');
+    summary(&mut out, r, style);
     if !r.speech_found {
         let _ = writeln!(out, "No speech was found, so there is nothing to measure.");
         return out;
@@ -45,7 +47,9 @@ pub fn render(r: &Report, style: &Style) -> String {
     question(&mut out, r, style);
     super::story::terminal(&mut out, r, style);
     structure(&mut out, r, style);
+    restructured(&mut out, r, style);
     flags(&mut out, r, style);
+    super::voice::terminal(&mut out, r, style);
     let _ = writeln!(out, "{}", style.bold("Transcript"));
     let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
     out.push('\n');
@@ -57,6 +61,56 @@ pub fn render(r: &Report, style: &Style) -> String {
         let _ = writeln!(out, "{}", style.dim(&hanging(&format!("- {note}"), 88)));
     }
     out
+}
+
+/// The overall verdict and the top fixes, at the head of the report.
+fn summary(out: &mut String, r: &Report, style: &Style) {
+    let s = r.summary();
+    let verdict = paint_verdict(style, s.verdict);
+    let headline = s
+        .headline
+        .split_once(": ")
+        .map_or(s.headline.as_str(), |(_, rest)| rest);
+    let _ = writeln!(
+        out,
+        "{}",
+        wrap(
+            &format!("{} {verdict}: {headline}", style.bold("Overall")),
+            88,
+            "  "
+        )
+    );
+    for (i, fix) in s.top_fixes.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}",
+            hanging_at(&format!("{}. {}", i + 1, fix.fix), 88, 4, 7)
+        );
+    }
+    out.push('\n');
+}
+
+/// "Your answer, restructured": the speaker's sentences regrouped S, T, A, R.
+fn restructured(out: &mut String, r: &Report, style: &Style) {
+    if r.star.outline.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{}", style.bold("Your answer, restructured"));
+    for p in &r.star.outline {
+        let _ = writeln!(out, "  {}", style.bold(p.part.name()));
+        match &p.missing {
+            Some(what) => {
+                let line = format!("{} {what}", style.bad("missing:"));
+                let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+            }
+            None => {
+                for sentence in &p.sentences {
+                    let _ = writeln!(out, "{}", hanging_at(&format!("- {sentence}"), 88, 4, 6));
+                }
+            }
+        }
+    }
+    out.push('\n');
 }
 
 /// The STAR section: parts, what to fix, the score's reasons, and every sentence's label.
@@ -103,27 +157,32 @@ fn paint_part(style: &Style, part: Part) -> String {
     }
 }
 
+/// One entry per kind of flag, with every place it was found.
 fn flags(out: &mut String, r: &Report, style: &Style) {
     let _ = writeln!(out, "{}", style.bold("Red flags"));
     if r.flags.is_empty() {
         let _ = writeln!(out, "  None found.");
     }
     for f in &r.flags {
-        let _ = writeln!(
-            out,
-            "{}",
-            wrap(
-                &format!(
-                    "{} {} \"{}\"",
-                    style.warn(f.kind.label()),
-                    clock(f.start_s),
-                    f.quote
-                ),
-                88,
-                "  "
-            )
-        );
-        let _ = writeln!(out, "{}", style.dim(&wrap(&f.explanation, 88, "      ")));
+        let places = f.places();
+        let _ = writeln!(out, "  {}", style.warn(&f.title()));
+        for p in &places {
+            let unsure = if p.doubtful && !f.doubtful {
+                " (heard uncertainly)"
+            } else {
+                ""
+            };
+            let line = format!("{} \"{}\"{unsure}", clock(p.start_s), p.quote);
+            let _ = writeln!(out, "{}", hanging_at(&line, 88, 4, 9));
+        }
+        let mut why = f.explanation.clone();
+        if f.doubtful {
+            why.push_str(
+                " Can't tell: the words that raised it were heard uncertainly; listen back \
+                 to check.",
+            );
+        }
+        let _ = writeln!(out, "{}", style.dim(&wrap(&why, 88, "      ")));
     }
     out.push('\n');
 }
@@ -145,12 +204,20 @@ fn question(out: &mut String, r: &Report, style: &Style) {
         }
     }
     for c in &q.checks {
-        let mark = if c.passed {
-            style.good("yes")
-        } else {
-            style.bad("no ")
+        let mark = match c.answer() {
+            Answer::Yes => style.good("yes"),
+            Answer::No => style.bad("no"),
+            Answer::CantTell => style.warn("can't tell"),
         };
-        let _ = writeln!(out, "  {mark} {}", c.message);
+        let why = c
+            .why
+            .as_deref()
+            .map_or(String::new(), |w| style.dim(&format!(" ({w})")));
+        let _ = writeln!(
+            out,
+            "{}",
+            hanging_at(&format!("{mark} {}{why}", c.message), 88, 2, 6)
+        );
     }
     out.push('\n');
 }
@@ -158,7 +225,7 @@ fn question(out: &mut String, r: &Report, style: &Style) {
 fn paint_verdict(style: &Style, v: Verdict) -> String {
     match v {
         Verdict::OnTarget => style.good(v.label()),
-        Verdict::Noticeable | Verdict::NotEnoughSpeech => style.warn(v.label()),
+        Verdict::Noticeable | Verdict::NotEnoughSpeech | Verdict::CantTell => style.warn(v.label()),
         _ => style.bad(v.label()),
     }
 }
@@ -218,8 +285,17 @@ fn wrap(text: &str, width: usize, indent: &str) -> String {
 
 /// Wrap with the first line at two spaces and the rest at four, for list items.
 fn hanging(text: &str, width: usize) -> String {
-    let body = wrap(text, width, "    ");
-    format!("  {}", body.trim_start())
+    hanging_at(text, width, 2, 4)
+}
+
+/// Wrap with the first line indented `first` spaces and the rest `rest`.
+fn hanging_at(text: &str, width: usize, first: usize, rest: usize) -> String {
+    let body = wrap(
+        text,
+        width - (first.saturating_sub(rest)),
+        &" ".repeat(rest),
+    );
+    format!("{}{}", " ".repeat(first), body.trim_start())
 }
 
 fn visible_len(s: &str) -> usize {

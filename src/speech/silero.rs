@@ -33,7 +33,9 @@ pub enum SpeechError {
     NotFound { searched: String },
     #[error("speech detector model {path} does not exist; run `{FETCH}` or fix --vad-model / REHEARSE_VAD_MODEL")]
     Missing { path: PathBuf },
-    #[error("speech detector model {path} is not usable ({reason}); delete it and run `{FETCH}` again")]
+    #[error(
+        "speech detector model {path} is not usable ({reason}); delete it and run `{FETCH}` again"
+    )]
     Corrupt { path: PathBuf, reason: String },
     #[error("could not load the speech detector model {path}: {reason}")]
     Load { path: PathBuf, reason: String },
@@ -245,7 +247,8 @@ impl Silero {
         }
         let mut params = WhisperVadContextParams::new();
         params.set_n_threads(threads.clamp(1, 8) as i32);
-        let ctx = WhisperVadContext::new(path_str, params).map_err(|e| load_error(format!("{e:?}")))?;
+        let ctx =
+            WhisperVadContext::new(path_str, params).map_err(|e| load_error(format!("{e:?}")))?;
         Ok(Silero {
             ctx: Mutex::new(ctx),
             path: path.to_path_buf(),
@@ -292,7 +295,9 @@ mod tests {
         for v in [6, 2, 0, 512, 64, 4] {
             i(v, &mut b);
         }
-        for v in [129, 128, 3, 128, 64, 3, 64, 64, 3, 64, 128, 3, 128, 128, 128, 1] {
+        for v in [
+            129, 128, 3, 128, 64, 3, 64, 64, 3, 64, 128, 3, 128, 128, 128, 1,
+        ] {
             i(v, &mut b);
         }
         for t in 0..15 {
@@ -356,7 +361,10 @@ mod tests {
         let (path, source) = search.resolve().unwrap();
         assert_eq!(
             (path, source),
-            (beside.join(PREFERRED[0]), VadModelSource::BesideWhisperModel)
+            (
+                beside.join(PREFERRED[0]),
+                VadModelSource::BesideWhisperModel
+            )
         );
 
         let missing = VadModelSearch {
@@ -364,7 +372,10 @@ mod tests {
             ..search
         };
         let err = missing.resolve().unwrap_err().to_string();
-        assert!(err.contains("/nonexistent/silero.bin") && err.contains(FETCH), "{err}");
+        assert!(
+            err.contains("/nonexistent/silero.bin") && err.contains(FETCH),
+            "{err}"
+        );
 
         let none = VadModelSearch {
             flag: None,

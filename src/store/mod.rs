@@ -36,15 +36,16 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
-    #[error("cannot {action} at {}: {source}", path.display())]
+    // The causes are part of each message, and deliberately not `source`s: `{:#}` at the
+    // command edge prints the chain of sources, and would say every cause twice.
+    #[error("cannot {action} at {}: {cause}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: io::Error,
+        cause: io::Error,
     },
     #[error("take index: {0}{hint}", hint = damage_hint(.0))]
-    Sql(#[from] rusqlite::Error),
+    Sql(rusqlite::Error),
     #[error(
         "the take index was written by a newer rehearse (schema {found}; this one knows up to \
          {known}): upgrade rehearse"
@@ -56,12 +57,22 @@ pub enum StoreError {
     Ambiguous { spec: String, ids: Vec<String> },
     #[error("there are no takes yet: `rehearse analyze FILE` saves one")]
     Empty,
-    #[error("cannot read the source file {}: {source}", path.display())]
-    Source {
-        path: PathBuf,
-        #[source]
-        source: io::Error,
-    },
+    #[error("cannot read the source file {}: {cause}", path.display())]
+    Source { path: PathBuf, cause: io::Error },
+    /// A take from an export file that is refused before anything is written for it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error(
+        "the take store in {} can only be read here (a read-only command opened it)",
+        .0.display()
+    )]
+    ReadOnly(PathBuf),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Sql(e)
+    }
 }
 
 /// What became of a take handed to [`Store::save`].
@@ -147,14 +158,18 @@ pub struct Store {
 
 impl Store {
     /// Open (creating if needed) the store under a data directory, and tidy up after crashes.
+    /// Everything it creates is private to the user (directories 0700, files 0600).
     pub fn open(data_dir: &Path) -> Result<Store, StoreError> {
         let dir = data_dir.join("history");
         let takes = dir.join("takes");
-        fs::create_dir_all(&takes).map_err(|source| StoreError::Io {
+        take::create_private_dir_all(&takes).map_err(|cause| StoreError::Io {
             action: "create the take store",
             path: takes.clone(),
-            source,
+            cause,
         })?;
+        // A store made by an older version (0755): close it to other users.
+        take::make_private(&dir, true);
+        take::make_private(&takes, true);
         let index = dir.join(INDEX_FILE);
         let mut notices = Vec::new();
         let conn = match connect(&index) {
@@ -167,13 +182,62 @@ impl Store {
                     index.display(),
                     aside.display()
                 ));
-                connect(&index)?
+                let conn = connect(&index)?;
+                let mut store = Store { dir, conn, notices };
+                store.refill(None)?;
+                store.recover()?;
+                return Ok(store);
             }
             Err(e) => return Err(e),
         };
         let mut store = Store { dir, conn, notices };
         store.recover()?;
         Ok(store)
+    }
+
+    /// Open the store for a command that only reads (history, show, compare, progress,
+    /// export): as [`Store::open`] where the data directory can be written, else read-only,
+    /// so these commands still work on a read-only or full disk. A read-only store does no
+    /// crash recovery; a missing or damaged index is then rebuilt in memory from the folders.
+    pub fn open_for_reading(data_dir: &Path) -> Result<Store, StoreError> {
+        match Store::open(data_dir) {
+            Ok(store) => Ok(store),
+            Err(e) if cannot_write(&e) => Store::open_read_only(data_dir, &e),
+            Err(e) => Err(e),
+        }
+    }
+
+    fn open_read_only(data_dir: &Path, why: &StoreError) -> Result<Store, StoreError> {
+        let dir = data_dir.join("history");
+        let index = dir.join(INDEX_FILE);
+        let mut notices = vec![format!(
+            "the take store could not be opened for writing ({why}); it was opened read-only"
+        )];
+        let opened = if index.is_file() {
+            connect_read_only(&index)
+        } else {
+            Err(StoreError::NotFound(index.display().to_string()))
+        };
+        let conn = match opened {
+            Ok(conn) => conn,
+            Err(e) => {
+                if index.is_file() {
+                    notices.push(format!(
+                        "the take index {} cannot be read ({e}); the takes were read from their \
+                         folders instead",
+                        index.display()
+                    ));
+                }
+                let mut conn = Connection::open_in_memory()?;
+                schema::migrate(&mut conn)?;
+                let mut store = Store { dir, conn, notices };
+                if store.takes_dir().is_dir() {
+                    store.refill(None)?;
+                }
+                return Ok(store);
+            }
+        };
+        Ok(Store { dir, conn, notices })
     }
 
     pub fn dir(&self) -> &Path {
@@ -205,9 +269,9 @@ impl Store {
         session: Option<&str>,
         force: bool,
     ) -> Result<Saved, StoreError> {
-        let sha = take::hash_file(new.source).map_err(|source| StoreError::Source {
+        let sha = take::hash_file(new.source).map_err(|cause| StoreError::Source {
             path: new.source.to_path_buf(),
-            source,
+            cause,
         })?;
         if !force {
             if let Some(existing) = find_source(&self.conn, &self.takes_dir(), &sha, None)? {
@@ -237,14 +301,21 @@ impl Store {
     }
 
     /// Store a take exported elsewhere (no audio). Skipped when the same recording at the
-    /// same time is already here; given a new id when its id is taken.
+    /// same time is already here; given a new id when its id is taken. Its metadata is checked
+    /// first ([`take::check_imported`]): an id that is not 8 hex digits is refused, so no
+    /// imported id can name a folder outside the store or one of its working folders.
     pub fn import(
         &mut self,
         mut meta: TakeMeta,
         report_json: &str,
     ) -> Result<Imported, StoreError> {
+        take::check_imported(&meta).map_err(StoreError::Invalid)?;
+        serde_json::from_str::<serde_json::Value>(report_json)
+            .ok()
+            .filter(serde_json::Value::is_object)
+            .ok_or_else(|| StoreError::Invalid("its report is not a JSON object".into()))?;
         meta.audio_file = None;
-        if self.get(&meta.id)?.is_some() {
+        if self.get(&meta.id)?.is_some() || self.takes_dir().join(&meta.id).exists() {
             meta.id = self.unused_id(&meta.source_sha256, Timestamp::now())?;
         }
         Ok(match self.put(&meta, report_json, None, Dup::SameTime)? {
@@ -291,11 +362,12 @@ impl Store {
         if existing.is_some() {
             return Ok(existing);
         }
-        let folder = takes.join(&meta.id);
-        fs::rename(staged, &folder).map_err(|source| StoreError::Io {
+        let folder = take::folder(&takes, &meta.id)
+            .ok_or_else(|| StoreError::Invalid(format!("{:?} is not a take id", meta.id)))?;
+        fs::rename(staged, &folder).map_err(|cause| StoreError::Io {
             action: "move a take into place",
             path: folder.clone(),
-            source,
+            cause,
         })?;
         take::sync_dir(&takes);
         let inserted = insert_row(&tx, meta, report_json).and_then(|()| {
@@ -387,24 +459,32 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let folder = takes.join(id);
-        let trash = takes.join(format!("{DELETED_PREFIX}{id}"));
-        if folder.exists() {
-            fs::rename(&folder, &trash).map_err(|source| StoreError::Io {
-                action: "delete a take",
-                path: folder.clone(),
-                source,
-            })?;
+        // An id that is not a take id (an index written by an older version from a crafted
+        // import) names no folder: only its row goes.
+        let folder = take::folder(&takes, id);
+        let trash = folder
+            .as_ref()
+            .map(|_| takes.join(format!("{DELETED_PREFIX}{id}")));
+        if let (Some(folder), Some(trash)) = (&folder, &trash) {
+            if folder.exists() {
+                fs::rename(folder, trash).map_err(|cause| StoreError::Io {
+                    action: "delete a take",
+                    path: folder.clone(),
+                    cause,
+                })?;
+            }
         }
         tx.execute("DELETE FROM takes WHERE id = ?1", [id])?;
         tx.commit()?;
-        remove_dir(&trash)
+        trash.map_or(Ok(()), |t| remove_dir(&t))
     }
 
     /// Rebuild every index row from the take folders (rows without a folder are dropped).
-    /// An index too damaged to rewrite is moved aside and built afresh.
+    /// A folder that cannot be read keeps the row the index holds for it, and is repaired
+    /// from that copy. An index too damaged to rewrite is moved aside and built afresh.
     pub fn reindex(&mut self) -> Result<usize, StoreError> {
-        match self.refill() {
+        let held = self.list().ok();
+        match self.refill(held) {
             Err(StoreError::Sql(e)) if is_damage(&e) => {
                 let index = self.index_path();
                 // Close it before moving it: a fresh connection gets a fresh file.
@@ -416,14 +496,21 @@ impl Store {
                     aside.display()
                 ));
                 self.conn = connect(&index)?;
-                self.refill()
+                self.refill(None)
             }
             other => other,
         }
     }
 
-    fn refill(&mut self) -> Result<usize, StoreError> {
-        let folders = self.take_folders()?;
+    /// Replace every row with what the take folders hold. `held` is what the index held
+    /// before: a damaged folder keeps its row from there (and is rewritten from it).
+    fn refill(&mut self, held: Option<Vec<StoredTake>>) -> Result<usize, StoreError> {
+        let folders = self.take_id_folders()?;
+        let held: std::collections::HashMap<String, StoredTake> = held
+            .unwrap_or_default()
+            .into_iter()
+            .map(|t| (t.meta.id.clone(), t))
+            .collect();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -435,7 +522,24 @@ impl Store {
                     insert_row(&tx, &meta, &report)?;
                     n += 1;
                 }
-                Err(why) => self.notices.push(unreadable(&dir, &why)),
+                Err(why) => match held.get(file_name(&dir)) {
+                    Some(kept) => {
+                        insert_row(&tx, &kept.meta, &kept.report_json)?;
+                        n += 1;
+                        let repaired = take::rewrite_folder(&dir, &kept.meta, &kept.report_json);
+                        self.notices.push(format!(
+                            "the take folder {} was damaged ({why}); the index's copy of take \
+                             {} was kept{}",
+                            dir.display(),
+                            kept.meta.id,
+                            match repaired {
+                                Ok(()) => " and the folder's files were rewritten from it".into(),
+                                Err(e) => format!(" (the folder could not be repaired: {e})"),
+                            }
+                        ));
+                    }
+                    None => self.notices.push(unreadable(&dir, &why)),
+                },
             }
         }
         tx.commit()?;
@@ -444,10 +548,10 @@ impl Store {
 
     fn take_folders(&self) -> Result<Vec<PathBuf>, StoreError> {
         let takes = self.takes_dir();
-        let entries = fs::read_dir(&takes).map_err(|source| StoreError::Io {
+        let entries = fs::read_dir(&takes).map_err(|cause| StoreError::Io {
             action: "read the take store",
             path: takes.clone(),
-            source,
+            cause,
         })?;
         let mut dirs: Vec<PathBuf> = entries
             .filter_map(Result::ok)
@@ -455,6 +559,13 @@ impl Store {
             .filter(|p| p.is_dir())
             .collect();
         dirs.sort();
+        Ok(dirs)
+    }
+
+    /// The folders named like a take (leaving out staging and deleted ones).
+    fn take_id_folders(&self) -> Result<Vec<PathBuf>, StoreError> {
+        let mut dirs = self.take_folders()?;
+        dirs.retain(|d| take::is_take_id(file_name(d)));
         Ok(dirs)
     }
 
@@ -562,20 +673,20 @@ fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTa
         duration_s: r.get(7)?,
         session: r.get(9)?,
     };
-    let folder = takes.join(&meta.id);
-    let files = if !folder.is_dir() {
+    let folder = take::folder(takes, &meta.id);
+    let files = if !folder.as_ref().is_some_and(|f| f.is_dir()) {
         FileState::FolderMissing
     } else {
         match &meta.audio_file {
             None => FileState::NoAudio,
-            Some(a) if folder.join(a).is_file() => FileState::Ok,
+            Some(a) if folder.as_ref().is_some_and(|f| f.join(a).is_file()) => FileState::Ok,
             Some(_) => FileState::AudioMissing,
         }
     };
     Ok(StoredTake {
         meta,
         report_json: r.get(8)?,
-        folder,
+        folder: folder.unwrap_or_else(|| takes.to_path_buf()),
         files,
     })
 }
@@ -618,13 +729,105 @@ fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(
 }
 
 /// Open the index, set it up for several processes, migrate it and check it can be read.
+/// A new index file is made private (0600) before SQLite opens it; its WAL files take the
+/// same mode.
 fn connect(path: &Path) -> Result<Connection, StoreError> {
+    if !path.exists() {
+        take::create_private(path).map_err(|cause| StoreError::Io {
+            action: "create the take index",
+            path: path.to_path_buf(),
+            cause,
+        })?;
+    } else {
+        take::make_private(path, false);
+    }
     let mut conn = Connection::open(path)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     schema::migrate(&mut conn)?;
-    conn.query_row("SELECT count(*) FROM takes", [], |r| r.get::<_, i64>(0))?;
+    check_pages(&conn)?;
     Ok(conn)
+}
+
+/// Open the index without writing anything: read-only, and where SQLite cannot even make
+/// its WAL side files (a read-only directory), as an immutable file.
+fn connect_read_only(path: &Path) -> Result<Connection, StoreError> {
+    use rusqlite::OpenFlags;
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let plain = Connection::open_with_flags(path, flags).map_err(StoreError::from);
+    let conn = match plain.and_then(|c| {
+        check_version(&c)?;
+        check_pages(&c)?;
+        Ok(c)
+    }) {
+        Ok(conn) => return Ok(conn),
+        Err(StoreError::Sql(e)) if is_damage(&e) => return Err(StoreError::Sql(e)),
+        Err(e @ StoreError::TooNew { .. }) => return Err(e),
+        Err(_) => {
+            let uri = format!("file:{}?immutable=1", uri_path(path));
+            Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI)?
+        }
+    };
+    check_version(&conn)?;
+    check_pages(&conn)?;
+    Ok(conn)
+}
+
+fn check_version(conn: &Connection) -> Result<(), StoreError> {
+    let found = schema::version(conn)?;
+    if found != schema::CURRENT {
+        return Err(StoreError::TooNew {
+            found,
+            known: schema::CURRENT,
+        });
+    }
+    Ok(())
+}
+
+/// Every page of the index readable and well-formed (`PRAGMA quick_check`): damage deep in
+/// the file is found when the store opens, and rebuilt, not when a command reads that page.
+fn check_pages(conn: &Connection) -> Result<(), StoreError> {
+    let verdict: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+    if verdict != "ok" {
+        return Err(StoreError::Sql(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CORRUPT),
+            Some(verdict),
+        )));
+    }
+    Ok(())
+}
+
+/// A path for an SQLite `file:` URI (characters with a meaning there percent-encoded).
+fn uri_path(path: &Path) -> String {
+    let mut out = String::new();
+    for b in path.to_string_lossy().bytes() {
+        match b {
+            b'?' | b'#' | b'%' | 0x80.. => out.push_str(&format!("%{b:02X}")),
+            _ => out.push(char::from(b)),
+        }
+    }
+    out
+}
+
+/// Whether opening for writing failed because the store cannot be written (a read-only file
+/// system or directory, a full disk), which read-only commands can work around.
+fn cannot_write(e: &StoreError) -> bool {
+    match e {
+        StoreError::Io { .. } => true,
+        StoreError::Sql(e) => matches!(
+            e.sqlite_error_code(),
+            Some(
+                ErrorCode::ReadOnly
+                    | ErrorCode::CannotOpen
+                    | ErrorCode::DiskFull
+                    | ErrorCode::PermissionDenied
+                    | ErrorCode::SystemIoFailure
+                    | ErrorCode::DatabaseBusy
+                    | ErrorCode::DatabaseLocked
+            )
+        ),
+        _ => false,
+    }
 }
 
 fn damage_hint(e: &rusqlite::Error) -> &'static str {
@@ -646,10 +849,10 @@ fn is_damage(e: &rusqlite::Error) -> bool {
 fn set_aside(index: &Path) -> Result<PathBuf, StoreError> {
     let stamp = Timestamp::now().as_second();
     let aside = index.with_extension(format!("sqlite3.damaged-{stamp}"));
-    fs::rename(index, &aside).map_err(|source| StoreError::Io {
+    fs::rename(index, &aside).map_err(|cause| StoreError::Io {
         action: "move the damaged index aside",
         path: index.to_path_buf(),
-        source,
+        cause,
     })?;
     for suffix in ["-wal", "-shm"] {
         let side = PathBuf::from(format!("{}{suffix}", index.display()));
@@ -687,7 +890,7 @@ fn remove_dir(dir: &Path) -> Result<(), StoreError> {
         Err(e) if e.kind() != io::ErrorKind::NotFound => Err(StoreError::Io {
             action: "remove a deleted take's files",
             path: dir.to_path_buf(),
-            source: e,
+            cause: e,
         }),
         _ => Ok(()),
     }

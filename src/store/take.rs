@@ -4,7 +4,7 @@
 //! it is complete and synced, so a folder named like a take is always a whole take. The
 //! index row is derived from these files, which is what lets a damaged index be rebuilt.
 
-use std::fs::{self, File};
+use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,58 @@ pub struct TakeMeta {
 pub fn is_take_id(name: &str) -> bool {
     name.len() == 8 && name.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
 }
+
+/// Whether a string is a SHA-256 in lowercase hex, as `source_sha256` is.
+pub fn is_sha256(s: &str) -> bool {
+    s.len() == 64 && s.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
+/// The folder of take `id` under `takes_dir`, or None when `id` is not a take id: the one
+/// place a folder name is made from an id, so no id (from an import, or an index written by an
+/// older version) can name a path outside `takes_dir`.
+pub fn folder(takes_dir: &Path, id: &str) -> Option<PathBuf> {
+    is_take_id(id).then(|| takes_dir.join(id))
+}
+
+/// The longest text field an imported take may carry (question, source path, model).
+const MAX_TEXT: usize = 4096;
+
+/// Check a take's metadata from outside (an export file) before anything is written for it:
+/// its id and hash have their fixed forms, its numbers are sane and its text fields short.
+pub fn check_imported(meta: &TakeMeta) -> Result<(), String> {
+    if !is_take_id(&meta.id) {
+        return Err(format!(
+            "its id {:?} is not a take id (8 lowercase hex digits)",
+            crate::term::printable(&meta.id)
+        ));
+    }
+    if !is_sha256(&meta.source_sha256) {
+        return Err("its source_sha256 is not a SHA-256 (64 lowercase hex digits)".into());
+    }
+    if !(meta.duration_s.is_finite() && (0.0..=MAX_DURATION_S).contains(&meta.duration_s)) {
+        return Err(format!(
+            "its duration_s {} is not a length in seconds (0 to {MAX_DURATION_S})",
+            meta.duration_s
+        ));
+    }
+    let texts = [
+        ("question", meta.question.as_deref().unwrap_or("")),
+        ("source_path", &meta.source_path),
+        ("model", &meta.model),
+    ];
+    for (name, text) in texts {
+        if text.len() > MAX_TEXT {
+            return Err(format!(
+                "its {name} is {} bytes long (at most {MAX_TEXT})",
+                text.len()
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Longest recording an imported take may claim: a week.
+const MAX_DURATION_S: f64 = 7.0 * 24.0 * 3600.0;
 
 /// A fresh id from the content hash, the time and the process: collisions are checked anyway.
 pub fn new_id(sha256: &str, now: Timestamp, salt: u32) -> String {
@@ -101,16 +153,19 @@ pub fn stage(
         meta.id,
         std::process::id()
     ));
-    let io_err = |source| StoreError::Io {
+    let io_err = |cause| StoreError::Io {
         action: "write a take",
         path: dir.clone(),
-        source,
+        cause,
     };
-    fs::create_dir(&dir).map_err(io_err)?;
+    create_private_dir(&dir).map_err(io_err)?;
     let written = (|| {
         if let (Some(src), Some(name)) = (audio, &meta.audio_file) {
-            fs::copy(src, dir.join(name))?;
-            File::open(dir.join(name))?.sync_all()?;
+            // Not fs::copy: it would carry over the source's (often world-readable) mode.
+            let mut from = File::open(src)?;
+            let mut to = create_private(&dir.join(name))?;
+            io::copy(&mut from, &mut to)?;
+            to.sync_all()?;
         }
         write_synced(&dir.join(REPORT_FILE), report_json.as_bytes())?;
         let meta_json = serde_json::to_string_pretty(meta).map_err(io::Error::other)?;
@@ -124,9 +179,79 @@ pub fn stage(
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let mut f = File::create(path)?;
+    let mut f = create_private(path)?;
     f.write_all(bytes)?;
     f.sync_all()
+}
+
+/// Create (or truncate) a file only its owner can read and write (0600 on Unix).
+pub fn create_private(path: &Path) -> io::Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let file = options.open(path)?;
+    // The mode above applies only to a new file: tighten one that was already there.
+    make_private(path, false);
+    Ok(file)
+}
+
+/// Create a directory only its owner can enter (0700 on Unix); fails if it exists.
+pub fn create_private_dir(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
+/// Create a directory and any missing parents, each new one private (0700 on Unix).
+pub fn create_private_dir_all(path: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}
+
+/// Take group and other permissions away from an existing file or directory (best effort:
+/// a store on a file system without Unix modes, or owned by someone else, is left as it is).
+pub fn make_private(path: &Path, dir: bool) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let want = if dir { 0o700 } else { 0o600 };
+        if let Ok(m) = fs::symlink_metadata(path) {
+            if m.permissions().mode() & 0o077 != 0 && !m.file_type().is_symlink() {
+                let _ = fs::set_permissions(path, fs::Permissions::from_mode(want));
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (path, dir);
+}
+
+/// Rewrite a take folder's files from the index's copy (used when the folder is damaged).
+pub fn rewrite_folder(dir: &Path, meta: &TakeMeta, report_json: &str) -> io::Result<()> {
+    let meta_json = serde_json::to_string_pretty(meta).map_err(io::Error::other)?;
+    for (name, bytes) in [
+        (REPORT_FILE, report_json.as_bytes()),
+        (META_FILE, meta_json.as_bytes()),
+    ] {
+        let tmp = dir.join(format!(".{name}.repair-{}", std::process::id()));
+        write_synced(&tmp, bytes)?;
+        fs::rename(&tmp, dir.join(name))?;
+    }
+    sync_dir(dir);
+    Ok(())
 }
 
 /// Make a rename inside `dir` durable (a no-op where directories cannot be opened).

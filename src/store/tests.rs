@@ -1,6 +1,7 @@
 //! Unit tests of the store on a temporary directory, with stand-in reports and audio bytes.
 
 use super::*;
+use jiff::Timestamp;
 
 fn audio(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
     let p = dir.join(name);
@@ -233,4 +234,227 @@ fn a_missing_folder_is_reported_until_reindex_drops_it() {
     let all = store.list().unwrap();
     assert_eq!(all.len(), 1);
     assert_eq!(all[0].meta, kept);
+}
+
+/// A take as an export file would carry it, with the given id.
+fn exported(id: &str) -> TakeMeta {
+    TakeMeta {
+        id: id.to_string(),
+        created: Timestamp::from_second(1_700_000_000).unwrap(),
+        question: Some("q".into()),
+        source_path: "/elsewhere/a.wav".into(),
+        source_sha256: "ab".repeat(32),
+        audio_file: Some("audio.wav".into()),
+        model: "m".into(),
+        duration_s: 3.0,
+    }
+}
+
+/// Every path under `dir`, relative, sorted.
+fn tree(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            if p.is_dir() {
+                stack.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn crafted_import_ids_are_refused_and_touch_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let outside = tmp.path().join("outside");
+    fs::create_dir(&outside).unwrap();
+    let mut store = Store::open(&data).unwrap();
+    let victim = stored(
+        store
+            .save(
+                new_take(&audio(tmp.path(), "v.wav", b"v"), None, 1.0),
+                false,
+            )
+            .unwrap(),
+    );
+    let before = tree(tmp.path());
+    let escape = format!("/../../../../../../..{}/x", outside.display());
+    for id in [
+        ".staging-",
+        escape.as_str(),
+        "../outside/x",
+        &format!(".deleted-{}", victim.id),
+        &format!("{}/..", victim.id),
+        "ABCDEF12",
+        "1234567",
+        "",
+        "\u{1b}]0;hi\u{7}",
+    ] {
+        let err = store.import(exported(id), "{}").unwrap_err();
+        assert!(matches!(err, StoreError::Invalid(_)), "{id:?}: {err}");
+        assert!(err.to_string().contains("not a take id"), "{err}");
+        assert!(!err.to_string().contains('\u{1b}'), "{err}");
+    }
+    assert_eq!(tree(tmp.path()), before, "an import wrote or removed files");
+    assert_eq!(store.list().unwrap().len(), 1);
+    assert_eq!(store.resolve(&victim.id).unwrap().files, FileState::Ok);
+}
+
+#[test]
+fn imported_fields_are_checked_before_anything_is_written() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let mut bad_hash = exported("0123abcd");
+    bad_hash.source_sha256 = "../../x".into();
+    let mut bad_len = exported("0123abcd");
+    bad_len.duration_s = f64::NAN;
+    let mut long_q = exported("0123abcd");
+    long_q.question = Some("x".repeat(100_000));
+    for meta in [bad_hash, bad_len, long_q] {
+        assert!(matches!(
+            store.import(meta, "{}"),
+            Err(StoreError::Invalid(_))
+        ));
+    }
+    assert!(matches!(
+        store.import(exported("0123abcd"), "[1, 2]"),
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(store.list().unwrap().is_empty());
+    assert_eq!(fs::read_dir(store.takes_dir()).unwrap().count(), 0);
+}
+
+#[test]
+fn an_id_already_in_use_gets_a_new_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let Imported::Stored(first) = store.import(exported("0123abcd"), "{}").unwrap() else {
+        panic!("not stored");
+    };
+    let mut other = exported("0123abcd");
+    other.created = Timestamp::from_second(1_800_000_000).unwrap();
+    let Imported::Stored(second) = store.import(other, "{}").unwrap() else {
+        panic!("not stored");
+    };
+    assert_eq!(first.id, "0123abcd");
+    assert_ne!(second.id, first.id);
+    assert!(take::is_take_id(&second.id));
+}
+
+#[test]
+fn reindex_keeps_the_index_copy_of_a_damaged_folder_and_repairs_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let meta = stored(store.save(new_take(&src, None, 7.0), false).unwrap());
+    let report = store.takes_dir().join(&meta.id).join(take::REPORT_FILE);
+    fs::write(&report, b"{ not json").unwrap();
+    assert_eq!(store.reindex().unwrap(), 1);
+    let notices = store.take_notices().join("\n");
+    assert!(notices.contains("kept"), "{notices}");
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!(all[0].meta, meta);
+    assert_eq!(all[0].report_value()["pace"]["wpm"], 7.0);
+    let repaired: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(&report).unwrap()).unwrap();
+    assert_eq!(repaired["pace"]["wpm"], 7.0);
+    // A second reindex now has a good folder to read.
+    assert_eq!(store.reindex().unwrap(), 1);
+}
+
+#[test]
+fn a_damaged_page_deep_in_the_index_is_found_on_open_and_rebuilt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut ids = Vec::new();
+    {
+        let mut store = Store::open(tmp.path()).unwrap();
+        for i in 0..40u8 {
+            let src = audio(tmp.path(), &format!("{i}.wav"), &[i]);
+            let mut t = new_take(&src, None, 1.0);
+            // Reports big enough to fill many pages.
+            t.report_json = format!("{{\"pad\": \"{}\"}}", "z".repeat(3000));
+            ids.push(stored(store.save(t, false).unwrap()).id);
+        }
+    }
+    let index = tmp.path().join("history").join(INDEX_FILE);
+    let mut bytes = fs::read(&index).unwrap();
+    assert!(bytes.len() > 40 * 4096, "{}", bytes.len());
+    // Damage pages in the middle of the file; the header and the schema page stay intact.
+    let mid = bytes.len() / 2;
+    bytes[mid..mid + 3 * 4096].fill(0xa5);
+    fs::write(&index, &bytes).unwrap();
+    let mut store = Store::open(tmp.path()).unwrap();
+    let notices = store.take_notices().join("\n");
+    assert!(notices.contains("damaged"), "{notices}");
+    let mut listed: Vec<String> = store
+        .list()
+        .unwrap()
+        .into_iter()
+        .map(|t| t.meta.id)
+        .collect();
+    listed.sort();
+    ids.sort();
+    assert_eq!(listed, ids);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    fs::set_permissions(&src, fs::Permissions::from_mode(0o644)).unwrap();
+    let data = tmp.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    stored(store.save(new_take(&src, None, 1.0), false).unwrap());
+    drop(store);
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&data), 0o700);
+    for rel in tree(&data) {
+        let p = data.join(&rel);
+        let want = if p.is_dir() { 0o700 } else { 0o600 };
+        assert_eq!(mode(&p), want, "{rel}");
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn an_older_world_readable_store_is_closed_on_open() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    drop(Store::open(tmp.path()).unwrap());
+    let history = tmp.path().join("history");
+    for p in [&history, &history.join("takes")] {
+        fs::set_permissions(p, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    fs::set_permissions(history.join(INDEX_FILE), fs::Permissions::from_mode(0o644)).unwrap();
+    drop(Store::open(tmp.path()).unwrap());
+    let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&history), 0o700);
+    assert_eq!(mode(&history.join("takes")), 0o700);
+    assert_eq!(mode(&history.join(INDEX_FILE)), 0o600);
+}
+
+#[test]
+fn a_read_only_open_reads_an_index_it_cannot_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"x");
+    let meta = {
+        let mut store = Store::open(tmp.path()).unwrap();
+        stored(store.save(new_take(&src, None, 1.0), false).unwrap())
+    };
+    let why = StoreError::ReadOnly(tmp.path().to_path_buf());
+    let store = Store::open_read_only(tmp.path(), &why).unwrap();
+    assert_eq!(store.list().unwrap()[0].meta, meta);
+    // No index at all: the folders are read in memory, and nothing is written.
+    fs::remove_file(tmp.path().join("history").join(INDEX_FILE)).unwrap();
+    let store = Store::open_read_only(tmp.path(), &why).unwrap();
+    assert_eq!(store.list().unwrap()[0].meta, meta);
+    assert!(!tmp.path().join("history").join(INDEX_FILE).exists());
 }

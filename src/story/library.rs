@@ -102,6 +102,15 @@ impl Library {
         &self.dir
     }
 
+    /// Make the stories folder (owner only) if it is not there.
+    pub fn ensure_dir(&self) -> Result<(), StoryError> {
+        create_private_dir(&self.dir).map_err(|source| StoryError::Io {
+            action: "create the stories folder",
+            path: self.dir.clone(),
+            source,
+        })
+    }
+
     /// The file of a story (checked name).
     pub fn path(&self, name: &str) -> Result<PathBuf, StoryError> {
         Ok(self.dir.join(format!("{}.md", check_name(name)?)))
@@ -218,11 +227,7 @@ impl Library {
                 known: self.names()?,
             });
         }
-        fs::create_dir_all(&self.dir).map_err(|source| StoryError::Io {
-            action: "create the stories folder",
-            path: self.dir.clone(),
-            source,
-        })?;
+        self.ensure_dir()?;
         let tmp = self
             .dir
             .join(format!(".{name}.md.tmp-{}", std::process::id()));
@@ -231,7 +236,8 @@ impl Library {
             path: path.clone(),
             source,
         };
-        fs::write(&tmp, text).map_err(io_err)?;
+        let _ = fs::remove_file(&tmp);
+        write_private(&tmp, text).map_err(io_err)?;
         if !replace {
             // Refuse to overwrite a story another process wrote meanwhile.
             if let Err(e) = fs::hard_link(&tmp, &path) {
@@ -266,6 +272,33 @@ impl Library {
             },
         })
     }
+}
+
+/// The stories folder, readable by its owner only (like the take store).
+fn create_private_dir(dir: &Path) -> io::Result<()> {
+    let mut builder = fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(dir)
+}
+
+/// A new file readable by its owner only: a story holds facts about the user's work.
+fn write_private(path: &Path, text: &str) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options.open(path)?;
+    f.write_all(text.as_bytes())?;
+    f.sync_all()
 }
 
 #[cfg(test)]
@@ -326,6 +359,15 @@ mod tests {
         let err = lib.get("review").unwrap_err().to_string();
         assert!(err.contains("no story named \"review\""), "{err}");
         assert!(home.path().join("stories").is_dir());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            lib.write("private", STORY, false).unwrap();
+            let mode = |p: &Path| fs::metadata(p).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode(&lib.path("private").unwrap()), 0o600);
+            assert_eq!(mode(lib.dir()), 0o700);
+            lib.remove("private").unwrap();
+        }
         // Nothing left behind but the (empty) folder.
         assert_eq!(fs::read_dir(lib.dir()).unwrap().count(), 0);
     }

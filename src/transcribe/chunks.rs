@@ -230,17 +230,14 @@ mod tests {
     #[test]
     fn confident_silence_is_left_out_and_unsure_audio_is_not() {
         // 1 s speech, 6 s confident silence, 0.5 s unsure, 8 s silence, 1 s speech.
-        let m = map(&[
-            (0.9, 31),
-            (0.01, 188),
-            (0.3, 16),
-            (0.01, 250),
-            (0.9, 31),
-        ]);
+        let m = map(&[(0.9, 31), (0.01, 188), (0.3, 16), (0.01, 250), (0.9, 31)]);
         let c = plan_for(&m);
         let f = |i: f64| i * 0.032;
         assert!(covered(&c, 0.0, f(31.0)), "{c:?}");
-        assert!(covered(&c, f(219.0), f(235.0)), "unsure audio left out: {c:?}");
+        assert!(
+            covered(&c, f(219.0), f(235.0)),
+            "unsure audio left out: {c:?}"
+        );
         assert!(covered(&c, f(485.0), f(516.0)), "{c:?}");
         // The widest silence is where the take is cut, and its middle is not transcribed.
         assert!(!covered(&c, f(360.0), f(361.0)), "{c:?}");

@@ -18,6 +18,10 @@ pub struct Word {
     pub text: String,
     pub start_s: f64,
     pub end_s: f64,
+    /// How sure the engine was of this word, 0-1: the lowest probability Whisper gave any of
+    /// its text tokens. `None` when the engine gives none (hand-written transcripts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f32>,
 }
 
 impl Word {
@@ -26,7 +30,14 @@ impl Word {
             text: text.into(),
             start_s,
             end_s,
+            confidence: None,
         }
+    }
+
+    /// The same word with the engine's confidence in it.
+    pub fn with_confidence(mut self, confidence: Option<f32>) -> Self {
+        self.confidence = confidence;
+        self
     }
 }
 
@@ -118,6 +129,7 @@ pub fn transcribe_chunks(
             let end = (w.end_s - LEAD_IN_S).clamp(0.0, len);
             let start = (w.start_s - LEAD_IN_S).clamp(0.0, end);
             Word::new(w.text, start + chunk.start_s, end + chunk.start_s)
+                .with_confidence(w.confidence)
         }));
         done += chunk.len_s();
         if total > 0.0 {

@@ -132,11 +132,6 @@ pub fn validate(path: &Path) -> Result<ModelInfo, ModelError> {
     })
 }
 
-
-
-
-
-
 fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkError> {
     if read_i32(r)? as u32 != GGML_MAGIC {
         return Err(WalkError::Format(
@@ -172,8 +167,6 @@ fn walk(r: &mut (impl Read + Seek), file_len: u64) -> Result<ModelInfo, WalkErro
         multilingual: n_vocab >= 51865,
     })
 }
-
-
 
 #[cfg(test)]
 mod tests {

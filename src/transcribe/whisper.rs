@@ -42,7 +42,6 @@ pub struct WhisperEngine {
     eot: WhisperTokenId,
 }
 
-
 /// The alignment-head preset for DTW word times, when the model is one whose heads
 /// whisper.cpp knows (by its layer counts, vocabulary and mel bands).
 pub fn dtw_preset(info: &ModelInfo) -> Option<DtwModelPreset> {
@@ -207,7 +206,7 @@ fn run(
                     .map(|t| t.token_data())
                     .filter(|d| d.id < engine_.eot && d.t_dtw >= 0)
                     .map(|d| d.t_dtw as f64 / 100.0 - DTW_LAG_S)
-                    .last();
+                    .next_back();
                 match dtw_end {
                     Some(e) => {
                         let s = prev_end.unwrap_or(t0).min(e);
@@ -218,11 +217,29 @@ fn run(
                 }
             }
         };
-        words.push(Word::new(text.trim(), start, end.max(start)));
+        words.push(
+            Word::new(text.trim(), start, end.max(start)).with_confidence(confidence(&segment)),
+        );
     }
     Ok(Transcript {
         words: clean_words(words),
     })
+}
+
+/// The lowest probability of the segment's text tokens (special and timestamp tokens, and
+/// punctuation, left out); `None` when it has no such token.
+fn confidence(segment: &whisper_rs::WhisperSegment<'_>) -> Option<f32> {
+    (0..segment.n_tokens())
+        .filter_map(|i| segment.get_token(i))
+        .filter(|t| {
+            t.to_str_lossy().is_ok_and(|text| {
+                !text.starts_with("[_")
+                    && !text.starts_with("<|")
+                    && text.chars().any(char::is_alphanumeric)
+            })
+        })
+        .map(|t| t.token_probability())
+        .reduce(f32::min)
 }
 
 /// Drop empty words and non-speech annotations such as `[BLANK_AUDIO]` or `(music)`, merge
@@ -241,7 +258,7 @@ pub fn clean_words(raw: Vec<Word>) -> Vec<Word> {
             }
             continue;
         }
-        words.push(Word::new(t, w.start_s, w.end_s));
+        words.push(Word::new(t, w.start_s, w.end_s).with_confidence(w.confidence));
     }
     strip_echoed_prompt(words)
 }

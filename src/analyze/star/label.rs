@@ -13,7 +13,7 @@ use super::lexicon::{
 };
 use super::quantity;
 use super::Part;
-use crate::analyze::fillers::filled_pause;
+use crate::analyze::fillers::{filled_pause, find as find_fillers};
 use crate::analyze::sentences::Sentence;
 use crate::analyze::tokens::Token;
 use crate::transcribe::Word;
@@ -50,9 +50,10 @@ pub struct Labelled {
 
 /// Label every sentence of an answer. `toks` are the tokens of all of `words`.
 pub fn label(words: &[Word], toks: &[Token], sentences: &[Sentence]) -> Vec<Labelled> {
+    let skip = disfluencies(words, toks);
     let views: Vec<View> = sentences
         .iter()
-        .map(|s| View::new(words, toks, s))
+        .map(|s| View::new(words, toks, &skip, s))
         .collect();
     let mut scores: Vec<Scores> = views
         .iter()
@@ -75,6 +76,25 @@ pub fn label(words: &[Word], toks: &[Token], sentences: &[Sentence]) -> Vec<Labe
         .collect()
 }
 
+/// Words a listener hears past: fillers in context ("like,", "you know", "kind of") and a
+/// word said twice in a row ("I I", "the the"). A transcript with or without them reads the
+/// same to the rules.
+fn disfluencies(words: &[Word], toks: &[Token]) -> Vec<bool> {
+    let mut skip = vec![false; words.len()];
+    for e in find_fillers(words) {
+        for s in skip.iter_mut().skip(e.word_index).take(e.word_count.max(1)) {
+            *s = true;
+        }
+    }
+    for i in 1..toks.len() {
+        if !toks[i].norm.is_empty() && toks[i].norm == toks[i - 1].norm && !toks[i - 1].comma_after
+        {
+            skip[i - 1] = true;
+        }
+    }
+    skip
+}
+
 fn relative_position(i: usize, n: usize) -> f64 {
     if n > 1 {
         i as f64 / (n - 1) as f64
@@ -93,7 +113,7 @@ struct View<'a> {
 }
 
 impl<'a> View<'a> {
-    fn new(words: &'a [Word], toks: &'a [Token], s: &Sentence) -> Self {
+    fn new(words: &'a [Word], toks: &'a [Token], skip: &[bool], s: &Sentence) -> Self {
         let mut v = View {
             norms: Vec::new(),
             raw: Vec::new(),
@@ -102,9 +122,13 @@ impl<'a> View<'a> {
         };
         let mut boundary = true;
         let range = s.word_start..s.word_end;
-        for (t, w) in toks[range.clone()].iter().zip(&words[range]) {
+        for ((t, w), &skipped) in toks[range.clone()]
+            .iter()
+            .zip(&words[range.clone()])
+            .zip(&skip[range])
+        {
             v.question = t.question_after;
-            if t.norm.is_empty() || filled_pause(&t.norm).is_some() {
+            if t.norm.is_empty() || filled_pause(&t.norm).is_some() || skipped {
                 boundary |= t.comma_after;
                 continue;
             }

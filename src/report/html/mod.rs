@@ -12,12 +12,14 @@ pub mod progress;
 pub mod session;
 mod timeline;
 mod transcript;
+mod voice;
 
 use std::fmt::Write;
 
 pub use audio::{embed, Embedded};
 
 use super::{clock, scorecard, Report};
+use crate::analyze::doubt::Answer;
 use crate::analyze::star::Part;
 
 /// The whole page. `audio` is the take as a data URI, or why it could not be embedded.
@@ -26,12 +28,14 @@ pub fn render(r: &Report, audio: &Embedded) -> String {
     let mut body = String::new();
     header(&mut body, r, audio);
     warnings(&mut body, r);
+    summary(&mut body, r);
     if r.speech_found {
         scorecard_table(&mut body, r);
         question(&mut body, r);
         super::story::html(&mut body, r, escape);
         timeline::section(&mut body, r);
         transcript::section(&mut body, r, audio.is_playable());
+        restructured(&mut body, r);
         flags(&mut body, r);
     } else {
         body.push_str("<p>No speech was found, so there is nothing to measure.</p>\n");
@@ -121,6 +125,65 @@ fn warnings(out: &mut String, r: &Report) {
     }
 }
 
+/// The overall verdict and the top fixes, at the head of the page.
+fn summary(out: &mut String, r: &Report) {
+    let s = r.summary();
+    let class = if s.verdict.is_on_target() {
+        "ok"
+    } else {
+        "off"
+    };
+    let _ = writeln!(
+        out,
+        "<section aria-labelledby=\"h-sum\" class=\"summary\">\n<h2 id=\"h-sum\">Summary</h2>\n\
+         <p class=\"verdict {class}\">{}</p>",
+        escape(&s.headline)
+    );
+    if !s.top_fixes.is_empty() {
+        out.push_str("<ol class=\"fixes\">\n");
+        for fix in &s.top_fixes {
+            let _ = writeln!(out, "<li>{}</li>", escape(&fix.fix));
+        }
+        out.push_str("</ol>\n");
+    }
+    out.push_str("</section>\n");
+}
+
+/// "Your answer, restructured": the speaker's sentences regrouped S, T, A, R.
+fn restructured(out: &mut String, r: &Report) {
+    if r.star.outline.is_empty() {
+        return;
+    }
+    out.push_str(
+        "<section aria-labelledby=\"h-outline\">\n<h2 id=\"h-outline\">Your answer, restructured</h2>\n",
+    );
+    for p in &r.star.outline {
+        let _ = writeln!(
+            out,
+            "<h3 class=\"{}\">{}</h3>",
+            part_class(p.part),
+            p.part.name()
+        );
+        match &p.missing {
+            Some(what) => {
+                let _ = writeln!(
+                    out,
+                    "<p class=\"missing\"><strong>Missing:</strong> {}</p>",
+                    escape(what)
+                );
+            }
+            None => {
+                out.push_str("<ul>\n");
+                for sentence in &p.sentences {
+                    let _ = writeln!(out, "<li>{}</li>", escape(sentence));
+                }
+                out.push_str("</ul>\n");
+            }
+        }
+    }
+    out.push_str("</section>\n");
+}
+
 fn scorecard_table(out: &mut String, r: &Report) {
     out.push_str(
         "<section aria-labelledby=\"h-score\">\n<h2 id=\"h-score\">Scorecard</h2>\n\
@@ -164,12 +227,21 @@ fn question(out: &mut String, r: &Report) {
         escape(&q.text)
     );
     for c in &q.checks {
+        let answer = c.answer();
         let _ = writeln!(
             out,
-            "<li><span class=\"{}\">{}</span> {}</li>",
-            if c.passed { "ok" } else { "off" },
-            if c.passed { "done" } else { "to do" },
-            escape(&c.message)
+            "<li><span class=\"{}\">{}</span> {}{}</li>",
+            match answer {
+                Answer::Yes => "ok",
+                Answer::No => "off",
+                Answer::CantTell => "unsure",
+            },
+            answer.label(),
+            escape(&c.message),
+            c.why.as_deref().map_or(String::new(), |w| format!(
+                " <small>({})</small>",
+                escape(w)
+            ))
         );
     }
     out.push_str("</ul>\n</section>\n");
@@ -183,12 +255,27 @@ fn flags(out: &mut String, r: &Report) {
     }
     out.push_str("<ul class=\"flags\">\n");
     for f in &r.flags {
+        let places: Vec<String> = f
+            .places()
+            .iter()
+            .map(|p| {
+                format!(
+                    "at {}: <q>{}</q>{}",
+                    clock(p.start_s),
+                    escape(&p.quote),
+                    if p.doubtful {
+                        " (heard uncertainly)"
+                    } else {
+                        ""
+                    }
+                )
+            })
+            .collect();
         let _ = writeln!(
             out,
-            "<li><strong>{}</strong> at {}: <q>{}</q> <span class=\"why\">{}</span></li>",
-            f.kind.label(),
-            clock(f.start_s),
-            escape(&f.quote),
+            "<li><strong>{}</strong> {} <span class=\"why\">{}</span></li>",
+            escape(&f.title()),
+            places.join("; "),
             escape(&f.explanation)
         );
     }
@@ -211,6 +298,9 @@ fn methods(out: &mut String, r: &Report) {
         if !text.is_empty() {
             let _ = writeln!(out, "<dt>{name}</dt><dd>{}</dd>", escape(text));
         }
+    }
+    for text in r.voice.iter().flat_map(|v| &v.methods) {
+        let _ = writeln!(out, "<dt>Voice</dt><dd>{}</dd>", escape(text));
     }
     out.push_str("</dl>\n<ul class=\"caveats\">\n");
     for c in &m.caveats {

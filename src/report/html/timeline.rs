@@ -54,7 +54,9 @@ pub fn section(out: &mut String, r: &Report) {
     fillers(out, r, &s);
     pauses(out, r, &s);
     axis(out, &s);
-    out.push_str("</svg>\n<figcaption>");
+    out.push_str("</svg>\n");
+    super::voice::chart(out, r);
+    out.push_str("<figcaption>");
     let _ = write!(
         out,
         "Pace in {:.0}-second windows (line) against the target band of {:.0}-{:.0} words per \

@@ -138,9 +138,11 @@ fn word(out: &mut String, w: &WordOut, flag: Option<&Flag>, playable: bool) {
     );
 }
 
-/// The first red flag whose span holds this word.
+/// The first red flag with a place whose span holds this word.
 fn flag_of<'a>(flags: &'a [Flag], w: &WordOut) -> Option<&'a Flag> {
-    flags
-        .iter()
-        .find(|f| w.start_s >= f.start_s - FLAG_SLACK_S && w.end_s <= f.end_s + FLAG_SLACK_S)
+    flags.iter().find(|f| {
+        f.places()
+            .iter()
+            .any(|p| w.start_s >= p.start_s - FLAG_SLACK_S && w.end_s <= p.end_s + FLAG_SLACK_S)
+    })
 }
