@@ -247,6 +247,7 @@ fn exported(id: &str) -> TakeMeta {
         audio_file: Some("audio.wav".into()),
         model: "m".into(),
         duration_s: 3.0,
+        session: None,
     }
 }
 
