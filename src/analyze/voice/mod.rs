@@ -514,7 +514,6 @@ pub(crate) fn example(variation: f64, trailing: usize, checked: usize) -> VoiceS
     let vad = SpeechActivity {
         segments: vec![(0.0, 60.0)],
         duration_s: 60.0,
-        threshold_db: -50.0,
         clipped_share: 0.0,
         speech_level_db: -12.0,
     };

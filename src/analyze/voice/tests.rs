@@ -9,7 +9,6 @@ fn vad(segments: &[(f64, f64)], duration_s: f64, level_db: f64) -> SpeechActivit
     SpeechActivity {
         segments: segments.to_vec(),
         duration_s,
-        threshold_db: -50.0,
         clipped_share: 0.0,
         speech_level_db: level_db,
     }

@@ -211,7 +211,6 @@ mod tests {
         let vad = crate::analyze::vad::SpeechActivity {
             segments: vec![(0.0, r.audio.duration_s)],
             duration_s: r.audio.duration_s,
-            threshold_db: -60.0,
             clipped_share: 0.0,
             speech_level_db: -15.0,
         };
