@@ -26,6 +26,9 @@ pub struct HistoryArgs {
     /// Only takes from DATE on: 2026-11-01, 2026-11-01T09:00, today, yesterday, 7d, 2w.
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Only the takes of one practice session (its id, as `rehearse practice` prints it).
+    #[arg(long, value_name = "ID")]
+    pub session: Option<String>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,

@@ -3,6 +3,7 @@
 //! and nothing else in the crate, and only `main` and the commands use it.
 
 pub mod history;
+pub mod story;
 
 use std::path::PathBuf;
 
@@ -78,6 +79,10 @@ pub enum Command {
     Devices,
     /// List the built-in interview questions and what a strong answer to each contains.
     Questions(QuestionsArgs),
+    /// Your prepared stories: add, edit, list, show, remove, and which questions they cover.
+    Story(story::StoryArgs),
+    /// A mock interview: questions in a row, time to think, each answer recorded, one summary.
+    Practice(story::PracticeArgs),
     /// Print a shell completion script (see the README for where to put it).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command into a folder.
@@ -121,6 +126,10 @@ pub struct AnalyzeArgs {
     /// text. Adds the question's checks to the report.
     #[arg(long, value_name = "ID|TEXT")]
     pub question: Option<String>,
+    /// Check the answer against this story (`rehearse story list`): which of its points were
+    /// said, when, and where the answer wandered.
+    #[arg(long, value_name = "NAME")]
+    pub story: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -128,6 +137,9 @@ pub struct RecordArgs {
     /// The question to answer, shown before recording starts.
     #[arg(long, value_name = "ID|TEXT")]
     pub question: Option<String>,
+    /// Check the answer against this story (`rehearse story list`).
+    #[arg(long, value_name = "NAME")]
+    pub story: Option<String>,
     /// Input device by name, as `rehearse devices` lists it [default: the system default].
     #[arg(long, value_name = "NAME")]
     pub device: Option<String>,

@@ -7,13 +7,16 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{MultiProgress, ProgressBar};
 
-use super::common::{engine_settings, is_broken_pipe, output_options, save_analyzed, targets};
+use super::common::{
+    engine_settings, is_broken_pipe, load_story, output_options, save_analyzed, targets,
+};
 use crate::analyze::questions::Asked;
 use crate::cli::{AnalyzeArgs, OutputArgs, SaveArgs};
 use crate::config::Targets;
 use crate::output::{self, progress_bar, report_path, write_output, Format};
 use crate::pipeline::{EngineSettings, Pipeline};
 use crate::report;
+use crate::story::Named;
 use crate::term::{printable_line, Style};
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
@@ -21,6 +24,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
     output::check(&opts)?;
     let targets = targets(&args.targets)?;
     let asked = Asked::from_flag(args.question.as_deref())?;
+    let story = args.story.as_deref().map(load_story).transpose()?;
     let engine = engine_settings(&args.engine)?;
     let quiet = args.output.quiet;
     let question = asked.as_ref().map(|a| a.text.clone());
@@ -29,7 +33,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         // One recording: exactly one report, as always (one JSON object for --format json).
         let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
         pipeline.question = asked;
-        let report = pipeline.analyze_file(path)?;
+        let report = with_story(pipeline.analyze_file(path)?, story.as_ref());
         let out = match args.output.output.as_deref() {
             Some(dir) if dir.is_dir() => Some(report_path(dir, path, opts.format)),
             other => other.map(Path::to_path_buf),
@@ -54,10 +58,24 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         args.jobs.into(),
         engine,
         targets,
-        asked,
+        AnswerTo { asked, story },
         &args.output,
         &args.save,
     )
+}
+
+/// What the takes answer: the question (`--question`) and the story (`--story`).
+struct AnswerTo {
+    asked: Option<Asked>,
+    story: Option<Named>,
+}
+
+/// The report with the answer checked against the story, when one was named.
+fn with_story(mut report: report::Report, story: Option<&Named>) -> report::Report {
+    if let Some(s) = story {
+        report.story = Some(report::story::check(&s.name, &s.story, &report));
+    }
+    report
 }
 
 /// A command-line argument after glob expansion.
@@ -114,10 +132,11 @@ fn analyze_batch(
     jobs: usize,
     engine: EngineSettings,
     targets: Targets,
-    asked: Option<Asked>,
+    answer_to: AnswerTo,
     out: &OutputArgs,
     save: &SaveArgs,
 ) -> Result<()> {
+    let AnswerTo { asked, story } = answer_to;
     let format = output_options(out).format;
     let files: Vec<PathBuf> = inputs
         .iter()
@@ -189,6 +208,7 @@ fn analyze_batch(
                 }
             }
             Ok(report) => {
+                let report = with_story(report, story.as_ref());
                 // Each take joins the history as if analysed on its own, before its report
                 // is written: a report that cannot be written does not cost the take.
                 let saved = save_analyzed(&report, path, save, question.as_deref(), quiet);

@@ -1,17 +1,30 @@
 //! What several commands share at the edge: targets and engine settings resolved from flags
 //! and the config file, the report options handed to [`crate::output`], the take store opened
-//! with its notices printed, and saving an analysed take.
+//! with its notices printed, saving an analysed take, and one take from the microphone at the
+//! terminal (device, countdown, live meter, Enter and Ctrl-C), which `record` and `practice`
+//! both make.
 
-use std::path::Path;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver};
+use std::sync::{Mutex, OnceLock};
+use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::audio::capture::{Microphone, Source};
 use crate::cli::{EngineArgs, Format, OutputArgs, SaveArgs, TargetArgs};
 use crate::config::Targets;
 use crate::output;
 use crate::pipeline::EngineSettings;
+use crate::record::level::meter_bar;
+use crate::record::writer::TakeWriter;
+use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
 use crate::store::{self, Saved, Store};
+use crate::story::{Library, Named};
 use crate::term::printable_line;
 use crate::{history, paths};
 
@@ -156,4 +169,245 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
             .downcast_ref::<std::io::Error>()
             .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
     })
+}
+
+/// The story named by `--story`, read and checked before any slow work.
+pub fn load_story(name: &str) -> Result<Named> {
+    let library = Library::new(&paths::data_dir()?);
+    Ok(library.get(name)?)
+}
+
+/// One take from the microphone, as `record` and `practice` make it.
+pub struct TakeOptions<'a> {
+    pub device: Option<&'a str>,
+    pub max_seconds: f64,
+    /// Seconds counted down before recording starts.
+    pub countdown: u32,
+    /// Where the WAV goes [default: a new file in the data dir's takes folder].
+    pub out: Option<&'a Path>,
+    /// Shown once the device is open, even with `quiet`: it is what the user answers.
+    pub question: Option<&'a str>,
+    pub quiet: bool,
+}
+
+/// True while a take is being recorded: Ctrl-C then stops the take instead of the program.
+static RECORDING: AtomicBool = AtomicBool::new(false);
+/// The stop signal of the take being recorded, for the Ctrl-C handler and the Enter key.
+static CURRENT_STOP: Mutex<Option<StopSignal>> = Mutex::new(None);
+
+/// Open the device, show the question, count down, and record until a stop.
+pub fn capture_take(opts: &TakeOptions<'_>) -> Result<Take> {
+    let (path, overwrite) = take_destination(opts.out)?;
+    let mut mic = Microphone::open(opts.device)?;
+    let stop = StopSignal::new();
+    install_interrupt_handler()?;
+    if let Ok(mut current) = CURRENT_STOP.lock() {
+        *current = Some(stop.clone());
+    }
+    if let Some(q) = opts.question {
+        eprintln!("\nQuestion: {}\n", printable_line(q));
+    }
+    if !opts.quiet {
+        introduce(&mic, opts.max_seconds);
+    }
+    countdown(opts.countdown, opts.quiet);
+    let writer = TakeWriter::create(&path, mic.format(), overwrite)?;
+    RECORDING.store(true, Ordering::SeqCst);
+    if let Err(e) = mic.start() {
+        RECORDING.store(false, Ordering::SeqCst);
+        let _ = std::fs::remove_file(&path);
+        return Err(e.into());
+    }
+    let _ = enter_presses();
+    let meter = LiveMeter::new(opts.quiet);
+    let take = capture_loop::record(&mut mic, writer, &stop, opts.max_seconds, &mut |s| {
+        meter.update(s)
+    });
+    RECORDING.store(false, Ordering::SeqCst);
+    meter.finish();
+    Ok(take)
+}
+
+/// Where the WAV goes, and whether an existing file there may be replaced.
+fn take_destination(out: Option<&Path>) -> Result<(PathBuf, bool)> {
+    if let Some(path) = out {
+        return Ok((path.to_path_buf(), true));
+    }
+    let dir = paths::data_dir()?.join("takes");
+    crate::store::take::create_private_dir_all(&dir)
+        .with_context(|| format!("cannot create the takes folder {}", dir.display()))?;
+    Ok((new_take_path(&dir, SystemTime::now()), false))
+}
+
+/// Ctrl-C (and SIGTERM) stop the take being recorded, and end the program otherwise. The
+/// handler is installed once per process and finds the current take's stop signal.
+fn install_interrupt_handler() -> Result<()> {
+    static INSTALLED: OnceLock<Result<(), String>> = OnceLock::new();
+    INSTALLED
+        .get_or_init(|| {
+            ctrlc::set_handler(|| {
+                let current = CURRENT_STOP.lock().ok().and_then(|c| c.clone());
+                match current {
+                    Some(stop) if RECORDING.load(Ordering::SeqCst) => stop.interrupt(),
+                    _ => {
+                        eprintln!("\nrehearse: interrupted");
+                        std::process::exit(130);
+                    }
+                }
+            })
+            .map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| anyhow::anyhow!("cannot watch for Ctrl-C: {e}"))
+}
+
+/// Enter presses on a terminal: while a take is recorded, Enter ends it; otherwise each press
+/// is sent here (to end the thinking time). None when stdin is not a terminal. One thread
+/// reads stdin for the whole run, so no press is lost between takes.
+pub fn enter_presses() -> Option<&'static Mutex<Receiver<()>>> {
+    static PRESSES: OnceLock<Option<Mutex<Receiver<()>>>> = OnceLock::new();
+    PRESSES
+        .get_or_init(|| {
+            if !std::io::stdin().is_terminal() {
+                return None;
+            }
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || loop {
+                let mut line = String::new();
+                match std::io::stdin().read_line(&mut line) {
+                    Ok(0) | Err(_) => return,
+                    Ok(_) => {}
+                }
+                let current = CURRENT_STOP.lock().ok().and_then(|c| c.clone());
+                match current {
+                    Some(stop) if RECORDING.load(Ordering::SeqCst) => stop.enter(),
+                    _ => {
+                        if tx.send(()).is_err() {
+                            return;
+                        }
+                    }
+                }
+            });
+            Some(Mutex::new(rx))
+        })
+        .as_ref()
+}
+
+fn introduce(mic: &Microphone, max_seconds: f64) {
+    let f = mic.format();
+    let enter = if std::io::stdin().is_terminal() {
+        "Press Enter to stop; "
+    } else {
+        ""
+    };
+    eprintln!(
+        "Recording from {} ({} ch, {} Hz, {}). {enter}Ctrl-C also stops and keeps the take; \
+         stops by itself after {}.",
+        mic.name,
+        f.channels,
+        f.sample_rate,
+        f.kind.describe(),
+        clock(max_seconds)
+    );
+}
+
+fn countdown(seconds: u32, quiet: bool) {
+    for n in (1..=seconds).rev() {
+        if !quiet {
+            eprint!("{n}... ");
+            let _ = std::io::stderr().flush();
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    if seconds > 0 && !quiet {
+        eprintln!("go!");
+    }
+}
+
+/// Elapsed, time left and level on one stderr line; hidden when quiet or not a terminal.
+struct LiveMeter {
+    bar: ProgressBar,
+}
+
+impl LiveMeter {
+    fn new(quiet: bool) -> Self {
+        if quiet || !std::io::stderr().is_terminal() {
+            return LiveMeter {
+                bar: ProgressBar::hidden(),
+            };
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(
+            ProgressStyle::with_template("{prefix:.red.bold} {wide_msg}")
+                .expect("the template is valid"),
+        );
+        bar.set_prefix("● REC");
+        LiveMeter { bar }
+    }
+
+    fn update(&self, s: &Status) {
+        if self.bar.is_hidden() {
+            return;
+        }
+        let warning = s
+            .warning
+            .map_or(String::new(), |w| format!("  ! {}", w.short()));
+        self.bar.set_message(format!(
+            "{} / {}  ({} left)  [{}] {:>4.0} dBFS{warning}",
+            clock(s.seconds),
+            clock(s.max_seconds),
+            clock((s.max_seconds - s.seconds).max(0.0)),
+            meter_bar(s.level_db, 20),
+            s.level_db.max(-99.0),
+        ));
+    }
+
+    fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+/// A take that ended badly is an error, with the path of what was kept; an empty one is removed.
+pub fn check_take(take: &Take, quiet: bool) -> Result<()> {
+    let problem = match &take.reason {
+        StopReason::DeviceLost(e) => Some(e.to_string()),
+        StopReason::DiskFailed(e) => Some(e.clone()),
+        _ => None,
+    };
+    if take.frames == 0 {
+        let _ = std::fs::remove_file(&take.path);
+        bail!(
+            "{}",
+            problem.unwrap_or_else(|| "nothing was recorded".into())
+        );
+    }
+    if let Some(problem) = problem {
+        bail!(
+            "{problem}; kept the {:.1} s recorded before it in {} (analyse it with `rehearse analyze`)",
+            take.seconds(),
+            take.path.display()
+        );
+    }
+    if let (Some(w), false) = (take.level.warning(), quiet) {
+        eprintln!("rehearse: warning: {}", w.message());
+    }
+    Ok(())
+}
+
+/// `m:ss`, rounded down (a clock that counts up).
+pub fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).floor() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clock_shows_minutes_and_seconds() {
+        assert_eq!(clock(0.0), "0:00");
+        assert_eq!(clock(179.9), "2:59");
+        assert_eq!(clock(180.0), "3:00");
+    }
 }

@@ -26,11 +26,14 @@ fn since(s: Option<&str>) -> Result<Option<jiff::Timestamp>> {
 
 pub fn history(args: HistoryArgs) -> Result<()> {
     let store = open_store_for_reading()?;
-    let takes = history::select(
+    let mut takes = history::select(
         &store,
         args.question.as_deref(),
         since(args.since.as_deref())?,
     )?;
+    if let Some(session) = &args.session {
+        takes.retain(|t| t.meta.session.as_deref() == Some(session.trim()));
+    }
     let targets = settings::load()?.targets;
     let text = if args.json {
         json_text(&history::history_json(&takes, &targets))

@@ -12,9 +12,11 @@ pub mod config;
 pub mod history;
 pub mod label;
 pub mod model;
+pub mod practice;
 pub mod questions;
 pub mod record;
 pub mod shell;
+pub mod story;
 pub mod takes;
 
 use anyhow::Result;
@@ -46,5 +48,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Questions(args) => questions::questions(&args),
         Command::Completions(args) => shell::completions(&args),
         Command::Man(args) => shell::man(&args),
+        Command::Story(args) => story::story(args),
+        Command::Practice(args) => practice::practice(args),
     }
 }

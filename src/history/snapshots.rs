@@ -20,6 +20,7 @@ fn take(id: &str, minute: i64, report_json: String, files: FileState) -> StoredT
             duration_s: 100.0 + minute as f64,
             note: None,
             tags: Vec::new(),
+            session: None,
         },
         report_json,
         folder: PathBuf::from(format!("/data/history/takes/{id}")),

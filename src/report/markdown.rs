@@ -41,6 +41,7 @@ pub fn render(r: &Report) -> String {
         );
     }
     question(&mut out, r);
+    super::story::markdown(&mut out, r, escape);
     structure(&mut out, r);
     restructured(&mut out, r);
     flags(&mut out, r);

@@ -8,6 +8,8 @@ pub mod html;
 pub mod json;
 pub mod markdown;
 pub mod scorecard;
+pub mod session;
+pub mod story;
 pub mod summary;
 pub mod terminal;
 pub mod voice;
@@ -50,6 +52,9 @@ pub struct Report {
     /// The question the take answers, when one was given (`--question`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub question: Option<QuestionReport>,
+    /// The answer checked against a prepared story (`--story NAME`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub story: Option<crate::story::StoryCheck>,
     /// Pitch variation, loudness and trailing off; absent without speech (and in reports from
     /// before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -254,6 +259,7 @@ impl Report {
             star: analysis.star,
             flags: analysis.flags,
             question: analysis.question,
+            story: None,
             voice: None,
             methods: Methods::standard(),
             warnings,

@@ -45,6 +45,7 @@ pub fn render(r: &Report, style: &Style) -> String {
     }
     out.push('\n');
     question(&mut out, r, style);
+    super::story::terminal(&mut out, r, style);
     structure(&mut out, r, style);
     restructured(&mut out, r, style);
     flags(&mut out, r, style);

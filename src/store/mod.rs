@@ -259,6 +259,16 @@ impl Store {
 
     /// Save a take from an analysis, unless the same recording is stored and `force` is off.
     pub fn save(&mut self, new: NewTake<'_>, force: bool) -> Result<Saved, StoreError> {
+        self.save_in_session(new, None, force)
+    }
+
+    /// [`Store::save`], marking the take as part of a practice session.
+    pub fn save_in_session(
+        &mut self,
+        new: NewTake<'_>,
+        session: Option<&str>,
+        force: bool,
+    ) -> Result<Saved, StoreError> {
         let sha = take::hash_file(new.source).map_err(|cause| StoreError::Source {
             path: new.source.to_path_buf(),
             cause,
@@ -281,6 +291,7 @@ impl Store {
             duration_s: new.duration_s,
             note: None,
             tags: Vec::new(),
+            session: session.map(str::to_string),
         };
         let dup = if force { Dup::Allow } else { Dup::SameSource };
         Ok(
@@ -687,7 +698,7 @@ fn now_ms() -> Timestamp {
 }
 
 const COLUMNS: &str = "id, created_ms, question, source_path, source_sha256, audio_file, model, \
-                       duration_s, report_json, note, tags";
+                       duration_s, report_json, note, tags, session";
 
 fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTake> {
     let created_ms: i64 = r.get(1)?;
@@ -702,6 +713,7 @@ fn row_to_take(r: &rusqlite::Row<'_>, takes: &Path) -> rusqlite::Result<StoredTa
         duration_s: r.get(7)?,
         note: r.get(9)?,
         tags: serde_json::from_str(&r.get::<_, String>(10)?).unwrap_or_default(),
+        session: r.get(11)?,
     };
     let folder = take::folder(takes, &meta.id);
     let files = if !folder.as_ref().is_some_and(|f| f.is_dir()) {
@@ -742,7 +754,7 @@ fn find_source(
 fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(), StoreError> {
     conn.execute(
         &format!(
-            "INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+            "INSERT INTO takes ({COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"
         ),
         params![
             meta.id,
@@ -755,7 +767,8 @@ fn insert_row(conn: &Connection, meta: &TakeMeta, report_json: &str) -> Result<(
             meta.duration_s,
             report_json,
             meta.note,
-            tags_json(&meta.tags)
+            tags_json(&meta.tags),
+            meta.session
         ],
     )?;
     Ok(())

@@ -27,6 +27,9 @@ const MIGRATIONS: &[&str] = &[
     // 2: the user's note and tags (JSON array) on a take; existing takes get none.
     "ALTER TABLE takes ADD COLUMN note TEXT;
     ALTER TABLE takes ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';",
+    // 3: takes recorded in one `rehearse practice` run share a session id.
+    "ALTER TABLE takes ADD COLUMN session TEXT;
+    CREATE INDEX takes_by_session ON takes (session);",
 ];
 
 /// The schema version this binary writes.
@@ -78,7 +81,7 @@ mod tests {
     }
 
     #[test]
-    fn takes_indexed_before_notes_and_tags_get_none() {
+    fn a_version_1_index_gains_notes_tags_and_sessions_and_keeps_its_rows() {
         let mut conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(MIGRATIONS[0]).unwrap();
         conn.pragma_update(None, "user_version", 1).unwrap();
@@ -94,6 +97,13 @@ mod tests {
             })
             .unwrap();
         assert_eq!((note, tags.as_str()), (None, "[]"));
+        assert_eq!(version(&conn).unwrap(), CURRENT);
+        let session: Option<String> = conn
+            .query_row("SELECT session FROM takes WHERE id = '1a0e8a0c'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert_eq!(session, None);
     }
 
     #[test]

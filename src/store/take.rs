@@ -45,6 +45,10 @@ pub struct TakeMeta {
     /// The user's tags ("second round", "with notes"), in the order given.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tags: Vec<String>,
+    /// The practice session the take was part of (`rehearse practice`); None for a lone take
+    /// and for takes saved before sessions existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
 }
 
 /// An id is 8 lowercase hex digits; anything else in `takes/` is not a take.
@@ -90,6 +94,7 @@ pub fn check_imported(meta: &TakeMeta) -> Result<(), String> {
         ("source_path", &meta.source_path),
         ("model", &meta.model),
         ("note", meta.note.as_deref().unwrap_or("")),
+        ("session", meta.session.as_deref().unwrap_or("")),
     ];
     if meta.tags.len() > MAX_TAGS {
         return Err(format!(
@@ -321,6 +326,17 @@ pub fn staging_is_abandoned(dir: &Path) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn metadata_from_before_sessions_still_loads() {
+        let old = r#"{"id": "0123abcd", "created": "2026-11-01T10:00:00Z", "question": null,
+            "source_path": "/a.wav", "source_sha256": "00", "audio_file": "audio.wav",
+            "model": "m.bin", "duration_s": 3.0}"#;
+        let meta: TakeMeta = serde_json::from_str(old).unwrap();
+        assert_eq!(meta.session, None);
+        let json = serde_json::to_string(&meta).unwrap();
+        assert!(!json.contains("session"), "{json}");
+    }
 
     #[test]
     fn ids_are_eight_hex_digits() {

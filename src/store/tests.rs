@@ -27,6 +27,28 @@ fn stored(saved: Saved) -> TakeMeta {
 }
 
 #[test]
+fn a_session_id_is_kept_in_the_index_and_in_the_folder() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = audio(tmp.path(), "a.wav", b"RIFF session");
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    let meta = stored(
+        store
+            .save_in_session(new_take(&src, None, 140.0), Some("5e55a0aa"), false)
+            .unwrap(),
+    );
+    assert_eq!(meta.session.as_deref(), Some("5e55a0aa"));
+    assert_eq!(
+        store.list().unwrap()[0].meta.session.as_deref(),
+        Some("5e55a0aa")
+    );
+    assert_eq!(store.reindex().unwrap(), 1);
+    assert_eq!(
+        store.list().unwrap()[0].meta.session.as_deref(),
+        Some("5e55a0aa")
+    );
+}
+
+#[test]
 fn a_saved_take_is_listed_with_its_files() {
     let tmp = tempfile::tempdir().unwrap();
     let src = audio(tmp.path(), "a.wav", b"RIFF one");
@@ -227,6 +249,7 @@ fn exported(id: &str) -> TakeMeta {
         duration_s: 3.0,
         note: None,
         tags: Vec::new(),
+        session: None,
     }
 }
 

@@ -9,6 +9,7 @@
 mod audio;
 mod page;
 pub mod progress;
+pub mod session;
 mod timeline;
 mod transcript;
 mod voice;
@@ -31,6 +32,7 @@ pub fn render(r: &Report, audio: &Embedded) -> String {
     if r.speech_found {
         scorecard_table(&mut body, r);
         question(&mut body, r);
+        super::story::html(&mut body, r, escape);
         timeline::section(&mut body, r);
         transcript::section(&mut body, r, audio.is_playable());
         restructured(&mut body, r);

@@ -1,0 +1,287 @@
+//! `rehearse practice`: a mock interview. Questions in a row (picked by [`crate::practice`]
+//! or given with `--question`), each shown with the story that answers it, thinking time, the
+//! answer recorded like `rehearse record`; then every answer analysed with one model load,
+//! checked against its story, saved as one session, and summed up in one summary.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+use super::common::{
+    capture_take, check_take, engine_settings, enter_presses, open_store, output_options,
+    print_notices, targets, TakeOptions,
+};
+use crate::analyze::questions::Asked;
+use crate::cli::story::PracticeArgs;
+use crate::cli::Format;
+use crate::output::{self, progress_bar, write_output, write_page};
+use crate::paths;
+use crate::pipeline::Pipeline;
+use crate::practice;
+use crate::record::Take;
+use crate::report::{self, session, Report};
+use crate::store::{NewTake, Saved};
+use crate::story::coverage::{practice_weights, TakeFacts};
+use crate::story::format::NOT_STORY_KINDS;
+use crate::story::{Library, Named};
+use crate::term::Style;
+
+/// One question of the session and what became of it.
+struct Turn<'a> {
+    asked: Asked,
+    story: Option<&'a Named>,
+    take: Option<Take>,
+    report: Option<Report>,
+    take_id: Option<String>,
+}
+
+pub fn practice(args: PracticeArgs) -> Result<()> {
+    // Everything that can fail is checked before the first question.
+    if args.output.format == Format::Markdown {
+        bail!("the practice summary comes as terminal text, JSON or HTML: use --format terminal, json or html");
+    }
+    output::check(&output_options(&args.output))?;
+    let targets = targets(&args.targets)?;
+    let engine = engine_settings(&args.engine)?;
+    let quiet = args.output.quiet;
+    let (stories, broken) = Library::new(&paths::data_dir()?).all()?;
+    for e in &broken {
+        eprintln!("rehearse: warning: {e} (this story is left out of the session)");
+    }
+    let questions = choose_questions(&args, &stories)?;
+    let session_id = practice::new_session_id();
+
+    let mut turns: Vec<Turn> = questions
+        .into_iter()
+        .map(|asked| {
+            let story = asked
+                .question
+                .and_then(|q| practice::story_for(q.id, &stories));
+            Turn {
+                asked,
+                story,
+                take: None,
+                report: None,
+                take_id: None,
+            }
+        })
+        .collect();
+    let n = turns.len();
+    eprintln!(
+        "Practice session {session_id}: {n} question{}, {} s to think before each, answers up to {}.",
+        if n == 1 { "" } else { "s" },
+        args.think,
+        super::common::clock(f64::from(args.max_seconds))
+    );
+    for (i, turn) in turns.iter_mut().enumerate() {
+        ask(i + 1, n, turn);
+        think(args.think, quiet);
+        let take = capture_take(&TakeOptions {
+            device: args.device.as_deref(),
+            max_seconds: f64::from(args.max_seconds),
+            countdown: 0,
+            out: None,
+            question: None,
+            quiet,
+        })?;
+        check_take(&take, quiet)?;
+        if !quiet {
+            eprintln!(
+                "rehearse: answer {} recorded ({:.1} s, {})",
+                i + 1,
+                take.seconds(),
+                take.reason.describe()
+            );
+        }
+        turn.take = Some(take);
+    }
+
+    analyse_all(&mut turns, engine, targets, quiet)?;
+    if !args.no_save {
+        save_all(&mut turns, &session_id, quiet)?;
+    }
+    let answers: Vec<session::Answer> = turns
+        .iter()
+        .filter_map(|t| {
+            Some(session::Answer {
+                question: &t.asked.text,
+                kind: t.asked.question.map(|q| q.id),
+                take: t.take_id.as_deref(),
+                report: t.report.as_ref()?,
+            })
+        })
+        .collect();
+    let summary = session::summarise(&session_id, &answers);
+    emit_summary(&summary, &args)
+}
+
+/// The questions: as given with `--question`, else drawn from the bank by weight.
+fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>> {
+    if !args.question.is_empty() {
+        return args
+            .question
+            .iter()
+            .map(|q| Asked::parse(q).map_err(Into::into))
+            .collect();
+    }
+    let store = open_store()?;
+    let facts: Vec<TakeFacts> = store
+        .list()?
+        .iter()
+        .map(|t| {
+            TakeFacts::from_report(
+                t.meta.created,
+                t.meta.question.as_deref(),
+                &t.report_value(),
+            )
+        })
+        .collect();
+    let weights = practice_weights(stories, &facts);
+    let mut rng = match args.seed {
+        Some(seed) => fastrand::Rng::with_seed(seed),
+        None => fastrand::Rng::new(),
+    };
+    let picked = practice::pick_questions(&weights, args.questions as usize, &mut rng);
+    Ok(picked
+        .into_iter()
+        .map(|q| Asked {
+            text: q.text.to_string(),
+            question: Some(q),
+            from_bank: true,
+        })
+        .collect())
+}
+
+/// Show the question and the story that answers it (shown even with --quiet: it is what the
+/// user answers).
+fn ask(i: usize, n: usize, turn: &Turn) {
+    eprintln!("\nQuestion {i} of {n}: {}", turn.asked.text);
+    match (turn.story, turn.asked.question) {
+        (Some(s), _) => eprintln!("  Your story: {} ({})", s.name, s.story.title),
+        (None, Some(q)) if !NOT_STORY_KINDS.contains(&q.id) => eprintln!(
+            "  None of your stories answers {} yet: `rehearse story add NAME --kind {}` after \
+             this session.",
+            q.id, q.id
+        ),
+        _ => {}
+    }
+}
+
+/// Thinking time: a countdown on stderr; Enter (on a terminal) ends it early.
+fn think(seconds: u32, quiet: bool) {
+    if seconds == 0 {
+        return;
+    }
+    let presses = enter_presses();
+    if let Some(rx) = presses.and_then(|p| p.lock().ok()) {
+        while rx.try_recv().is_ok() {}
+    }
+    if !quiet {
+        let enter = if presses.is_some() {
+            " (Enter to start now)"
+        } else {
+            ""
+        };
+        eprint!("  Think: {seconds} s{enter}... ");
+        let _ = std::io::stderr().flush();
+    }
+    let end = Instant::now() + Duration::from_secs(u64::from(seconds));
+    while Instant::now() < end {
+        std::thread::sleep(Duration::from_millis(100));
+        let pressed = presses
+            .and_then(|p| p.lock().ok())
+            .is_some_and(|rx| rx.try_recv().is_ok());
+        if pressed {
+            break;
+        }
+    }
+    if !quiet {
+        eprintln!("answer now.");
+    }
+}
+
+/// Every answer through the pipeline with one model load, then checked against its story.
+fn analyse_all(
+    turns: &mut [Turn],
+    engine: crate::pipeline::EngineSettings,
+    targets: crate::config::Targets,
+    quiet: bool,
+) -> Result<()> {
+    if !quiet {
+        eprintln!("\nrehearse: analysing {} answers", turns.len());
+    }
+    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+    for (i, turn) in turns.iter_mut().enumerate() {
+        let Some(take) = &turn.take else { continue };
+        pipeline.question = Some(turn.asked.clone());
+        let mut report = pipeline.analyze_file(&take.path).with_context(|| {
+            format!(
+                "answer {} could not be analysed; its recording is kept in {}",
+                i + 1,
+                take.path.display()
+            )
+        })?;
+        if let Some(s) = turn.story {
+            report.story = Some(report::story::check(&s.name, &s.story, &report));
+        }
+        turn.report = Some(report);
+    }
+    Ok(())
+}
+
+/// Every answer into the history, marked with the session id.
+fn save_all(turns: &mut [Turn], session_id: &str, quiet: bool) -> Result<()> {
+    let not_saved = "the answers were analysed but not saved (--no-save skips saving)";
+    let mut store = open_store().context(not_saved)?;
+    for turn in turns.iter_mut() {
+        let (Some(take), Some(report)) = (&turn.take, &turn.report) else {
+            continue;
+        };
+        let new = NewTake {
+            report_json: report::json::render(report),
+            source: &take.path,
+            question: Some(turn.asked.text.clone()),
+            model: report.model.path.clone(),
+            duration_s: report.audio.duration_s,
+        };
+        // Each answer is its own take, even if two recordings happen to be identical.
+        let saved = store
+            .save_in_session(new, Some(session_id), true)
+            .context(not_saved)?;
+        let (Saved::Stored(meta) | Saved::Duplicate(meta)) = saved;
+        turn.take_id = Some(meta.id);
+    }
+    print_notices(&mut store);
+    if !quiet {
+        eprintln!(
+            "rehearse: saved {} takes as session {session_id}",
+            turns.len()
+        );
+    }
+    Ok(())
+}
+
+/// The summary in the chosen format; with `-o FILE` the terminal summary is printed too.
+fn emit_summary(summary: &session::SessionSummary, args: &PracticeArgs) -> Result<()> {
+    let out = args.output.output.as_deref();
+    match args.output.format {
+        Format::Json => write_output(out, &summary.to_json())?,
+        Format::Html => write_page(
+            out,
+            args.output.open,
+            &report::html::session::render(summary),
+        )?,
+        Format::Terminal | Format::Markdown => {
+            let style = Style::for_output(args.output.color, out.is_none());
+            return write_output(out, &session::render_text(summary, &style));
+        }
+    }
+    if out.is_some() {
+        write_output(
+            None,
+            &session::render_text(summary, &Style::for_output(args.output.color, true)),
+        )?;
+    }
+    Ok(())
+}
