@@ -423,6 +423,61 @@ fn nothing_listening_is_a_network_error() {
 // ---- the real binary, the real model -------------------------------------------------------
 
 /// The tiny.en model `scripts/fetch-model.sh` put in models/ (one of tiny.en's pins).
+const VAD_FILE: &str = "ggml-silero-v6.2.0.bin";
+
+/// Put the speech detector in `home`'s models folder, so `model download` fetches only the
+/// Whisper model.
+fn with_speech_detector(home: &Path) {
+    std::fs::create_dir_all(home.join("models")).expect("models dir");
+    std::fs::copy(
+        common::root().join("models").join(VAD_FILE),
+        home.join("models").join(VAD_FILE),
+    )
+    .expect("the speech detector model: run `bash scripts/setup.sh`");
+}
+
+#[test]
+fn model_download_also_fetches_the_speech_detector_when_none_is_found() {
+    let vad = std::fs::read(common::root().join("models").join(VAD_FILE))
+        .expect("the speech detector model: run `bash scripts/setup.sh`");
+    let server = Server::start(
+        &format!("/mirror/{VAD_FILE}"),
+        vad.clone(),
+        Mode::Serve { ranges: true },
+    );
+    let home = common::fresh_home();
+    let models = home.join("models");
+    std::fs::create_dir_all(&models).expect("models dir");
+    std::fs::write(models.join("ggml-tiny.en.bin"), real_model()).expect("whisper model");
+    let out = rehearse_in(
+        &home,
+        &[
+            "model",
+            "download",
+            "--base-url",
+            &server.base_url("/mirror"),
+        ],
+    );
+    common::assert_clean_success(&out);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("is already there and verified"), "{stderr}");
+    assert!(
+        stderr.contains("0.9 MB downloaded and sha256 verified"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(models.join(VAD_FILE)).expect("stored"), vad);
+    // The mirror was asked for the detector only: the Whisper model was verified in place.
+    assert_eq!(server.requests(), [format!("GET /mirror/{VAD_FILE}")]);
+    // Now everything `analyze` needs is found in the data dir.
+    let out = rehearse_in(&home, &["model"]);
+    common::assert_clean_success(&out);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&models.join(VAD_FILE).display().to_string()),
+        "{text}"
+    );
+}
+
 fn real_model() -> Vec<u8> {
     std::fs::read(common::root().join("models/ggml-tiny.en.bin"))
         .expect("models/ggml-tiny.en.bin: run `bash scripts/fetch-model.sh`")
@@ -449,6 +504,9 @@ fn model_download_fetches_from_the_mirror_in_the_environment_and_the_model_is_th
         Mode::Serve { ranges: true },
     );
     let home = common::fresh_home();
+    // The speech detector is in place already, so only the Whisper model is fetched
+    // (model_download_also_fetches_the_speech_detector_when_none_is_found fetches it).
+    with_speech_detector(&home);
     let out = common::rehearse()
         .current_dir(&home)
         .env("REHEARSE_HOME", &home)
@@ -471,7 +529,10 @@ fn model_download_fetches_from_the_mirror_in_the_environment_and_the_model_is_th
         stderr.contains("77.7 MB downloaded and sha256 verified"),
         "{stderr}"
     );
-    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin"]);
+    assert_eq!(
+        files_in(&home.join("models")),
+        [VAD_FILE, "ggml-tiny.en.bin"]
+    );
 
     // `rehearse model` finds it in the data dir and says so in words.
     let out = rehearse_in(&home, &["model"]);
@@ -539,6 +600,7 @@ fn an_interrupted_model_download_resumes_from_the_mirror_in_the_config_file() {
         format!("[model]\nbase_url = \"{}\"\n", server.base_url("/m")),
     )
     .unwrap();
+    with_speech_detector(&home);
     let out = rehearse_in(&home, &["model", "download", "-q"]);
     let err = common::assert_one_line_error(&out);
     assert!(
@@ -546,14 +608,20 @@ fn an_interrupted_model_download_resumes_from_the_mirror_in_the_config_file() {
             && err.contains("run the same command again"),
         "{err}"
     );
-    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin.part"]);
+    assert_eq!(
+        files_in(&home.join("models")),
+        [VAD_FILE, "ggml-tiny.en.bin.part"]
+    );
 
     server.set_mode(Mode::Serve { ranges: true });
     let out = rehearse_in(&home, &["model", "download"]);
     common::assert_clean_success(&out);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("resumed after 30.0 MB"), "{stderr}");
-    assert_eq!(files_in(&home.join("models")), ["ggml-tiny.en.bin"]);
+    assert_eq!(
+        files_in(&home.join("models")),
+        [VAD_FILE, "ggml-tiny.en.bin"]
+    );
     assert_eq!(
         server.requests(),
         [

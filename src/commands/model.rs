@@ -3,6 +3,7 @@
 //! into the data directory.
 
 use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
@@ -72,16 +73,40 @@ fn download(args: DownloadArgs) -> Result<()> {
         None => settings::load()?.model_base_url(),
     };
     let dir = paths::models_dir()?;
+    let path = fetch(&file, &base_url, &dir, args.quiet)?;
+    model::validate(&path).context("the downloaded file matches its pin but does not load")?;
+    // Transcription needs the speech detector too: fetch it unless one is found already.
+    // A mirror holds both files; without one, each comes from its official repository.
+    if VadModelSearch::from_environment(None, Some(&path))
+        .resolve()
+        .is_err()
+    {
+        let vad_base = if base_url == download::OFFICIAL_BASE_URL {
+            download::SPEECH_DETECTOR_BASE_URL
+        } else {
+            base_url.as_str()
+        };
+        let vad = fetch(&ModelFile::speech_detector(), vad_base, &dir, args.quiet)?;
+        silero::validate(&vad)?;
+    }
+    say(&format!(
+        "{}\n",
+        printable_line(&path.display().to_string())
+    ))
+}
+
+/// Download one pinned file into `dir` (or find it there, verified), with a progress bar.
+fn fetch(file: &ModelFile, base_url: &str, dir: &Path, quiet: bool) -> Result<PathBuf> {
     let req = Request {
-        model: &file,
-        base_url: &base_url,
-        dir: &dir,
+        model: file,
+        base_url,
+        dir,
     };
-    let talk = !args.quiet;
+    let talk = !quiet;
     if talk {
         eprintln!("rehearse: downloading {} into {}", req.url(), dir.display());
     }
-    let bar = byte_bar(args.quiet);
+    let bar = byte_bar(quiet);
     let outcome = download::download(&req, &mut |p| {
         if let Some(total) = p.total {
             bar.set_length(total);
@@ -89,7 +114,7 @@ fn download(args: DownloadArgs) -> Result<()> {
         bar.set_position(p.done);
     });
     bar.finish_and_clear();
-    let path = match outcome? {
+    Ok(match outcome? {
         Outcome::AlreadyThere { path } => {
             if talk {
                 eprintln!("rehearse: {} is already there and verified", path.display());
@@ -114,12 +139,7 @@ fn download(args: DownloadArgs) -> Result<()> {
             }
             path
         }
-    };
-    model::validate(&path).context("the downloaded file matches its pin but does not load")?;
-    say(&format!(
-        "{}\n",
-        printable_line(&path.display().to_string())
-    ))
+    })
 }
 
 /// Bytes so far, total, speed and time left on stderr; hidden when quiet or not a terminal.

@@ -22,7 +22,7 @@ pub const PREFERRED: &[&str] = &["ggml-silero-v6.2.0.bin", "ggml-silero-v5.1.2.b
 const WINDOW: usize = 512;
 const RATE: f64 = 16_000.0;
 /// The command that installs the model.
-const FETCH: &str = "bash scripts/setup.sh";
+const FETCH: &str = "rehearse model download";
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpeechError {

@@ -23,6 +23,10 @@ use sha2::{Digest, Sha256};
 /// whisper.cpp's model repository; files are `ggml-NAME.bin` under it.
 pub const OFFICIAL_BASE_URL: &str = "https://huggingface.co/ggerganov/whisper.cpp/resolve/main";
 
+/// The speech detector's official repository (`ggml-silero-v6.2.0.bin` under it).
+pub const SPEECH_DETECTOR_BASE_URL: &str =
+    "https://huggingface.co/ggml-org/whisper-vad/resolve/main";
+
 /// (name, size in bytes, sha256) of every file a name may be satisfied by.
 const PINS: &[(&str, u64, &str)] = &[
     (
@@ -98,6 +102,19 @@ impl ModelFile {
             file_name: format!("ggml-{name}.bin"),
             pins,
         })
+    }
+
+    /// The speech detector's model (Silero VAD 6.2.0 for whisper.cpp), pinned as
+    /// `scripts/fetch-vad-model.sh` pins it.
+    pub fn speech_detector() -> ModelFile {
+        ModelFile {
+            name: "silero-v6.2.0".into(),
+            file_name: "ggml-silero-v6.2.0.bin".into(),
+            pins: vec![Pin {
+                size: 885_098,
+                sha256: "2aa269b785eeb53a82983a20501ddf7c1d9c48e33ab63a41391ac6c9f7fb6987".into(),
+            }],
+        }
     }
 
     fn max_size(&self) -> u64 {
