@@ -6,6 +6,7 @@
 pub mod doubt;
 pub mod fillers;
 pub mod flags;
+pub mod hesitation;
 pub mod pace;
 pub mod pauses;
 pub mod questions;
@@ -133,6 +134,18 @@ pub fn analyze_answer(
     targets: &Targets,
     asked: Option<&Asked>,
 ) -> Analysis {
+    analyze_take(transcript, vad, targets, asked, Vec::new())
+}
+
+/// Run every metric over one take, with the filled pauses heard in the audio that the
+/// transcript does not hold ([`hesitation`], `source: audio`) counted among its fillers.
+pub fn analyze_take(
+    transcript: &Transcript,
+    vad: &SpeechActivity,
+    targets: &Targets,
+    asked: Option<&Asked>,
+    heard: Vec<FillerEvent>,
+) -> Analysis {
     let words = &transcript.words;
     let speech_found = vad.has_speech() && !words.is_empty();
     // The signal's span when it has one; the words' own span otherwise.
@@ -147,7 +160,9 @@ pub fn analyze_answer(
         targets.pace_wpm,
         targets.pace_window_s,
     );
-    let events = fillers::find_with_extra(words, &targets.extra_filler_words);
+    let mut events = fillers::find_with_extra(words, &targets.extra_filler_words);
+    events.extend(heard);
+    events.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     let fillers = filler_stats(events, words.len(), pace.span_s, targets);
     let answer_s = pace.span_s;
     let length = LengthStats {
