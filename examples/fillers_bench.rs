@@ -72,7 +72,7 @@ fn main() -> Result<()> {
                     t.vad.segments, t.vad.speech_level_db
                 );
                 for c in runs(t, &Settings::default()) {
-                    if c.run.duration_s() >= 0.12 {
+                    if c.run.duration_s() >= 0.06 {
                         println!(
                             "   {:6.2}-{:6.2} {:4.2}s sd {:4.2} chg {:4.2} lvl {:6.1} {:?} steady {} conf {:.2}{}",
                             c.run.start_s,

@@ -261,27 +261,30 @@ impl Pipeline {
     }
 
     /// Filled pauses heard in the signal that the transcript does not hold
-    /// ([`analyze::hesitation`]); none when the pass is off.
+    /// ([`analyze::hesitation`]); `None` when the pass is off.
     pub fn audio_fillers(
         &self,
         samples: &[f32],
         vad: &vad::SpeechActivity,
         transcript: &Transcript,
         pitch: &[voice::pitch::PitchFrame],
-    ) -> Vec<FillerEvent> {
-        if !self.audio_fillers || transcript.words.is_empty() {
-            return Vec::new();
+    ) -> Option<Vec<FillerEvent>> {
+        if !self.audio_fillers {
+            return None;
+        }
+        if transcript.words.is_empty() {
+            return Some(Vec::new());
         }
         let transcribed =
             analyze::fillers::find_with_extra(&transcript.words, &self.targets.extra_filler_words);
-        analyze::hesitation::detect(
+        Some(analyze::hesitation::detect(
             samples,
             TARGET_RATE,
             pitch,
             &transcript.words,
             &transcribed,
             vad.speech_level_db,
-        )
+        ))
     }
 
     /// How word times are found, as the report names it.

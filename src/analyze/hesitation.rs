@@ -40,6 +40,12 @@ const BANDS: usize = 20;
 const BAND_LO_HZ: f64 = 100.0;
 const BAND_HI_HZ: f64 = 4000.0;
 
+/// Filler runs closer than this (seconds) are one filler.
+const MERGE_S: f64 = 0.15;
+
+/// The name a filler heard in the audio goes by: the pass cannot tell "uh" from "um" apart.
+pub const HEARD_WORD: &str = "uh/um";
+
 /// The thresholds of the pass (defaults tuned as the README describes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Settings {
@@ -153,6 +159,8 @@ pub struct Candidate {
     /// The run passes the steadiness, length and level tests.
     pub steady: bool,
     pub confidence: f64,
+    /// The word holding most of the run, if any.
+    pub word: Option<usize>,
 }
 
 impl Candidate {
@@ -185,19 +193,38 @@ pub fn detect(
     )
     .into_iter()
     .filter(Candidate::is_filler)
+    // Two runs this close are one sound whose pitch or vowel moved: one filler.
+    .fold(Vec::<Candidate>::new(), |mut kept, c| {
+        match kept.last_mut() {
+            Some(last) if c.run.start_s - last.run.end_s < MERGE_S => {
+                last.run.end_s = c.run.end_s;
+                last.confidence = last.confidence.max(c.confidence);
+            }
+            _ => kept.push(c),
+        }
+        kept
+    })
+    .into_iter()
     .map(|c| {
-        // The word the event follows, so the report can place it in the transcript.
-        let word_index = words
-            .iter()
-            .rposition(|w| w.start_s <= c.run.start_s)
-            .unwrap_or(0);
+        // A misheard "a" is that word; a filler heard between words comes before the first
+        // word that starts after it (`words.len()` after the last), spanning no word.
+        let (word_index, word_count) = match c.word {
+            Some(i) if c.place == Place::Misheard => (i, 1),
+            _ => (
+                words
+                    .iter()
+                    .position(|w| w.start_s >= c.run.start_s)
+                    .unwrap_or(words.len()),
+                0,
+            ),
+        };
         FillerEvent {
-            word: "uh".into(),
+            word: HEARD_WORD.into(),
             kind: FillerKind::FilledPause,
             start_s: c.run.start_s,
             end_s: c.run.end_s,
             word_index,
-            word_count: 0,
+            word_count,
             source: Source::Audio,
             confidence: Some((c.confidence * 100.0).round() / 100.0),
         }
@@ -218,10 +245,12 @@ pub fn candidates(
     let frames = frames(samples, rate, pitch);
     let hop = hop_of(pitch);
     let runs = steady_runs(&frames, hop, settings);
+    let groups = groups(words, transcribed, settings);
+    let mut claimed = vec![0; groups.len()];
     let mut out = Vec::new();
     for run in runs {
         let d = run.duration_s();
-        if d < settings.min_run_s * 0.75 {
+        if d < settings.min_run_s * 0.3 {
             continue;
         }
         let steady = d >= settings.min_run_s
@@ -229,13 +258,30 @@ pub fn candidates(
             && run.pitch_sd_st <= settings.max_pitch_sd_st
             && run.envelope_change_db <= settings.max_envelope_change_db
             && run.level_db >= speech_level_db - settings.max_below_speech_db;
-        let place = place(&run, words, transcribed, &frames, hop, settings);
+        let place = place(
+            &run,
+            words,
+            transcribed,
+            &groups,
+            &mut claimed,
+            &frames,
+            hop,
+            settings,
+        );
+        let word = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (i, (run.end_s.min(w.end_s) - run.start_s.max(w.start_s)).max(0.0)))
+            .filter(|(_, o)| *o > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+            .map(|(i, _)| i);
         let confidence = confidence(&run, settings);
         out.push(Candidate {
             run,
             place,
             steady,
             confidence,
+            word,
         });
     }
     out
@@ -252,10 +298,13 @@ fn confidence(run: &Run, s: &Settings) -> f64 {
 
 /// Decide where `run` sits: next to a transcribed filler, in a gap, heard as a word "a",
 /// folded into a long word after a dip, or inside a word.
+#[allow(clippy::too_many_arguments)]
 fn place(
     run: &Run,
     words: &[Word],
     transcribed: &[FillerEvent],
+    groups: &[Group],
+    claimed: &mut [usize],
     frames: &[Frame],
     hop: f64,
     s: &Settings,
@@ -264,6 +313,15 @@ fn place(
         .iter()
         .filter(|f| f.kind == FillerKind::FilledPause)
         .collect();
+    // Whisper's time for a filler it wrote can sit anywhere between its neighbours: a run
+    // anywhere in that stretch may be that filler. Each group of written fillers claims as
+    // many runs as it holds fillers.
+    for (g, group) in groups.iter().enumerate() {
+        if run.start_s < group.end_s && run.end_s > group.start_s && claimed[g] < group.count {
+            claimed[g] += 1;
+            return Place::Transcribed;
+        }
+    }
     if filled.iter().any(|f| {
         run.start_s < f.end_s + s.same_filler_s && run.end_s > f.start_s - s.same_filler_s
     }) {
@@ -325,6 +383,50 @@ fn place(
         }
     }
     Place::InWord
+}
+
+/// Consecutive filled pauses the transcript holds, and the stretch where their sound may
+/// be: from the end of the word before them to the start of the word after them.
+#[derive(Debug, Clone, Copy)]
+struct Group {
+    start_s: f64,
+    end_s: f64,
+    count: usize,
+}
+
+fn groups(words: &[Word], transcribed: &[FillerEvent], s: &Settings) -> Vec<Group> {
+    let mut filled: Vec<&FillerEvent> = transcribed
+        .iter()
+        .filter(|f| f.kind == FillerKind::FilledPause && f.word_count > 0)
+        .collect();
+    filled.sort_by_key(|f| f.word_index);
+    let mut out: Vec<(usize, usize, usize)> = Vec::new(); // (first word, last word, count)
+    for f in filled {
+        let last = f.word_index + f.word_count - 1;
+        match out.last_mut() {
+            Some(g) if f.word_index == g.1 + 1 => {
+                g.1 = last;
+                g.2 += 1;
+            }
+            _ => out.push((f.word_index, last, 1)),
+        }
+    }
+    out.into_iter()
+        .filter_map(|(a, b, count)| {
+            let (first, last) = (words.get(a)?, words.get(b)?);
+            let before = a.checked_sub(1).and_then(|i| words.get(i));
+            let start_s = before.map_or(0.0, |w| w.end_s).min(first.start_s - s.same_filler_s);
+            let end_s = words
+                .get(b + 1)
+                .map_or(f64::INFINITY, |w| w.start_s)
+                .max(last.end_s + s.same_filler_s);
+            Some(Group {
+                start_s,
+                end_s,
+                count,
+            })
+        })
+        .collect()
 }
 
 /// The voiced stretch around `run`: neighbouring voiced frames no more than 1.6 hops apart.

@@ -93,7 +93,15 @@ pub struct FillerStats {
     pub distracting_per_minute: f64,
     pub verdict: Verdict,
     pub by_word: BTreeMap<String, usize>,
+    /// Every filler in time order; `source` says whether the transcript holds it or it was
+    /// heard only in the audio.
     pub events: Vec<FillerEvent>,
+    /// Whether the audio was searched for filled pauses the transcript left out ([`hesitation`]).
+    #[serde(default)]
+    pub audio_pass: bool,
+    /// How many of `filled_pauses` were heard only in the audio (`source: audio`).
+    #[serde(default)]
+    pub heard_in_audio: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -134,17 +142,18 @@ pub fn analyze_answer(
     targets: &Targets,
     asked: Option<&Asked>,
 ) -> Analysis {
-    analyze_take(transcript, vad, targets, asked, Vec::new())
+    analyze_take(transcript, vad, targets, asked, None)
 }
 
 /// Run every metric over one take, with the filled pauses heard in the audio that the
-/// transcript does not hold ([`hesitation`], `source: audio`) counted among its fillers.
+/// transcript does not hold ([`hesitation`], `source: audio`) counted among its fillers;
+/// `None` when that pass did not run.
 pub fn analyze_take(
     transcript: &Transcript,
     vad: &SpeechActivity,
     targets: &Targets,
     asked: Option<&Asked>,
-    heard: Vec<FillerEvent>,
+    heard: Option<Vec<FillerEvent>>,
 ) -> Analysis {
     let words = &transcript.words;
     let speech_found = vad.has_speech() && !words.is_empty();
@@ -161,9 +170,11 @@ pub fn analyze_take(
         targets.pace_window_s,
     );
     let mut events = fillers::find_with_extra(words, &targets.extra_filler_words);
-    events.extend(heard);
+    let audio_pass = heard.is_some();
+    events.extend(heard.unwrap_or_default());
     events.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-    let fillers = filler_stats(events, words.len(), pace.span_s, targets);
+    let mut fillers = filler_stats(events, words.len(), pace.span_s, targets);
+    fillers.audio_pass = audio_pass;
     let answer_s = pace.span_s;
     let length = LengthStats {
         duration_s: vad.duration_s,
@@ -271,7 +282,12 @@ fn filler_stats(
         distracting_per_minute: targets.fillers_per_minute_distracting,
         verdict,
         by_word,
+        heard_in_audio: events
+            .iter()
+            .filter(|e| e.source == fillers::Source::Audio)
+            .count(),
         events,
+        audio_pass: false,
     }
 }
 
