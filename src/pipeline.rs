@@ -42,6 +42,9 @@ pub struct EngineSettings {
     pub vad_model: PathBuf,
     /// How word times are found (DTW when the model's alignment heads are known).
     pub timing: WordTiming,
+    /// Look for filled pauses in the signal that the transcript does not hold
+    /// ([`analyze::hesitation`]; on unless `--no-audio-fillers`).
+    pub audio_fillers: bool,
 }
 
 impl EngineSettings {
@@ -68,6 +71,7 @@ impl EngineSettings {
             beam,
             vad_model,
             timing: WordTiming::Dtw,
+            audio_fillers: true,
         })
     }
 }
@@ -81,8 +85,6 @@ pub struct Pipeline {
     pub targets: Targets,
     /// The question the takes answer, when known (the same for every file of a batch).
     pub question: Option<Asked>,
-    /// Look for filled pauses in the signal that the transcript does not hold (on by default).
-    pub audio_fillers: bool,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
     detector: Mutex<Option<Arc<Silero>>>,
     progress: Progress,
@@ -94,7 +96,6 @@ impl Pipeline {
             engine,
             targets,
             question: None,
-            audio_fillers: true,
             whisper: Mutex::new(None),
             detector: Mutex::new(None),
             progress,
@@ -269,7 +270,7 @@ impl Pipeline {
         transcript: &Transcript,
         pitch: &[voice::pitch::PitchFrame],
     ) -> Option<Vec<FillerEvent>> {
-        if !self.audio_fillers {
+        if !self.engine.audio_fillers {
             return None;
         }
         if transcript.words.is_empty() {
