@@ -604,3 +604,118 @@ fn band_edges(rate: u32) -> Vec<usize> {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analyze::fillers;
+    use crate::analyze::voice::pitch::tests::{voice, RATE};
+    use crate::analyze::voice::pitch::track;
+
+    /// `parts` of (seconds, signal or silence) laid end to end.
+    fn take(parts: &[(f64, Option<Vec<f32>>)]) -> Vec<f32> {
+        let mut out = Vec::new();
+        for (s, sig) in parts {
+            match sig {
+                Some(x) => out.extend_from_slice(x),
+                None => out.extend(std::iter::repeat_n(0.0, (*s * f64::from(RATE)) as usize)),
+            }
+        }
+        out
+    }
+
+    /// Speech-like sound: pitch and timbre move all the time (a fast vibrato of 3 semitones).
+    fn wordish(seconds: f64) -> Vec<f32> {
+        voice(seconds, 0.5, |t| 120.0 * (0.25 * (t * 40.0).sin()).exp2())
+    }
+
+    fn heard(samples: &[f32], words: &[Word]) -> Vec<FillerEvent> {
+        let pitch = track(samples, RATE, &[(0.0, samples.len() as f64 / f64::from(RATE))]);
+        detect(samples, RATE, &pitch, words, &fillers::find(words), -10.0)
+    }
+
+    /// word 0-0.5 s, silence, a held 0.5 s sound at 0.6-1.1 s, silence, word 1.2-1.7 s.
+    fn with_held(held: Vec<f32>) -> Vec<f32> {
+        take(&[
+            (0.5, Some(wordish(0.5))),
+            (0.1, None),
+            (0.5, Some(held)),
+            (0.1, None),
+            (0.5, Some(wordish(0.5))),
+        ])
+    }
+
+    #[test]
+    fn a_held_steady_sound_between_words_is_a_filler() {
+        let x = with_held(voice(0.5, 0.5, |_| 110.0));
+        let words = [Word::new("so", 0.0, 0.5), Word::new("then", 1.2, 1.7)];
+        let found = heard(&x, &words);
+        assert_eq!(found.len(), 1, "{found:?}");
+        let e = &found[0];
+        assert_eq!(e.source, Source::Audio);
+        assert_eq!(e.kind, FillerKind::FilledPause);
+        assert!(e.start_s >= 0.55 && e.end_s <= 1.15, "{e:?}");
+        assert_eq!((e.word_index, e.word_count), (1, 0));
+        assert!(e.confidence.is_some_and(|c| c > 0.5 && c <= 1.0));
+    }
+
+    #[test]
+    fn a_held_sound_inside_a_word_is_the_word() {
+        let x = with_held(voice(0.5, 0.5, |_| 110.0));
+        let words = [
+            Word::new("so", 0.0, 0.5),
+            Word::new("well", 0.58, 1.12),
+            Word::new("then", 1.2, 1.7),
+        ];
+        assert!(heard(&x, &words).is_empty());
+    }
+
+    #[test]
+    fn a_moving_pitch_is_not_held() {
+        let x = with_held(voice(0.5, 0.5, |t| 100.0 * (2.0 * t).exp2()));
+        let words = [Word::new("so", 0.0, 0.5), Word::new("then", 1.2, 1.7)];
+        assert!(heard(&x, &words).is_empty());
+    }
+
+    #[test]
+    fn a_written_uh_is_not_counted_twice() {
+        let x = with_held(voice(0.5, 0.5, |_| 110.0));
+        // Whisper wrote the "uh", with a time late in the gap.
+        let words = [
+            Word::new("so", 0.0, 0.5),
+            Word::new("uh,", 1.05, 1.2),
+            Word::new("then", 1.2, 1.7),
+        ];
+        assert!(heard(&x, &words).is_empty());
+    }
+
+    #[test]
+    fn a_held_uh_written_as_a_is_a_filler() {
+        let x = with_held(voice(0.5, 0.5, |_| 110.0));
+        let words = [
+            Word::new("so", 0.0, 0.5),
+            Word::new("a", 0.6, 1.1),
+            Word::new("then", 1.2, 1.7),
+        ];
+        let found = heard(&x, &words);
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!((found[0].word_index, found[0].word_count), (1, 1));
+    }
+
+    #[test]
+    fn noise_and_silence_hold_no_filler() {
+        // A cough-like burst: no pitch.
+        let mut seed = 7u32;
+        let burst: Vec<f32> = (0..8000)
+            .map(|_| {
+                seed = seed.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                (seed >> 8) as f32 / (1u32 << 24) as f32 - 0.5
+            })
+            .collect();
+        let x = with_held(burst);
+        let words = [Word::new("so", 0.0, 0.5), Word::new("then", 1.2, 1.7)];
+        assert!(heard(&x, &words).is_empty());
+        assert!(heard(&[], &[]).is_empty());
+        assert!(heard(&vec![0.0; 16_000], &words).is_empty());
+    }
+}

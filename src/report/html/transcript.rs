@@ -55,11 +55,15 @@ fn legend(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "<li><span class=\"filler\">filler</span></li>\
-         <li><span class=\"filler heard\">(uh/um)</span> heard in the audio, not in the \
-         transcript</li>\
+        "<li><span class=\"filler\">filler</span></li>{}\
          <li><span class=\"flagged\">red flag</span> (hover or see the list below)</li>\
          <li><span class=\"pause\">pause 2.4 s</span> pause of {:.0} s or more</li>\n</ul>",
+        if r.fillers.heard_in_audio > 0 {
+            "<li><span class=\"filler heard\">(uh/um)</span> heard in the audio, not in the \
+             transcript</li>"
+        } else {
+            ""
+        },
         r.pauses.long_threshold_s
     );
 }
