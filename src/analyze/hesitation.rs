@@ -258,12 +258,14 @@ pub fn candidates(
             && run.pitch_sd_st <= settings.max_pitch_sd_st
             && run.envelope_change_db <= settings.max_envelope_change_db
             && run.level_db >= speech_level_db - settings.max_below_speech_db;
+        // Only a run that could be a filler claims a written filler's place.
+        let mut scratch = claimed.clone();
         let place = place(
             &run,
             words,
             transcribed,
             &groups,
-            &mut claimed,
+            if steady { &mut claimed } else { &mut scratch },
             &frames,
             hop,
             settings,
