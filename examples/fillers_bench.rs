@@ -238,8 +238,7 @@ fn signal_alone(t: &Take, s: &Settings) -> usize {
 
 fn truth(wav: &Path) -> Result<usize> {
     let json = wav.with_extension("json");
-    let text =
-        std::fs::read_to_string(&json).with_context(|| format!("{}", json.display()))?;
+    let text = std::fs::read_to_string(&json).with_context(|| format!("{}", json.display()))?;
     let v: serde_json::Value = serde_json::from_str(&text)?;
     Ok(FILLED
         .iter()

@@ -64,7 +64,19 @@ fn made(dir: &Path) -> (PathBuf, PathBuf) {
         run("espeak-ng", &["-v", "en-us", "-w", p(&raw), text]);
         run(
             "sox",
-            &[p(&raw), "-r", "16000", "-c", "1", "-b", "16", p(&piece), "pad", "0.2", "0.2"],
+            &[
+                p(&raw),
+                "-r",
+                "16000",
+                "-c",
+                "1",
+                "-b",
+                "16",
+                p(&piece),
+                "pad",
+                "0.2",
+                "0.2",
+            ],
         );
         piece
     })
@@ -130,7 +142,7 @@ fn events<'a>(r: &'a Value, source: &str) -> Vec<&'a Value> {
 }
 
 /// Filled-pause events (either source) starting in `range` seconds.
-fn filled_in<'a>(r: &'a Value, range: std::ops::Range<f64>) -> Vec<&'a Value> {
+fn filled_in(r: &Value, range: std::ops::Range<f64>) -> Vec<&Value> {
     r["fillers"]["events"]
         .as_array()
         .expect("events")
@@ -194,7 +206,12 @@ fn long_vowels_inside_words_are_not_fillers() {
 #[test]
 fn clean_read_speech_has_no_filled_pause() {
     let r = report("long-pauses");
-    assert_eq!(r["fillers"]["filled_pauses"].as_u64(), Some(0), "{}", r["fillers"]);
+    assert_eq!(
+        r["fillers"]["filled_pauses"].as_u64(),
+        Some(0),
+        "{}",
+        r["fillers"]
+    );
     assert_eq!(r["fillers"]["audio_pass"], true);
 }
 
@@ -225,12 +242,21 @@ fn the_terminal_and_html_show_heard_fillers_apart_and_the_pass_can_be_turned_off
     assert_clean_success(&out);
     let html = std::fs::read_to_string(&page).expect("page written");
     // On the timeline: a mark that plays the take from the filler.
-    assert!(html.contains("class=\"filler-mark heard\" data-t=\""), "no heard mark");
+    assert!(
+        html.contains("class=\"filler-mark heard\" data-t=\""),
+        "no heard mark"
+    );
 
     let out = rehearse()
         .arg("analyze")
         .arg(&clip)
-        .args(["--no-save", "--quiet", "--format", "json", "--no-audio-fillers"])
+        .args([
+            "--no-save",
+            "--quiet",
+            "--format",
+            "json",
+            "--no-audio-fillers",
+        ])
         .output()
         .expect("runs");
     assert_clean_success(&out);

@@ -273,7 +273,12 @@ pub fn candidates(
         let word = words
             .iter()
             .enumerate()
-            .map(|(i, w)| (i, (run.end_s.min(w.end_s) - run.start_s.max(w.start_s)).max(0.0)))
+            .map(|(i, w)| {
+                (
+                    i,
+                    (run.end_s.min(w.end_s) - run.start_s.max(w.start_s)).max(0.0),
+                )
+            })
             .filter(|(_, o)| *o > 0.0)
             .max_by(|a, b| a.1.total_cmp(&b.1))
             .map(|(i, _)| i);
@@ -324,9 +329,10 @@ fn place(
             return Place::Transcribed;
         }
     }
-    if filled.iter().any(|f| {
-        run.start_s < f.end_s + s.same_filler_s && run.end_s > f.start_s - s.same_filler_s
-    }) {
+    if filled
+        .iter()
+        .any(|f| run.start_s < f.end_s + s.same_filler_s && run.end_s > f.start_s - s.same_filler_s)
+    {
         return Place::Transcribed;
     }
     let filler_words: Vec<usize> = filled
@@ -417,7 +423,9 @@ fn groups(words: &[Word], transcribed: &[FillerEvent], s: &Settings) -> Vec<Grou
         .filter_map(|(a, b, count)| {
             let (first, last) = (words.get(a)?, words.get(b)?);
             let before = a.checked_sub(1).and_then(|i| words.get(i));
-            let start_s = before.map_or(0.0, |w| w.end_s).min(first.start_s - s.same_filler_s);
+            let start_s = before
+                .map_or(0.0, |w| w.end_s)
+                .min(first.start_s - s.same_filler_s);
             let end_s = words
                 .get(b + 1)
                 .map_or(f64::INFINITY, |w| w.start_s)
@@ -467,12 +475,7 @@ fn dip_before(frames: &[Frame], word_start_s: f64, run: &Run, dip_db: f64) -> bo
         return true;
     }
     // Otherwise a level dip inside the voiced stretch between them.
-    let tail: Vec<f64> = before
-        .iter()
-        .rev()
-        .take(10)
-        .map(|f| f.level_db)
-        .collect();
+    let tail: Vec<f64> = before.iter().rev().take(10).map(|f| f.level_db).collect();
     let low = tail.iter().copied().fold(f64::INFINITY, f64::min);
     low <= peak_before.min(run.level_db) - dip_db
 }
@@ -632,7 +635,11 @@ mod tests {
     }
 
     fn heard(samples: &[f32], words: &[Word]) -> Vec<FillerEvent> {
-        let pitch = track(samples, RATE, &[(0.0, samples.len() as f64 / f64::from(RATE))]);
+        let pitch = track(
+            samples,
+            RATE,
+            &[(0.0, samples.len() as f64 / f64::from(RATE))],
+        );
         detect(samples, RATE, &pitch, words, &fillers::find(words), -10.0)
     }
 

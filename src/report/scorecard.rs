@@ -91,9 +91,7 @@ fn fillers(r: &Report) -> Line {
         detail: match (top.is_empty(), f.heard_in_audio) {
             (true, _) => "none found".into(),
             (false, 0) => top.clone(),
-            (false, n) => format!(
-                "{top}; {n} more heard in the audio, not in the transcript"
-            ),
+            (false, n) => format!("{top}; {n} more heard in the audio, not in the transcript"),
         },
         advice: match f.verdict {
             Verdict::Noticeable | Verdict::Distracting => format!(

@@ -236,11 +236,20 @@ fn transcript(r: &Report, style: &Style) -> String {
     let mut long = r.pauses.events.iter().filter(|e| e.long).peekable();
     // Fillers on transcript words are highlighted; those heard only in the audio, between
     // words, are shown where they fell.
-    let mut fillers = r.fillers.events.iter().filter(|e| e.word_count > 0).peekable();
-    let mut heard = r.fillers.events.iter().filter(|e| e.word_count == 0).peekable();
-    let heard_mark = |e: &crate::analyze::fillers::FillerEvent| {
-        style.filler(&format!("[{} heard]", e.word))
-    };
+    let mut fillers = r
+        .fillers
+        .events
+        .iter()
+        .filter(|e| e.word_count > 0)
+        .peekable();
+    let mut heard = r
+        .fillers
+        .events
+        .iter()
+        .filter(|e| e.word_count == 0)
+        .peekable();
+    let heard_mark =
+        |e: &crate::analyze::fillers::FillerEvent| style.filler(&format!("[{} heard]", e.word));
     let mut pieces = Vec::new();
     let mut i = 0;
     let pause = |p: &crate::analyze::pauses::PauseEvent| {

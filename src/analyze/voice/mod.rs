@@ -257,7 +257,7 @@ pub fn measure_with_pitch(input: &VoiceInput<'_>, frames: &[pitch::PitchFrame]) 
     let windows = windows(vad.span());
     let pitch_windows: Vec<PitchWindow> = windows
         .iter()
-        .map(|&(a, b)| pitch_window(&frames, hop, a, b))
+        .map(|&(a, b)| pitch_window(frames, hop, a, b))
         .collect();
     let loudness_db: Vec<LoudnessWindow> = windows
         .iter()
