@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{Context, Result};
 use indicatif::ProgressBar;
 
+use crate::analyze::fillers::FillerEvent;
 use crate::analyze::questions::Asked;
 use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
@@ -41,6 +42,9 @@ pub struct EngineSettings {
     pub vad_model: PathBuf,
     /// How word times are found (DTW when the model's alignment heads are known).
     pub timing: WordTiming,
+    /// Look for filled pauses in the signal that the transcript does not hold
+    /// ([`analyze::hesitation`]; on unless `--no-audio-fillers`).
+    pub audio_fillers: bool,
 }
 
 impl EngineSettings {
@@ -67,6 +71,7 @@ impl EngineSettings {
             beam,
             vad_model,
             timing: WordTiming::Dtw,
+            audio_fillers: true,
         })
     }
 }
@@ -184,18 +189,22 @@ impl Pipeline {
     fn analyze_with(&self, path: &Path, threads: usize, label: Option<String>) -> Result<Report> {
         let audio = audio::load(path)?;
         let started = Instant::now();
-        let map = self.speech_map(&audio.samples)?;
-        let vad = vad::SpeechActivity::from_map(&audio.samples, TARGET_RATE, &map);
-        // Sure silence goes nowhere near the model: Whisper invents text for it.
-        let mut transcript = if map.to_transcribe().is_empty() {
-            Transcript::default()
-        } else {
-            self.transcribe(&audio.samples, &map, threads, label)?
-        };
-        crate::transcribe::fit_to_speech(&mut transcript.words, &map);
+        let (vad, transcript) = self.listen(&audio.samples, threads, label)?;
         let transcribe_s = started.elapsed().as_secs_f64();
-        let analysis =
-            analyze::analyze_answer(&transcript, &vad, &self.targets, self.question.as_ref());
+        // One pitch track for the filled-pause pass and the voice section.
+        let pitch = if vad.has_speech() {
+            voice::pitch::track(&audio.samples, TARGET_RATE, &vad.segments)
+        } else {
+            Vec::new()
+        };
+        let heard = self.audio_fillers(&audio.samples, &vad, &transcript, &pitch);
+        let analysis = analyze::analyze_take(
+            &transcript,
+            &vad,
+            &self.targets,
+            self.question.as_ref(),
+            heard,
+        );
         let mut report = Report::build(TakeFacts {
             audio_path: path.display().to_string(),
             audio: &audio,
@@ -220,15 +229,63 @@ impl Pipeline {
             analysis,
         });
         report.voice = report.speech_found.then(|| {
-            voice::measure_take(
+            voice::measure_take_with_pitch(
                 &audio.samples,
                 TARGET_RATE,
                 &vad,
                 &transcript.words,
                 &report.star,
+                &pitch,
             )
         });
         Ok(report)
+    }
+
+    /// Where speech is in mono 16 kHz `samples` and what was said: the speech regions and the
+    /// timed transcript (words fitted to the speech).
+    pub fn listen(
+        &self,
+        samples: &[f32],
+        threads: usize,
+        label: Option<String>,
+    ) -> Result<(vad::SpeechActivity, Transcript)> {
+        let map = self.speech_map(samples)?;
+        let vad = vad::SpeechActivity::from_map(samples, TARGET_RATE, &map);
+        // Sure silence goes nowhere near the model: Whisper invents text for it.
+        let mut transcript = if map.to_transcribe().is_empty() {
+            Transcript::default()
+        } else {
+            self.transcribe(samples, &map, threads, label)?
+        };
+        crate::transcribe::fit_to_speech(&mut transcript.words, &map);
+        Ok((vad, transcript))
+    }
+
+    /// Filled pauses heard in the signal that the transcript does not hold
+    /// ([`analyze::hesitation`]); `None` when the pass is off.
+    pub fn audio_fillers(
+        &self,
+        samples: &[f32],
+        vad: &vad::SpeechActivity,
+        transcript: &Transcript,
+        pitch: &[voice::pitch::PitchFrame],
+    ) -> Option<Vec<FillerEvent>> {
+        if !self.engine.audio_fillers {
+            return None;
+        }
+        if transcript.words.is_empty() {
+            return Some(Vec::new());
+        }
+        let transcribed =
+            analyze::fillers::find_with_extra(&transcript.words, &self.targets.extra_filler_words);
+        Some(analyze::hesitation::detect(
+            samples,
+            TARGET_RATE,
+            pitch,
+            &transcript.words,
+            &transcribed,
+            vad.speech_level_db,
+        ))
     }
 
     /// How word times are found, as the report names it.

@@ -31,8 +31,26 @@ pub struct FillerEvent {
     pub end_s: f64,
     /// Index of its first word in the transcript.
     pub word_index: usize,
-    /// How many transcript words it spans (2 for "you know").
+    /// How many transcript words it spans (2 for "you know"; 0 for one heard only in the audio).
     pub word_count: usize,
+    /// Where it was found: in the transcript, or in the audio where the transcript has no word
+    /// for it ([`super::hesitation`]).
+    #[serde(default)]
+    pub source: Source,
+    /// How sure the audio pass is of it, 0-1 (none for transcribed fillers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+}
+
+/// Where a filler was found.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    /// A word of the transcript.
+    #[default]
+    Transcript,
+    /// A filled pause heard in the signal that the transcript does not hold.
+    Audio,
 }
 
 /// Find every filler in a timed transcript.
@@ -66,6 +84,8 @@ pub fn find_with_extra(words: &[Word], extra: &[String]) -> Vec<FillerEvent> {
                     end_s: words[i + n - 1].end_s,
                     word_index: i,
                     word_count: n,
+                    source: Source::Transcript,
+                    confidence: None,
                 });
                 i += n;
             }

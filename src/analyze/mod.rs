@@ -6,6 +6,7 @@
 pub mod doubt;
 pub mod fillers;
 pub mod flags;
+pub mod hesitation;
 pub mod pace;
 pub mod pauses;
 pub mod questions;
@@ -92,7 +93,15 @@ pub struct FillerStats {
     pub distracting_per_minute: f64,
     pub verdict: Verdict,
     pub by_word: BTreeMap<String, usize>,
+    /// Every filler in time order; `source` says whether the transcript holds it or it was
+    /// heard only in the audio.
     pub events: Vec<FillerEvent>,
+    /// Whether the audio was searched for filled pauses the transcript left out ([`hesitation`]).
+    #[serde(default)]
+    pub audio_pass: bool,
+    /// How many of `filled_pauses` were heard only in the audio (`source: audio`).
+    #[serde(default)]
+    pub heard_in_audio: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,6 +142,19 @@ pub fn analyze_answer(
     targets: &Targets,
     asked: Option<&Asked>,
 ) -> Analysis {
+    analyze_take(transcript, vad, targets, asked, None)
+}
+
+/// Run every metric over one take, with the filled pauses heard in the audio that the
+/// transcript does not hold ([`hesitation`], `source: audio`) counted among its fillers;
+/// `None` when that pass did not run.
+pub fn analyze_take(
+    transcript: &Transcript,
+    vad: &SpeechActivity,
+    targets: &Targets,
+    asked: Option<&Asked>,
+    heard: Option<Vec<FillerEvent>>,
+) -> Analysis {
     let words = &transcript.words;
     let speech_found = vad.has_speech() && !words.is_empty();
     // The signal's span when it has one; the words' own span otherwise.
@@ -147,8 +169,12 @@ pub fn analyze_answer(
         targets.pace_wpm,
         targets.pace_window_s,
     );
-    let events = fillers::find_with_extra(words, &targets.extra_filler_words);
-    let fillers = filler_stats(events, words.len(), pace.span_s, targets);
+    let mut events = fillers::find_with_extra(words, &targets.extra_filler_words);
+    let audio_pass = heard.is_some();
+    events.extend(heard.unwrap_or_default());
+    events.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    let mut fillers = filler_stats(events, words.len(), pace.span_s, targets);
+    fillers.audio_pass = audio_pass;
     let answer_s = pace.span_s;
     let length = LengthStats {
         duration_s: vad.duration_s,
@@ -256,7 +282,12 @@ fn filler_stats(
         distracting_per_minute: targets.fillers_per_minute_distracting,
         verdict,
         by_word,
+        heard_in_audio: events
+            .iter()
+            .filter(|e| e.source == fillers::Source::Audio)
+            .count(),
         events,
+        audio_pass: false,
     }
 }
 

@@ -229,6 +229,10 @@ pub struct EngineArgs {
     /// Threads for transcription, 1-64 [default: all cores].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
+    /// Count only the filled pauses (um, uh) in the transcript: do not look in the audio for
+    /// those Whisper left out.
+    #[arg(long)]
+    pub no_audio_fillers: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

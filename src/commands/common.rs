@@ -48,12 +48,14 @@ pub fn targets(args: &TargetArgs) -> Result<Targets> {
 }
 
 pub fn engine_settings(args: &EngineArgs) -> Result<EngineSettings> {
-    EngineSettings::resolve(
+    let mut settings = EngineSettings::resolve(
         args.model.clone(),
         args.vad_model.clone(),
         args.threads.map(usize::from),
         args.beam,
-    )
+    )?;
+    settings.audio_fillers = !args.no_audio_fillers;
+    Ok(settings)
 }
 
 pub fn format(f: Format) -> output::Format {

@@ -93,10 +93,10 @@ fn fillers(r: &Report) -> Line {
         ),
         target: format!("at most {:.0}/min", f.target_per_minute_max),
         verdict: f.verdict,
-        detail: if top.is_empty() {
-            "none found".into()
-        } else {
-            top.clone()
+        detail: match (top.is_empty(), f.heard_in_audio) {
+            (true, _) => "none found".into(),
+            (false, 0) => top.clone(),
+            (false, n) => format!("{top}; {n} more heard in the audio, not in the transcript"),
         },
         advice: match f.verdict {
             Verdict::Noticeable | Verdict::Distracting => format!(

@@ -235,7 +235,22 @@ fn paint_verdict(style: &Style, v: Verdict) -> String {
 fn transcript(r: &Report, style: &Style) -> String {
     let words = &r.transcript.words;
     let mut long = r.pauses.events.iter().filter(|e| e.long).peekable();
-    let mut fillers = r.fillers.events.iter().peekable();
+    // Fillers on transcript words are highlighted; those heard only in the audio, between
+    // words, are shown where they fell.
+    let mut fillers = r
+        .fillers
+        .events
+        .iter()
+        .filter(|e| e.word_count > 0)
+        .peekable();
+    let mut heard = r
+        .fillers
+        .events
+        .iter()
+        .filter(|e| e.word_count == 0)
+        .peekable();
+    let heard_mark =
+        |e: &crate::analyze::fillers::FillerEvent| style.filler(&format!("[{} heard]", e.word));
     let mut pieces = Vec::new();
     let mut i = 0;
     let pause = |p: &crate::analyze::pauses::PauseEvent| {
@@ -245,6 +260,9 @@ fn transcript(r: &Report, style: &Style) -> String {
         // A filler spanning several words moves `i` past them: its pauses come before it.
         while let Some(p) = long.next_if(|p| slot(p, words) <= i) {
             pieces.push(pause(p));
+        }
+        while let Some(e) = heard.next_if(|e| e.word_index <= i) {
+            pieces.push(heard_mark(e));
         }
         match fillers.next_if(|e| e.word_index == i) {
             Some(e) => {
@@ -259,6 +277,7 @@ fn transcript(r: &Report, style: &Style) -> String {
             }
         }
     }
+    pieces.extend(heard.map(heard_mark));
     pieces.extend(long.map(pause));
     pieces.join(" ")
 }

@@ -210,18 +210,41 @@ pub fn measure_take(
     words: &[Word],
     star: &StarAnalysis,
 ) -> VoiceStats {
+    let pitch = pitch::track(samples, rate, &vad.segments);
+    measure_take_with_pitch(samples, rate, vad, words, star, &pitch)
+}
+
+/// [`measure_take`] with the take's pitch track already made ([`pitch::track`] over the
+/// speech regions), so the pipeline tracks pitch once for all who need it.
+pub fn measure_take_with_pitch(
+    samples: &[f32],
+    rate: u32,
+    vad: &SpeechActivity,
+    words: &[Word],
+    star: &StarAnalysis,
+    frames: &[pitch::PitchFrame],
+) -> VoiceStats {
     let sentences: Vec<Sentence> = star.sentences.iter().map(|s| s.sentence.clone()).collect();
-    measure(&VoiceInput {
-        samples,
-        rate,
-        vad,
-        words,
-        sentences: &sentences,
-    })
+    measure_with_pitch(
+        &VoiceInput {
+            samples,
+            rate,
+            vad,
+            words,
+            sentences: &sentences,
+        },
+        frames,
+    )
 }
 
 /// Measure the voice of one take.
 pub fn measure(input: &VoiceInput<'_>) -> VoiceStats {
+    let frames = pitch::track(input.samples, input.rate, &input.vad.segments);
+    measure_with_pitch(input, &frames)
+}
+
+/// Measure the voice of one take whose pitch track is `frames`.
+pub fn measure_with_pitch(input: &VoiceInput<'_>, frames: &[pitch::PitchFrame]) -> VoiceStats {
     let VoiceInput {
         samples,
         rate,
@@ -230,12 +253,11 @@ pub fn measure(input: &VoiceInput<'_>) -> VoiceStats {
         sentences,
     } = *input;
     let hop = pitch::hop_s(rate);
-    let frames = pitch::track(samples, rate, &vad.segments);
     let levels = loudness::frame_levels(samples, rate);
     let windows = windows(vad.span());
     let pitch_windows: Vec<PitchWindow> = windows
         .iter()
-        .map(|&(a, b)| pitch_window(&frames, hop, a, b))
+        .map(|&(a, b)| pitch_window(frames, hop, a, b))
         .collect();
     let loudness_db: Vec<LoudnessWindow> = windows
         .iter()

@@ -3,7 +3,7 @@
   var player = document.getElementById("player");
   if (player) {
     document.addEventListener("click", function (e) {
-      var w = e.target.closest("button.w");
+      var w = e.target.closest("button.w, .filler-mark.heard");
       if (!w) { return; }
       player.currentTime = parseFloat(w.getAttribute("data-t"));
       var p = player.play();

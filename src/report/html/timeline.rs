@@ -3,6 +3,8 @@
 
 use std::fmt::Write;
 
+use crate::analyze::fillers::Source;
+
 use super::{escape, part_class};
 use crate::analyze::star::Part;
 use crate::report::{clock, Report};
@@ -204,10 +206,18 @@ fn fillers(out: &mut String, r: &Report, s: &Scale) {
     row_label(out, FILLER_Y + 10.0, "fillers");
     for e in &r.fillers.events {
         let x = s.x(e.start_s);
+        let (class, note) = match e.source {
+            Source::Audio => (
+                "filler-mark heard",
+                " (heard in the audio, not in the transcript; click to play)",
+            ),
+            Source::Transcript => ("filler-mark", ""),
+        };
         let _ = writeln!(
             out,
-            "<rect class=\"filler-mark\" x=\"{:.1}\" y=\"{FILLER_Y}\" width=\"4\" height=\"14\">\
-             <title>Filler \"{}\" at {}</title></rect>",
+            "<rect class=\"{class}\" data-t=\"{:.2}\" x=\"{:.1}\" y=\"{FILLER_Y}\" width=\"4\" \
+             height=\"14\"><title>Filler \"{}\" at {}{note}</title></rect>",
+            e.start_s,
             x - 2.0,
             escape(&e.word),
             clock(e.start_s)

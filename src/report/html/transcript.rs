@@ -5,6 +5,7 @@
 use std::fmt::Write;
 
 use super::{escape, part_class};
+use crate::analyze::fillers::{FillerEvent, Source};
 use crate::analyze::flags::Flag;
 use crate::analyze::pauses::{slot, PauseEvent};
 use crate::analyze::star::Part;
@@ -54,9 +55,15 @@ fn legend(out: &mut String, r: &Report) {
     }
     let _ = writeln!(
         out,
-        "<li><span class=\"filler\">filler</span></li>\
+        "<li><span class=\"filler\">filler</span></li>{}\
          <li><span class=\"flagged\">red flag</span> (hover or see the list below)</li>\
          <li><span class=\"pause\">pause 2.4 s</span> pause of {:.0} s or more</li>\n</ul>",
+        if r.fillers.heard_in_audio > 0 {
+            "<li><span class=\"filler heard\">(uh/um)</span> heard in the audio, not in the \
+             transcript</li>"
+        } else {
+            ""
+        },
         r.pauses.long_threshold_s
     );
 }
@@ -91,6 +98,10 @@ fn paragraph(
         for p in &pauses[k] {
             pause(out, p);
         }
+        // Fillers heard in the audio just before this word.
+        for e in heard(r, |i| i == k) {
+            heard_filler(out, e, playable);
+        }
         word(
             out,
             &r.transcript.words[k],
@@ -103,8 +114,37 @@ fn paragraph(
         for p in &pauses[last] {
             pause(out, p);
         }
+        for e in heard(r, |i| i >= last) {
+            heard_filler(out, e, playable);
+        }
     }
     out.push_str("</p>\n");
+}
+
+/// Fillers heard only in the audio (between words) whose slot passes `at`.
+fn heard(r: &Report, at: impl Fn(usize) -> bool) -> impl Iterator<Item = &FillerEvent> {
+    r.fillers
+        .events
+        .iter()
+        .filter(move |e| e.source == Source::Audio && e.word_count == 0 && at(e.word_index))
+}
+
+/// A filler heard in the audio, not in the transcript: a mark that plays the take from it.
+fn heard_filler(out: &mut String, e: &FillerEvent, playable: bool) {
+    let tag = if playable { "button" } else { "span" };
+    let kind = if playable { " type=\"button\"" } else { "" };
+    let confidence = e
+        .confidence
+        .map_or(String::new(), |c| format!(", confidence {c:.2}"));
+    let _ = write!(
+        out,
+        "<{tag}{kind} class=\"w filler heard\" data-t=\"{:.2}\" title=\"{}, filled pause heard \
+         in the audio, not in the transcript{}\">({})</{tag}> ",
+        e.start_s,
+        clock(e.start_s),
+        escape(&confidence),
+        escape(&e.word)
+    );
 }
 
 fn pause(out: &mut String, p: &PauseEvent) {
