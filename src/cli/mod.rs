@@ -143,7 +143,8 @@ pub struct EngineArgs {
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,
-    /// Threads for transcription, 1-64 [default: all cores]; split between files with --jobs.
+    /// Threads for transcription, 1-64, at most the cores [default: the physical cores not busy
+    /// with other programs]; split between files with --jobs.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
 }
