@@ -75,9 +75,10 @@ fn main() -> Result<()> {
                     guard = suspect(&heard, &speech);
                 }
                 texts.push(heard.iter().map(|x| norm(&x.text)).collect());
+                let conf: Vec<f32> = heard.iter().filter_map(|x| x.confidence).collect();
                 out.push(
                     json!({"seconds": t.elapsed().as_secs_f64(), "words": heard.len(),
-                    "text": rehearse::transcribe::join_words(&heard)}),
+                    "text": rehearse::transcribe::join_words(&heard), "confidence": conf}),
                 );
             }
             let e = edit_distance(&texts[0], &texts[1]);

@@ -402,8 +402,14 @@ mod tests {
     #[test]
     fn a_fitted_window_covers_the_audio_and_never_exceeds_the_full_one() {
         // 6.6 s = 330 encoder frames, plus the margin.
-        assert_eq!(audio_ctx(Window::Fitted, 105_600), 330 + WINDOW_MARGIN_FRAMES as i32);
-        assert_eq!(audio_ctx(Window::Fitted, 105_601), 331 + WINDOW_MARGIN_FRAMES as i32);
+        assert_eq!(
+            audio_ctx(Window::Fitted, 105_600),
+            330 + WINDOW_MARGIN_FRAMES as i32
+        );
+        assert_eq!(
+            audio_ctx(Window::Fitted, 105_601),
+            331 + WINDOW_MARGIN_FRAMES as i32
+        );
         assert_eq!(audio_ctx(Window::Fitted, 16_000 * 29), 0, "full window");
         assert_eq!(audio_ctx(Window::Full, 16_000), 0);
     }
