@@ -3,6 +3,12 @@
 //! The analysis only ever sees a [`Transcript`]: words with start and end times. Whisper sits
 //! behind the [`Transcriber`] trait so the analysis can be tested on hand-written transcripts,
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
+//!
+//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with an
+//! encoder window fitted to it ([`whisper::Window::Fitted`]) rather than Whisper's full 30 s:
+//! about half the work. A shortened window sometimes loses the end of a piece or loops, so
+//! [`suspect`] checks each piece's words against the sure speech in it and the piece is
+//! decoded again with the full window when they do not fit.
 
 pub mod chunks;
 pub mod model;
