@@ -43,6 +43,15 @@ CT2_SPEC_NAME = "WhisperSpec"
 GGML_MAGIC = 0x67676D6C
 GGML_FTYPE_F32 = 0
 GGML_FTYPE_F16 = 1
+# Tensor type id and whole-model ftype for 8-bit block quantisation (ggml's q8_0): blocks of
+# 32 weights along a row, each an f16 scale d = max|x| / 127 and 32 int8 values round(x / d).
+GGML_TYPE_Q8_0 = 8
+GGML_FTYPE_MOSTLY_Q8_0 = 7
+# whisper.cpp reads ftype % 1000 as the file type and ftype / 1000 as the quantisation format
+# version (GGML_QNT_VERSION, 2 since 2023); its own quantize tool writes both.
+GGML_QNT_VERSION = 2
+GGML_QNT_VERSION_FACTOR = 1000
+Q8_0_BLOCK = 32
 
 # CTranslate2 DataType ids -> numpy dtypes (5 = bfloat16 is handled separately).
 CT2_DTYPES = {
@@ -231,6 +240,21 @@ def derive_hparams(variables):
     }
 
 
+def quantize_q8_0(array):
+    """ggml's reference q8_0 (quantize_row_q8_0_ref): per block of 32 along the innermost
+    dimension, an f16 scale then 32 int8; rounding half away from zero, as C's roundf."""
+    rows = np.ascontiguousarray(array, dtype="<f4").reshape(-1, Q8_0_BLOCK)
+    amax = np.abs(rows).max(axis=1, keepdims=True)
+    d = amax / 127.0
+    inv = np.divide(1.0, d, out=np.zeros_like(d), where=d != 0)
+    v = rows * inv
+    q = (np.sign(v) * np.floor(np.abs(v) + 0.5)).astype("i1")
+    blocks = np.empty(rows.shape[0], dtype=[("d", "<f2"), ("qs", "i1", (Q8_0_BLOCK,))])
+    blocks["d"] = d[:, 0].astype("<f2")
+    blocks["qs"] = q
+    return blocks
+
+
 def _split(array, parts, name):
     """Split a fused projection (weight [k*n, n] or bias [k*n]) into k equal parts."""
     if array.shape[0] % parts:
@@ -316,8 +340,10 @@ def write_header(out, hparams, filters, tokens):
         out.write(token)
 
 
-def write_tensor(out, name, array):
-    """One tensor record: f32 for 1-D tensors, conv biases and positional embeddings, else f16."""
+def write_tensor(out, name, array, quantize=False):
+    """One tensor record: f32 for 1-D tensors, conv biases and positional embeddings; with
+    `quantize`, q8_0 for the 2-D weight matrices (what whisper.cpp's quantize tool converts:
+    the convolutions stay f16); else f16."""
     if not np.issubdtype(array.dtype, np.floating):
         raise ConversionError(
             f"model.bin: {name} is stored as {array.dtype} (a quantized model); "
@@ -327,6 +353,10 @@ def write_tensor(out, name, array):
         array = array.reshape(array.shape[0], 1)
     if array.ndim == 1 or name in F32_TENSORS:
         ftype, data = GGML_FTYPE_F32, array.astype("<f4")
+    elif quantize and array.ndim == 2:
+        if array.shape[-1] % Q8_0_BLOCK:
+            raise ConversionError(f"model.bin: {name} rows of {array.shape[-1]} do not split into q8_0 blocks of 32")
+        ftype, data = GGML_TYPE_Q8_0, quantize_q8_0(array)
     else:
         ftype, data = GGML_FTYPE_F16, array.astype("<f2")
     encoded = name.encode("utf-8")
@@ -336,10 +366,14 @@ def write_tensor(out, name, array):
     out.write(np.ascontiguousarray(data).tobytes())
 
 
-def convert(model_path, mel_path, vocab_path, out_path):
-    """Run the whole conversion; return (hparams, number of tensors written)."""
+def convert(model_path, mel_path, vocab_path, out_path, weights="f16"):
+    """Run the whole conversion; return (hparams, number of tensors written). `weights` is
+    "f16" (the model as published) or "q8_0" (8-bit weight matrices, about half the size)."""
     variables = read_ct2_model(model_path)
     hparams = derive_hparams(variables)
+    quantize = weights == "q8_0"
+    if quantize:
+        hparams["ftype"] = GGML_FTYPE_MOSTLY_Q8_0 + GGML_QNT_VERSION * GGML_QNT_VERSION_FACTOR
     filters = read_mel_filters(mel_path, hparams["n_mels"])
     tokens = read_tiktoken(vocab_path)
     if len(tokens) > hparams["n_vocab"]:
@@ -361,7 +395,7 @@ def convert(model_path, mel_path, vocab_path, out_path):
         with open(out_path, "wb") as out:
             write_header(out, hparams, filters, tokens)
             for name, array in ggml_tensors(variables, hparams):
-                write_tensor(out, name, array)
+                write_tensor(out, name, array, quantize)
                 count += 1
         if count != expected:
             raise ConversionError(f"wrote {count} tensors but whisper.cpp expects {expected}")
@@ -379,11 +413,13 @@ def main(argv=None):
     parser.add_argument("--mel", required=True, help="mel_filters.npz from openai-whisper")
     parser.add_argument("--vocab", required=True, help="gpt2.tiktoken (English) or multilingual.tiktoken")
     parser.add_argument("--out", required=True, help="output ggml .bin path")
+    parser.add_argument("--weights", choices=["f16", "q8_0"], default="f16",
+                        help="weight matrices as f16 (default) or 8-bit q8_0 blocks")
     args = parser.parse_args(argv)
 
     started = time.monotonic()
     try:
-        hparams, count = convert(args.model, args.mel, args.vocab, args.out)
+        hparams, count = convert(args.model, args.mel, args.vocab, args.out, args.weights)
     except (ConversionError, OSError) as err:
         print(f"ct2_to_ggml: error: {err}", file=sys.stderr)
         return 1

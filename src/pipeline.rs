@@ -28,6 +28,7 @@ use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelS
 use crate::speech::{Policy, SpeechMap};
 use crate::term;
 use crate::transcribe::model::{self, ModelInfo, ModelSearch};
+use crate::transcribe::threads;
 use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
 use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
 
@@ -61,9 +62,10 @@ impl EngineSettings {
         let model_info = model::validate(&path)?;
         let (vad_model, _) = VadModelSearch::from_environment(vad_model, Some(&path)).resolve()?;
         silero::validate(&vad_model)?;
-        let threads = threads.unwrap_or_else(|| {
-            std::thread::available_parallelism().map_or(4, std::num::NonZeroUsize::get)
-        });
+        // Never more threads than cores: whisper.cpp's threads spin while they wait for each
+        // other, so an extra thread only takes a core away from the rest.
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        let threads = threads.map_or_else(threads::default_threads, |t| t.clamp(1, cores));
         Ok(EngineSettings {
             model: path,
             model_info,
@@ -349,11 +351,16 @@ impl Pipeline {
         let plan = chunks::plan_for(map);
         let mut session = engine.session(threads)?;
         let tick = bar.clone();
-        let transcript =
-            transcribe_chunks(&mut session, samples, TARGET_RATE, &plan, &move |done| {
-                tick.set_position((done * 100.0).round() as u64)
-            })
-            .context("transcription failed")?;
+        let transcript = transcribe_chunks(
+            &mut session,
+            samples,
+            TARGET_RATE,
+            &plan,
+            &map.speech,
+            &move |done| tick.set_position((done * 100.0).round() as u64),
+        )
+        .context("transcription failed")?
+        .transcript;
         bar.finish_and_clear();
         Ok(transcript)
     }

@@ -226,7 +226,8 @@ pub struct EngineArgs {
     /// Beam-search width (default: greedy decoding, fastest).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(2..=16))]
     pub beam: Option<u16>,
-    /// Threads for transcription, 1-64 [default: all cores].
+    /// Threads for transcription, 1-64, at most the cores [default: the physical cores not busy
+    /// with other programs].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub threads: Option<u16>,
     /// Count only the filled pauses (um, uh) in the transcript: do not look in the audio for

@@ -3,10 +3,17 @@
 //! The analysis only ever sees a [`Transcript`]: words with start and end times. Whisper sits
 //! behind the [`Transcriber`] trait so the analysis can be tested on hand-written transcripts,
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
+//!
+//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with an
+//! encoder window fitted to it ([`whisper::Window::Fitted`]) rather than Whisper's full 30 s:
+//! about half the work. A shortened window sometimes loses the end of a piece or loops, so
+//! [`suspect`] checks each piece's words against the sure speech in it and the piece is
+//! decoded again with the full window when they do not fit.
 
 pub mod chunks;
 pub mod download;
 pub mod model;
+pub mod threads;
 pub mod whisper;
 
 use serde::{Deserialize, Serialize};
@@ -95,24 +102,49 @@ pub trait Transcriber {
         samples: &[f32],
         progress: Box<dyn FnMut(i32) + 'static>,
     ) -> Result<Transcript, TranscribeError>;
+
+    /// Transcribe `samples` with the engine's whole input window, for a piece that
+    /// [`transcribe`](Self::transcribe) (which may shorten the window to the audio) appears to
+    /// have cut short. Engines with one window size just transcribe again.
+    fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        self.transcribe(samples, Box::new(|_| {}))
+    }
 }
 
 /// Silence added before and after each piece: Whisper mishears words that start right at the
 /// edge of its input.
 const LEAD_IN_S: f64 = 0.3;
 
+/// Takes with at most this much audio to transcribe get the full window for every piece,
+/// seconds: the acted disfluencies of the real clips (5-13 s) changed most with a fitted one.
+pub const SHORT_TAKE_S: f64 = 15.0;
+
+/// What [`transcribe_chunks`] did: the transcript, and how many pieces it decoded twice.
+/// A short take ([`SHORT_TAKE_S`]) is decoded once per piece, with the full window.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Chunked {
+    pub transcript: Transcript,
+    pub pieces: usize,
+    /// Pieces whose first (short-window) transcript looked cut short or looped
+    /// ([`suspect`]), so they were decoded again with the full window.
+    pub redecoded: usize,
+}
+
 /// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
-/// whole take. `progress` receives the share of audio done, 0.0..=1.0.
+/// whole take. `speech` is where someone is surely speaking (take timeline): a piece whose
+/// transcript does not fit the speech in it ([`suspect`]) is decoded again with the engine's
+/// full window. `progress` receives the share of audio done, 0.0..=1.0.
 pub fn transcribe_chunks(
     engine: &mut dyn Transcriber,
     samples: &[f32],
     rate: u32,
     plan: &[chunks::Chunk],
+    speech: &[(f64, f64)],
     progress: &dyn Fn(f64),
-) -> Result<Transcript, TranscribeError> {
+) -> Result<Chunked, TranscribeError> {
     let total: f64 = plan.iter().map(chunks::Chunk::len_s).sum();
     let mut done = 0.0;
-    let mut words = Vec::new();
+    let mut out = Chunked::default();
     for chunk in plan {
         let at = |t: f64| ((t * f64::from(rate)) as usize).min(samples.len());
         let pad = vec![0.0; (LEAD_IN_S * f64::from(rate)) as usize];
@@ -122,22 +154,136 @@ pub fn transcribe_chunks(
             &pad[..],
         ]
         .concat();
-        let part = engine.transcribe(&piece, Box::new(|_| {}))?;
-        // Whisper sometimes stretches the last words to the end of its 30 s window; no word
-        // can be outside the audio it was given.
         let len = chunk.len_s();
-        words.extend(part.words.into_iter().map(|w| {
-            let end = (w.end_s - LEAD_IN_S).clamp(0.0, len);
-            let start = (w.start_s - LEAD_IN_S).clamp(0.0, end);
-            Word::new(w.text, start + chunk.start_s, end + chunk.start_s)
-                .with_confidence(w.confidence)
+        let heard = speech_in(speech, chunk);
+        // A short take gets the full window outright: it saves a second or two there, and
+        // short disfluent takes are where the shortened window changes most words.
+        let mut part = if total <= SHORT_TAKE_S {
+            on_piece(engine.transcribe_full_window(&piece)?, len)
+        } else {
+            on_piece(engine.transcribe(&piece, Box::new(|_| {}))?, len)
+        };
+        if total > SHORT_TAKE_S && suspect(&part, &heard).is_some() {
+            part = on_piece(engine.transcribe_full_window(&piece)?, len);
+            out.redecoded += 1;
+        }
+        out.transcript.words.extend(part.into_iter().map(|mut w| {
+            w.start_s += chunk.start_s;
+            w.end_s += chunk.start_s;
+            w
         }));
+        out.pieces += 1;
         done += chunk.len_s();
         if total > 0.0 {
             progress(done / total);
         }
     }
-    Ok(Transcript { words })
+    Ok(out)
+}
+
+/// A piece's words with times from the start of its audio (lead-in removed), inside it.
+/// Whisper sometimes stretches the last words to the end of its 30 s window; no word can be
+/// outside the audio it was given.
+fn on_piece(part: Transcript, len: f64) -> Vec<Word> {
+    part.words
+        .into_iter()
+        .map(|w| {
+            let end = (w.end_s - LEAD_IN_S).clamp(0.0, len);
+            let start = (w.start_s - LEAD_IN_S).clamp(0.0, end);
+            Word::new(w.text, start, end).with_confidence(w.confidence)
+        })
+        .collect()
+}
+
+/// The sure speech inside `chunk`, in seconds from its start.
+fn speech_in(speech: &[(f64, f64)], chunk: &chunks::Chunk) -> Vec<(f64, f64)> {
+    speech
+        .iter()
+        .filter(|&&(a, b)| b > chunk.start_s && a < chunk.end_s)
+        .map(|&(a, b)| {
+            (
+                a.max(chunk.start_s) - chunk.start_s,
+                b.min(chunk.end_s) - chunk.start_s,
+            )
+        })
+        .collect()
+}
+
+/// Why a piece's transcript does not fit the speech in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Suspect {
+    /// Half a second or more of sure speech, and no word.
+    NoWords,
+    /// A bracketed description instead of words, e.g. "(speaking in foreign language)":
+    /// one word per segment splits it, so it is not caught as a whole annotation.
+    Annotation,
+    /// The last word ends more than [`TAIL_S`] before the last sure speech does.
+    EndsEarly,
+    /// Fewer than [`MIN_WORDS_PER_S`] words per second of sure speech (1.5 s or more).
+    TooFew,
+    /// More than [`MAX_WORDS_PER_S`] words per second of sure speech.
+    TooMany,
+    /// A phrase of two to five words, not all the same word, three times in a row: the
+    /// decoder looping ("uh, uh, uh" is a speaker and is not counted).
+    Loop,
+}
+
+/// Sure speech may outlast the last word by this much, seconds: DTW word ends are within
+/// about 0.2 s, and a breath or a dropped "uh" at the end of a piece is short.
+pub const TAIL_S: f64 = 1.0;
+/// Slower than this, over at least 1.5 s of sure speech, is words lost: with the full window,
+/// the slowest of 94 pieces (real clips, their damaged copies, the samples) had 1.6 words
+/// per second of sure speech (acted hesitations, MFA clips).
+pub const MIN_WORDS_PER_S: f64 = 1.2;
+/// Faster than this, over at least 1 s of sure speech, is text invented: fast speech is
+/// about 4 words per second.
+pub const MAX_WORDS_PER_S: f64 = 5.0;
+
+/// Whether `words` (times from the start of the piece) look cut short or looped, given the
+/// sure speech in the piece (same clock): the checks a shortened encoder window needs
+/// (README, "Speed and memory").
+pub fn suspect(words: &[Word], speech: &[(f64, f64)]) -> Option<Suspect> {
+    let speech_s: f64 = speech.iter().map(|&(a, b)| b - a).sum();
+    let n = words.len() as f64;
+    if words.is_empty() {
+        return (speech_s >= 0.5).then_some(Suspect::NoWords);
+    }
+    let bracket = |t: &str| t.starts_with(['(', '[']) || t.ends_with([')', ']']);
+    if words.iter().any(|w| bracket(w.text.trim())) {
+        return Some(Suspect::Annotation);
+    }
+    if let (Some(last), Some(&(_, speech_end))) = (words.last(), speech.last()) {
+        if last.end_s < speech_end - TAIL_S {
+            return Some(Suspect::EndsEarly);
+        }
+    }
+    if speech_s >= 1.5 && n / speech_s < MIN_WORDS_PER_S {
+        return Some(Suspect::TooFew);
+    }
+    if speech_s >= 1.0 && n / speech_s > MAX_WORDS_PER_S {
+        return Some(Suspect::TooMany);
+    }
+    looped(words).then_some(Suspect::Loop)
+}
+
+fn looped(words: &[Word]) -> bool {
+    let w: Vec<String> = words
+        .iter()
+        .map(|w| {
+            w.text
+                .chars()
+                .filter(|c| c.is_alphanumeric() || *c == '\'')
+                .flat_map(char::to_lowercase)
+                .collect()
+        })
+        .collect();
+    (2..=5).any(|k| {
+        w.windows(3 * k).any(|run| {
+            let (a, rest) = run.split_at(k);
+            let distinct = a.iter().any(|x| *x != a[0]);
+            distinct && rest.chunks(k).all(|c| c == a)
+        })
+    })
 }
 
 /// Put transcribed words on the take's timeline as the detector sees it: starts in time
@@ -264,10 +410,17 @@ mod tests {
         ];
         let mut engine = Echo(Vec::new());
         let last = Cell::new(0.0);
-        let t = transcribe_chunks(&mut engine, &vec![0.0; 16000 * 12], 16000, &plan, &|p| {
-            last.set(p)
-        })
+        let out = transcribe_chunks(
+            &mut engine,
+            &vec![0.0; 16000 * 12],
+            16000,
+            &plan,
+            &[],
+            &|p| last.set(p),
+        )
         .unwrap();
+        assert_eq!((out.pieces, out.redecoded), (2, 0));
+        let t = out.transcript;
         // Each piece is padded with LEAD_IN_S (0.3 s = 4800 samples) of silence either side.
         assert_eq!(engine.0, vec![32000 + 9600, 16000 + 9600]);
         let times: Vec<(f64, f64)> = t.words.iter().map(|w| (w.start_s, w.end_s)).collect();
@@ -278,5 +431,145 @@ mod tests {
             assert!(close, "{times:?}");
         }
         assert_eq!(last.get(), 1.0);
+    }
+
+    /// Loses the end of every piece with its short window; hears it all with the full one.
+    struct ShortWindow {
+        full: usize,
+    }
+
+    impl Transcriber for ShortWindow {
+        fn transcribe(
+            &mut self,
+            _: &[f32],
+            _: Box<dyn FnMut(i32) + 'static>,
+        ) -> Result<Transcript, TranscribeError> {
+            Ok(Transcript::from_triples(&[("we", 0.5, 0.8)]))
+        }
+
+        fn transcribe_full_window(&mut self, _: &[f32]) -> Result<Transcript, TranscribeError> {
+            self.full += 1;
+            Ok(Transcript::from_triples(&[
+                ("we", 0.5, 0.8),
+                ("shipped", 0.8, 1.4),
+                ("early", 1.4, 3.3),
+            ]))
+        }
+    }
+
+    #[test]
+    fn a_piece_cut_short_is_decoded_again_with_the_full_window() {
+        let plan = [
+            Chunk {
+                start_s: 0.0,
+                end_s: 4.0,
+            },
+            Chunk {
+                start_s: 5.0,
+                end_s: 17.0,
+            },
+        ];
+        // Speech to 3.0 s in the first piece; only 0.3 s in the second, where one word fits.
+        // 16 s in all: a take long enough for fitted windows.
+        let speech = [(0.2, 3.0), (5.2, 5.5)];
+        let mut engine = ShortWindow { full: 0 };
+        let out = transcribe_chunks(
+            &mut engine,
+            &vec![0.0; 16000 * 18],
+            16000,
+            &plan,
+            &speech,
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!((out.pieces, out.redecoded, engine.full), (2, 1, 1));
+        let text: Vec<&str> = out
+            .transcript
+            .words
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        assert_eq!(text, ["we", "shipped", "early", "we"]);
+    }
+
+    fn words(triples: &[(&str, f64, f64)]) -> Vec<Word> {
+        Transcript::from_triples(triples).words
+    }
+
+    #[test]
+    fn a_short_take_gets_the_full_window() {
+        let plan = [Chunk {
+            start_s: 0.0,
+            end_s: 4.0,
+        }];
+        let mut engine = ShortWindow { full: 0 };
+        let out = transcribe_chunks(
+            &mut engine,
+            &vec![0.0; 16000 * 4],
+            16000,
+            &plan,
+            &[(0.2, 3.0)],
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!((out.pieces, out.redecoded, engine.full), (1, 0, 1));
+        assert_eq!(out.transcript.words.len(), 3);
+    }
+
+    #[test]
+    fn suspect_pieces_are_named() {
+        let speech = [(0.0, 2.0), (2.5, 4.0)];
+        let fine = words(&[
+            ("so", 0.0, 0.5),
+            ("we", 0.5, 1.0),
+            ("did", 1.0, 1.5),
+            ("it", 1.5, 2.0),
+            ("and", 2.5, 3.0),
+            ("then", 3.0, 3.5),
+            ("won", 3.5, 3.9),
+        ]);
+        assert_eq!(suspect(&fine, &speech), None);
+        assert_eq!(suspect(&[], &speech), Some(Suspect::NoWords));
+        assert_eq!(suspect(&[], &[(0.0, 0.3)]), None, "a click is not a word");
+        assert_eq!(suspect(&fine[..4], &speech), Some(Suspect::EndsEarly));
+        let described = words(&[
+            ("(speaking", 0.0, 1.0),
+            ("in", 1.0, 2.0),
+            ("foreign", 2.0, 3.0),
+            ("language)", 3.0, 3.9),
+        ]);
+        assert_eq!(suspect(&described, &speech), Some(Suspect::Annotation));
+        let sparse = words(&[("so", 0.0, 0.5), ("won", 3.5, 3.9)]);
+        assert_eq!(suspect(&sparse, &speech), Some(Suspect::TooFew));
+        let dense: Vec<Word> = (0..20)
+            .map(|i| Word::new("a", i as f64 * 0.19, 3.9))
+            .collect();
+        assert_eq!(suspect(&dense, &speech), Some(Suspect::TooMany));
+    }
+
+    #[test]
+    fn a_repeated_phrase_is_a_loop_and_a_repeated_uh_is_not() {
+        let speech = [(0.0, 4.0)];
+        let phrase = ["Montreal,", "forced", "liner."];
+        let looping: Vec<Word> = (0..9)
+            .map(|i| Word::new(phrase[i % 3], i as f64 * 0.4, i as f64 * 0.4 + 0.4))
+            .collect();
+        assert_eq!(suspect(&looping, &speech), Some(Suspect::Loop));
+        let uhs: Vec<Word> = [
+            "Montreal,",
+            "uh,",
+            "uh,",
+            "uh,",
+            "uh,",
+            "uh,",
+            "uh,",
+            "forced",
+            "aligner.",
+        ]
+        .iter()
+        .enumerate()
+        .map(|(i, t)| Word::new(*t, i as f64 * 0.4, i as f64 * 0.4 + 0.4))
+        .collect();
+        assert_eq!(suspect(&uhs, &speech), None);
     }
 }
