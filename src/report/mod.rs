@@ -179,10 +179,10 @@ impl Methods {
                 "Counted in the transcript: um/uh/er/ah/hmm always, discourse words (like, you \
                       know, so, ...) only where context rules say they are fillers."
                     .into(),
-            pauses:
-                "Silences between speech, measured on the audio energy (20 ms frames, adaptive \
-                     threshold), not on word timestamps."
-                    .into(),
+            pauses: "Silences between the stretches a trained speech detector (Silero VAD, 32 ms \
+                     frames, hearing the take with its level evened out) is sure are speech, \
+                     edges refined on 10 ms energy; not on word timestamps."
+                .into(),
             star: "Sentences split at Whisper's punctuation and at silences of 1.2 s or more; \
                    each labelled Situation/Task/Action/Result/none from cue phrases, who acts \
                    in which tense, numbers and position, then chosen together in S-T-A-R order."

@@ -17,9 +17,13 @@
 //!   Unsure stretches (a soft "uh", a word under noise) go to Whisper too: a word the
 //!   detector missed is still transcribed.
 //!
+//! Silero is not level-invariant (a quiet microphone scores as silence), so it hears a copy of
+//! the take with the level evened out ([`level`]); everything else uses the original samples.
+//!
 //! The map is plain data and the policy plain functions, so both are unit-tested on
 //! hand-written probabilities; the real detector is exercised end to end on real recordings.
 
+pub mod level;
 pub mod silero;
 
 use serde::Serialize;

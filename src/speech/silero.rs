@@ -13,6 +13,7 @@ use std::sync::{Mutex, Once};
 
 use whisper_rs::{WhisperVadContext, WhisperVadContextParams};
 
+use super::level::Leveller;
 use super::{Policy, SpeechMap};
 use crate::ggml::{read_i32, walk_tensors, WalkError, GGML_MAGIC};
 
@@ -211,9 +212,10 @@ pub trait SpeechDetector {
     /// One speech probability (0..=1) per frame of `samples` (16 kHz mono f32).
     fn probabilities(&self, samples: &[f32]) -> Result<Vec<f32>, SpeechError>;
 
-    /// The [`SpeechMap`] of a take under `policy`.
+    /// The [`SpeechMap`] of a take under `policy`. The detector hears the take with its level
+    /// evened out ([`Leveller`]): a quiet microphone or a level drop must not read as silence.
     fn map(&self, samples: &[f32], policy: Policy) -> Result<SpeechMap, SpeechError> {
-        let probabilities = self.probabilities(samples)?;
+        let probabilities = self.probabilities(&Leveller::default().apply(samples))?;
         let duration_s = samples.len() as f64 / RATE;
         Ok(SpeechMap::from_probabilities(
             probabilities,
