@@ -4,11 +4,11 @@
 //! behind the [`Transcriber`] trait so the analysis can be tested on hand-written transcripts,
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
 //!
-//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with an
-//! encoder window fitted to it ([`whisper::Window::Fitted`]) rather than Whisper's full 30 s:
-//! about half the work. A shortened window sometimes loses the end of a piece or loops, so
-//! [`suspect`] checks each piece's words against the sure speech in it and the piece is
-//! decoded again with the full window when they do not fit.
+//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with
+//! Whisper's full 30 s encoder window. An encoder window fitted to each piece
+//! ([`whisper::Window::Fitted`]) halves the work, and [`suspect`] sends a piece whose words
+//! do not fit its speech back to the full window; but it still changed words on synthetic
+//! speech ("a deadline" heard as "an n9"), so it is not the default (README, "Speed").
 
 pub mod chunks;
 pub mod download;
