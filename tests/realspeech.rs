@@ -204,7 +204,9 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
             let x = samples(clean);
             let noise = tmp("noise");
             let secs = format!("{}", x.len() as f64 / 16000.0);
-            let mut a = vec!["-n"];
+            // -R: the same noise every run (sox seeds it randomly otherwise, and the copy's
+            // word counts then differed between runs of the same binary).
+            let mut a = vec!["-R", "-n"];
             a.extend(mono16);
             a.extend([p(&noise), "synth", &secs, "whitenoise", "vol", "0.5"]);
             run("sox", &a);
