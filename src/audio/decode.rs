@@ -300,10 +300,15 @@ impl Source {
                 _ => {}
             }
             decoded.copy_to_vec_interleaved::<f32>(&mut block);
+            // A float file can hold NaN, infinity or values far past full scale (a crafted
+            // header over random bytes does); summed across channels or filtered by the
+            // resampler they would overflow. Anything past full scale is clipped audio.
             for v in &mut block {
-                if !v.is_finite() {
-                    *v = 0.0;
-                }
+                *v = if v.is_finite() {
+                    v.clamp(-1.0, 1.0)
+                } else {
+                    0.0
+                };
             }
             let allowed = self.max_seconds * u64::from(rate);
             if out.frames + decoded.frames() as u64 > allowed {

@@ -266,6 +266,24 @@ mod tests {
         assert!((mid - 0.1).abs() < 0.01, "{mid}");
     }
 
+    #[test]
+    fn float_samples_past_full_scale_are_clipped_not_overflowed() {
+        // Three channels of 1e38 sum past f32::MAX; the resampler would then spread the
+        // infinity. The decoder clips each sample to full scale first.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("loud.wav");
+        write(&path, spec(3, 8000, 32, SampleFormat::Float), 800, |i| {
+            if i % 2 == 0 {
+                1.0e38
+            } else {
+                -0.5
+            }
+        });
+        let a = load(&path).unwrap();
+        assert_eq!(a.samples.len(), 1600);
+        assert!(a.samples.iter().all(|v| v.is_finite() && v.abs() <= 1.01));
+    }
+
     fn one_second_wav(dir: &Path) -> (std::path::PathBuf, Vec<u8>) {
         let path = dir.join("take.wav");
         write(&path, spec(1, 16000, 16, SampleFormat::Int), 16000, |_| {
