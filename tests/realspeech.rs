@@ -101,6 +101,14 @@ fn run(cmd: &str, args: &[&str]) {
     );
 }
 
+/// sox with `-R`: the same output every run. Without it sox seeds its noise and its dither
+/// randomly, and the damaged copies' word counts differed between runs of the same binary.
+fn sox(args: &[&str]) {
+    let mut all = vec!["-R"];
+    all.extend_from_slice(args);
+    run("sox", &all);
+}
+
 fn p(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
@@ -155,7 +163,7 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
                 "pad",
                 "0.3",
             ]);
-            run("sox", &a);
+            sox(&a);
             let mut a = vec!["-n"];
             a.extend(mono16);
             a.extend([
@@ -173,62 +181,48 @@ fn damage(clean: &Path, variant: &str, dir: &Path) -> PathBuf {
                 "pad",
                 "0.6",
             ]);
-            run("sox", &a);
-            run(
-                "sox",
-                &[
-                    "-m",
-                    "-v",
-                    "1",
-                    p(clean),
-                    "-v",
-                    "1",
-                    p(&click),
-                    "-v",
-                    "1",
-                    p(&cough),
-                    p(&out),
-                ],
-            );
+            sox(&a);
+            sox(&[
+                "-m",
+                "-v",
+                "1",
+                p(clean),
+                "-v",
+                "1",
+                p(&click),
+                "-v",
+                "1",
+                p(&cough),
+                p(&out),
+            ]);
         }
         // The second half 20 dB quieter.
         "level_drop" => {
             let half = format!("{}", samples(clean).len() as f64 / 16000.0 / 2.0);
             let (a, b) = (tmp("a"), tmp("b"));
-            run("sox", &[p(clean), p(&a), "trim", "0", &half]);
-            run("sox", &[p(clean), p(&b), "trim", &half, "gain", "-20"]);
-            run("sox", &[p(&a), p(&b), p(&out)]);
+            sox(&[p(clean), p(&a), "trim", "0", &half]);
+            sox(&[p(clean), p(&b), "trim", &half, "gain", "-20"]);
+            sox(&[p(&a), p(&b), p(&out)]);
         }
         // White noise 15 dB below the speech level.
         "noise_15db" => {
             let x = samples(clean);
             let noise = tmp("noise");
             let secs = format!("{}", x.len() as f64 / 16000.0);
-            // -R: the same noise every run (sox seeds it randomly otherwise, and the copy's
-            // word counts then differed between runs of the same binary).
-            let mut a = vec!["-R", "-n"];
+            let mut a = vec!["-n"];
             a.extend(mono16);
             a.extend([p(&noise), "synth", &secs, "whitenoise", "vol", "0.5"]);
-            run("sox", &a);
+            sox(&a);
             let k = speech_rms(&x) * 10f64.powf(-15.0 / 20.0) / rms(&samples(&noise));
             let k = format!("{k}");
-            run(
-                "sox",
-                &["-m", "-v", "1", p(clean), "-v", &k, p(&noise), p(&out)],
-            );
+            sox(&["-m", "-v", "1", p(clean), "-v", &k, p(&noise), p(&out)]);
         }
         // Telephone: 300-3400 Hz, 8 kHz.
-        "telephone" => run(
-            "sox",
-            &[p(clean), "-r", "8000", p(&out), "sinc", "300-3400"],
-        ),
+        "telephone" => sox(&[p(clean), "-r", "8000", p(&out), "sinc", "300-3400"]),
         // A quiet microphone: peaks at -40 dBFS.
-        "quiet_40db" => run("sox", &[p(clean), p(&out), "gain", "-n", "-40"]),
+        "quiet_40db" => sox(&[p(clean), p(&out), "gain", "-n", "-40"]),
         // A small reverberant room.
-        "reverb" => run(
-            "sox",
-            &[p(clean), p(&out), "gain", "-3", "reverb", "50", "50", "100"],
-        ),
+        "reverb" => sox(&[p(clean), p(&out), "gain", "-3", "reverb", "50", "50", "100"]),
         other => panic!("unknown variant {other}"),
     }
     out
