@@ -23,6 +23,7 @@ fn stored(saved: Saved) -> TakeMeta {
     match saved {
         Saved::Stored(m) => m,
         Saved::Duplicate(m) => panic!("unexpected duplicate of {}", m.id),
+        Saved::Finished(m) => panic!("unexpected finishing of {}", m.id),
     }
 }
 
