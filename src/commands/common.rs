@@ -287,10 +287,7 @@ fn store_recording(
             .and_then(|t| t.audio_path())
             .unwrap_or_else(|| PathBuf::from(&meta.source_path))
     };
-    Ok(Kept {
-        id: meta.id,
-        audio,
-    })
+    Ok(Kept { id: meta.id, audio })
 }
 /// The stop signal of the take being recorded, for the Ctrl-C handler and the Enter key.
 static CURRENT_STOP: Mutex<Option<StopSignal>> = Mutex::new(None);

@@ -78,7 +78,11 @@ pub fn record(args: RecordArgs) -> Result<()> {
     announce(&take, kept.as_ref(), engine.is_none(), quiet);
     let audio = kept.as_ref().map_or(&take.path, |k| &k.audio);
     let Some(engine) = engine else {
-        let shown = if args.out.is_some() { &take.path } else { audio };
+        let shown = if args.out.is_some() {
+            &take.path
+        } else {
+            audio
+        };
         return write_output(None, &format!("{}\n", shown.display()));
     };
     let report = analyse(engine, targets, asked, audio, quiet)
@@ -94,7 +98,9 @@ pub fn record(args: RecordArgs) -> Result<()> {
             None => format!("the recording is kept in {}", take.path.display()),
         })?;
     // The report is shown even if it cannot be stored; the take is in the history anyway.
-    let stored = kept.as_ref().map_or(Ok(()), |k| store_report(k, &report, quiet));
+    let stored = kept
+        .as_ref()
+        .map_or(Ok(()), |k| store_report(k, &report, quiet));
     emit(&report, &args.output, Some(Path::new(&report.audio.path)))?;
     stored
 }

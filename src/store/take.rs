@@ -330,18 +330,16 @@ pub fn tree_size(dir: &Path) -> (u64, u64) {
     };
     entries
         .filter_map(Result::ok)
-        .fold((0, 0), |(files, bytes), entry| {
-            match entry.file_type() {
-                Ok(t) if t.is_dir() => {
-                    let (f, b) = tree_size(&entry.path());
-                    (files + f, bytes + b)
-                }
-                Ok(t) if t.is_file() => {
-                    let len = entry.metadata().map_or(0, |m| m.len());
-                    (files + 1, bytes + len)
-                }
-                _ => (files, bytes),
+        .fold((0, 0), |(files, bytes), entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                let (f, b) = tree_size(&entry.path());
+                (files + f, bytes + b)
             }
+            Ok(t) if t.is_file() => {
+                let len = entry.metadata().map_or(0, |m| m.len());
+                (files + 1, bytes + len)
+            }
+            _ => (files, bytes),
         })
 }
 
