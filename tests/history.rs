@@ -354,7 +354,7 @@ fn export_then_import_round_trips_and_skips_duplicates() {
     }
     // Deleting one leaves the other.
     rehearse(&home)
-        .args(["delete", "last"])
+        .args(["delete", "--yes", "last"])
         .assert()
         .success()
         .stdout(predicates::str::contains("deleted take"));

@@ -85,6 +85,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         };
         return write_output(None, &format!("{}\n", shown.display()));
     };
+    crate::store::test_pause("analysing");
     let report = analyse(engine, targets, asked, audio, quiet)
         .map(|r| with_story(r, story.as_ref()))
         .with_context(|| match &kept {

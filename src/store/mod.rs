@@ -1163,9 +1163,10 @@ fn remove_dir(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// A test-only hook: `REHEARSE_TEST_PAUSE=<stage>:<ms>` sleeps at that stage of a save, so
-/// the integration tests can kill a process mid-write or overlap two writers.
-fn test_pause(stage: &str) {
+/// A test-only hook: `REHEARSE_TEST_PAUSE=<stage>:<ms>` sleeps at that stage of a save (or,
+/// for `record`, at `analysing`, once the take is stored and before its analysis), so the
+/// integration tests can kill or interrupt a process at a known point.
+pub fn test_pause(stage: &str) {
     let Some(spec) = std::env::var_os("REHEARSE_TEST_PAUSE") else {
         return;
     };
