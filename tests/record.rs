@@ -436,15 +436,15 @@ fn history_json(mic: &FakeMic) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-#[test]
-fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
+/// Record a take with the test hook holding the process at `stage` (`analysing`: the take
+/// is stored and its analysis starts; `recording-staged`: the recording is moved into a
+/// staging folder), send `signal` there, and return how it ended and its stderr lines. The
+/// hook makes the signal land at that point however fast the machine is.
+fn signal_at(mic: &FakeMic, stage: &str, signal: &str) -> (std::process::ExitStatus, Vec<String>) {
     use std::io::{BufRead, BufReader};
-    let mic = FakeMic::speaking(SENTENCE);
-    // The test hook holds the process once the take is stored, where the analysis starts,
-    // so the interrupt lands there however fast the analysis is.
     let mut child = mic
         .rehearse(&["record", "--max-seconds", "8", "--countdown", "0"])
-        .env("REHEARSE_TEST_PAUSE", "analysing:60000")
+        .env("REHEARSE_TEST_PAUSE", format!("{stage}:60000"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -452,17 +452,58 @@ fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
     let mut seen = Vec::new();
     for line in BufReader::new(child.stderr.take().unwrap()).lines() {
         let line = line.unwrap();
-        let paused = line.contains("test pause at analysing");
+        let paused = line.contains(&format!("test pause at {stage}"));
         seen.push(line);
         if paused {
             let sent = Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
+                .args([signal, &child.id().to_string()])
                 .status()
                 .unwrap();
             assert!(sent.success());
         }
     }
-    let status = child.wait().unwrap();
+    (child.wait().unwrap(), seen)
+}
+
+#[test]
+fn sigterm_or_a_kill_while_a_take_is_stored_or_analysed_loses_nothing() {
+    let mic = FakeMic::speaking(SENTENCE);
+    for (n, (stage, signal)) in [
+        ("analysing", "-TERM"),
+        ("analysing", "-KILL"),
+        ("recording-staged", "-KILL"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, seen) = signal_at(&mic, stage, signal);
+        let stderr = seen.join("\n");
+        if signal == "-TERM" {
+            assert_eq!(status.code(), Some(130), "{stderr}");
+            assert!(stderr.contains("`rehearse reanalyze "), "{stderr}");
+        } else {
+            assert_eq!(status.code(), None, "killed: {stderr}");
+        }
+        // The next command finds the take (a half-stored one is recovered), not analysed.
+        let out = run(mic.rehearse(&["history", "--json"]));
+        let notes = text(&out.stderr);
+        let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let takes = history["takes"].as_array().unwrap();
+        assert_eq!(takes.len(), n + 1, "{stage} {signal}: {history} {notes}");
+        assert_eq!(takes[n]["analysed"], false, "{history}");
+        assert_eq!(takes[n]["audio"], "ok", "{history}");
+        if stage == "recording-staged" {
+            assert!(notes.contains("recovered take"), "{notes}");
+        }
+    }
+    assert!(mic.takes().is_empty(), "every recording is in the history");
+    assert_eq!(mic.kept().len(), 3);
+}
+
+#[test]
+fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
+    let mic = FakeMic::speaking(SENTENCE);
+    let (status, seen) = signal_at(&mic, "analysing", "-INT");
     let stderr = seen.join("\n");
     assert_eq!(status.code(), Some(130), "{stderr}");
     let kept = mic.kept();
