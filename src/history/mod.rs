@@ -688,11 +688,8 @@ fn import_one(store: &mut Store, t: &Value) -> std::result::Result<Imported, Str
     let meta: TakeMeta =
         serde_json::from_value(t.clone()).map_err(|e| format!("not a take ({e})"))?;
     let report = t.get("report").filter(|r| r.is_object()).ok_or(
-        if t.get("report").is_some_and(Value::is_null) {
-            "it was never analysed (an export keeps no audio, so there is nothing to import)"
-        } else {
-            "it has no report (an export of a damaged take)"
-        },
+        "it has no report (a take never analysed, whose audio an export does not carry, or \
+         a damaged take)",
     )?;
     let report_json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n";
     store.import(meta, &report_json).map_err(|e| e.to_string())
