@@ -597,3 +597,32 @@ fn a_90_second_take_is_stored_once_in_a_quarter_of_the_old_space() {
         "{table}"
     );
 }
+
+#[test]
+fn a_history_that_cannot_take_the_recording_leaves_it_in_the_takes_folder() {
+    let mic = FakeMic::speaking("Short answer.");
+    std::fs::create_dir_all(mic.home()).unwrap();
+    // A file where the history folder should be: the store cannot be opened.
+    std::fs::write(mic.home().join("history"), b"not a folder").unwrap();
+    let out = run(mic.rehearse(&[
+        "record",
+        "--no-analyze",
+        "--max-seconds",
+        "2",
+        "--countdown",
+        "0",
+    ]));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let takes = mic.takes();
+    assert_eq!(takes.len(), 1, "{takes:?}");
+    assert_eq!(text(&out.stdout).trim(), path(&takes[0]));
+    assert!(
+        stderr.contains("could not be added to the history; it is kept in")
+            && stderr.contains(path(&takes[0])),
+        "{stderr}"
+    );
+    let wav = hound::WavReader::open(&takes[0]).unwrap();
+    let seconds = f64::from(wav.duration()) / f64::from(wav.spec().sample_rate);
+    assert_eq!(seconds, 2.0, "the whole take is there");
+}

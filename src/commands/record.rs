@@ -71,10 +71,16 @@ pub fn record(args: RecordArgs) -> Result<()> {
     };
     let take = capture_take(&options)?;
     check_take(&take, quiet)?;
-    // Into the history before the analysis: an interrupted analysis loses nothing.
-    let kept = (!args.no_save)
+    // Into the history before the analysis: an interrupted analysis loses nothing. A store
+    // that cannot take it (a full disk) does not stop the analysis; the error comes after the
+    // report, and the recording stays where it was written.
+    let (kept, not_kept) = match (!args.no_save)
         .then(|| keep_take(&take, question.as_deref(), None, args.out.is_some()))
-        .transpose()?;
+        .transpose()
+    {
+        Ok(kept) => (kept, None),
+        Err(e) => (None, Some(e)),
+    };
     announce(&take, kept.as_ref(), engine.is_none(), quiet);
     let audio = kept.as_ref().map_or(&take.path, |k| &k.audio);
     let Some(engine) = engine else {
@@ -83,7 +89,8 @@ pub fn record(args: RecordArgs) -> Result<()> {
         } else {
             audio
         };
-        return write_output(None, &format!("{}\n", shown.display()));
+        write_output(None, &format!("{}\n", shown.display()))?;
+        return not_kept.map_or(Ok(()), Err);
     };
     crate::store::test_pause("analysing");
     let report = analyse(engine, targets, asked, audio, quiet)
@@ -103,7 +110,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         .as_ref()
         .map_or(Ok(()), |k| store_report(k, &report, quiet));
     emit(&report, &args.output, Some(Path::new(&report.audio.path)))?;
-    stored
+    not_kept.map_or(stored, Err)
 }
 
 /// Say what was recorded and where it is kept.
