@@ -19,10 +19,11 @@ use super::common::{
 use crate::analyze::questions::Asked;
 use crate::audio::capture;
 use crate::cli::RecordArgs;
+use crate::live::Live;
 use crate::output::{self, progress_bar, write_output};
-use crate::pipeline::{EngineSettings, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::record::Take;
-use crate::report::{self, Report};
+use crate::report::{self, RecordingInfo, Report};
 use crate::story::Named;
 
 pub fn devices() -> Result<()> {
@@ -69,7 +70,27 @@ pub fn record(args: RecordArgs) -> Result<()> {
         question: question.as_deref(),
         quiet,
     };
-    let take = capture_take(&options)?;
+    // The models load before the countdown, and the take is transcribed while it is spoken.
+    let mut pipeline = engine.map(|engine| {
+        let mut p = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+        p.question = asked;
+        p
+    });
+    let mut live = match pipeline.as_mut() {
+        Some(p) if !args.no_live => Some(Live::start(p, live_threads(p.engine.threads))?),
+        _ => None,
+    };
+    let take = capture_take(&options, live.as_mut());
+    if let Some(p) = live
+        .map(Live::finish)
+        .filter(|p| !quiet && p.failed.is_some())
+    {
+        eprintln!(
+            "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
+            p.failed.unwrap_or_default()
+        );
+    }
+    let take = take?;
     check_take(&take, quiet)?;
     // Into the history before the analysis: an interrupted analysis loses nothing. A store
     // that cannot take it (a full disk) does not stop the analysis; the error comes after the
@@ -81,9 +102,9 @@ pub fn record(args: RecordArgs) -> Result<()> {
         Ok(kept) => (kept, None),
         Err(e) => (None, Some(e)),
     };
-    announce(&take, kept.as_ref(), engine.is_none(), quiet);
+    announce(&take, kept.as_ref(), pipeline.is_none(), quiet);
     let audio = kept.as_ref().map_or(&take.path, |k| &k.audio);
-    let Some(engine) = engine else {
+    let Some(mut pipeline) = pipeline else {
         let shown = if args.out.is_some() {
             &take.path
         } else {
@@ -93,7 +114,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         return not_kept.map_or(Ok(()), Err);
     };
     crate::store::test_pause("analysing");
-    let report = analyse(engine, targets, asked, audio, quiet)
+    let report = analyse(&mut pipeline, &take, audio)
         .map(|r| with_story(r, story.as_ref()))
         .with_context(|| match &kept {
             Some(k) => format!(
@@ -169,16 +190,27 @@ fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
     Ok(())
 }
 
-fn analyse(
-    engine: EngineSettings,
-    targets: crate::config::Targets,
-    asked: Option<Asked>,
-    path: &Path,
-    quiet: bool,
-) -> Result<Report> {
-    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
-    pipeline.question = asked;
-    pipeline.analyze_file(path)
+/// Analyse the saved take (`audio`: where it is kept now) like any file; pieces transcribed
+/// while it was recorded are taken from the pipeline's cache.
+fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report> {
+    let mut report = pipeline.analyze_file(audio)?;
+    let from_recording = pipeline.pieces.as_ref().map_or(0, |c| c.hits());
+    report.recording = Some(RecordingInfo {
+        device: take.device.clone(),
+        started_at: take.started_at,
+        stopped_at: take.stopped_at,
+        stop_reason: take.reason.describe().into(),
+        pieces_while_recording: from_recording,
+        report_after_stop_s: take.ended.elapsed().as_secs_f64(),
+    });
+    Ok(report)
+}
+
+/// Threads for transcribing while recording: one core is left to the audio capture and the
+/// display, so a busy decoder never makes the device drop samples.
+fn live_threads(threads: usize) -> usize {
+    let cores = crate::transcribe::threads::cores();
+    threads.min(cores.saturating_sub(1)).max(1)
 }
 
 /// The report with the answer checked against the story, when one was named.

@@ -10,6 +10,7 @@
 //! do not fit its speech back to the full window; but it still changed words on synthetic
 //! speech ("a deadline" heard as "an n9"), so it is not the default (README, "Speed").
 
+pub mod cache;
 pub mod chunks;
 pub mod download;
 pub mod model;
@@ -108,6 +109,12 @@ pub trait Transcriber {
     /// have cut short. Engines with one window size just transcribe again.
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.transcribe(samples, Box::new(|_| {}))
+    }
+
+    /// The encoder context [`transcribe`](Self::transcribe) uses for `n_samples`, in encoder
+    /// frames; 0 for the whole window. Decodes with the same samples and context agree.
+    fn encoder_frames(&self, _n_samples: usize) -> i32 {
+        0
     }
 }
 

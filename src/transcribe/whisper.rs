@@ -238,6 +238,10 @@ impl Transcriber for Session<'_> {
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.decode(samples, Window::Full)
     }
+
+    fn encoder_frames(&self, n_samples: usize) -> i32 {
+        audio_ctx(self.window, n_samples)
+    }
 }
 
 fn run(
