@@ -631,3 +631,48 @@ fn a_history_that_cannot_take_the_recording_leaves_it_in_the_takes_folder() {
     let seconds = f64::from(wav.duration()) / f64::from(wav.spec().sample_rate);
     assert_eq!(seconds, 2.0, "the whole take is there");
 }
+
+#[test]
+fn delete_on_a_terminal_asks_and_only_yes_deletes() {
+    let mic = FakeMic::speaking("Short answer.");
+    let out = run(mic.rehearse(&[
+        "record",
+        "--no-analyze",
+        "--max-seconds",
+        "1",
+        "--countdown",
+        "0",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // `script` (util-linux) gives the command a terminal; what is written to its stdin is
+    // typed there.
+    let on_terminal = |answer: &str| {
+        let mut child = Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} delete last", env!("CARGO_BIN_EXE_rehearse")),
+            ])
+            .arg("/dev/null")
+            .env("REHEARSE_HOME", mic.home())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs the command on a terminal");
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), text(&out.stdout))
+    };
+    let (ok, screen) = on_terminal("n\n");
+    assert!(ok, "{screen}");
+    assert!(screen.contains("Delete 1 take? [y/N]"), "{screen}");
+    assert!(screen.contains("nothing deleted"), "{screen}");
+    assert_eq!(mic.kept().len(), 1, "no is no");
+    let (ok, screen) = on_terminal("y\n");
+    assert!(ok, "{screen}");
+    assert!(screen.contains("deleted take "), "{screen}");
+    assert!(mic.kept().is_empty(), "{screen}");
+}
