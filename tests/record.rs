@@ -440,15 +440,19 @@ fn history_json(mic: &FakeMic) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap()
 }
 
-/// Record a take with the test hook holding the process at `stage` (`analysing`: the take
-/// is stored and its analysis starts; `recording-staged`: the recording is moved into a
-/// staging folder), send `signal` there, and return how it ended and its stderr lines. The
-/// hook makes the signal land at that point however fast the machine is.
-fn signal_at(mic: &FakeMic, stage: &str, signal: &str) -> (std::process::ExitStatus, Vec<String>) {
+/// Record a take with the test hook holding the process at `stage` for `pause_ms`
+/// (`analysing`: the take is stored and its analysis starts; `recording-staged`: the
+/// recording is moved into a staging folder), send `signal` there, and return how it ended and
+/// its stderr lines. The hook makes the signal land at that point however fast the machine is.
+fn signal_at(
+    mic: &FakeMic,
+    (stage, pause_ms): (&str, u32),
+    signal: &str,
+) -> (std::process::ExitStatus, Vec<String>) {
     use std::io::{BufRead, BufReader};
     let mut child = mic
         .rehearse(&["record", "--max-seconds", "8", "--countdown", "0"])
-        .env("REHEARSE_TEST_PAUSE", format!("{stage}:60000"))
+        .env("REHEARSE_TEST_PAUSE", format!("{stage}:{pause_ms}"))
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
         .spawn()
@@ -470,19 +474,22 @@ fn signal_at(mic: &FakeMic, stage: &str, signal: &str) -> (std::process::ExitSta
 }
 
 #[test]
-fn sigterm_or_a_kill_while_a_take_is_stored_or_analysed_loses_nothing() {
+fn a_signal_or_a_kill_while_a_take_is_stored_or_analysed_loses_nothing() {
     let mic = FakeMic::speaking(SENTENCE);
     for (n, (stage, signal)) in [
-        ("analysing", "-TERM"),
-        ("analysing", "-KILL"),
-        ("recording-staged", "-KILL"),
+        (("analysing", 60_000), "-TERM"),
+        (("analysing", 60_000), "-KILL"),
+        (("recording-staged", 60_000), "-KILL"),
+        // Ctrl-C while the take is being stored waits for it, then ends the program.
+        (("recording-staged", 1_000), "-INT"),
     ]
     .into_iter()
     .enumerate()
     {
         let (status, seen) = signal_at(&mic, stage, signal);
+        let stage = stage.0;
         let stderr = seen.join("\n");
-        if signal == "-TERM" {
+        if signal != "-KILL" {
             assert_eq!(status.code(), Some(130), "{stderr}");
             assert!(stderr.contains("`rehearse reanalyze "), "{stderr}");
         } else {
@@ -496,18 +503,18 @@ fn sigterm_or_a_kill_while_a_take_is_stored_or_analysed_loses_nothing() {
         assert_eq!(takes.len(), n + 1, "{stage} {signal}: {history} {notes}");
         assert_eq!(takes[n]["analysed"], false, "{history}");
         assert_eq!(takes[n]["audio"], "ok", "{history}");
-        if stage == "recording-staged" {
+        if stage == "recording-staged" && signal == "-KILL" {
             assert!(notes.contains("recovered take"), "{notes}");
         }
     }
     assert!(mic.takes().is_empty(), "every recording is in the history");
-    assert_eq!(mic.kept().len(), 3);
+    assert_eq!(mic.kept().len(), 4);
 }
 
 #[test]
 fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
     let mic = FakeMic::speaking(SENTENCE);
-    let (status, seen) = signal_at(&mic, "analysing", "-INT");
+    let (status, seen) = signal_at(&mic, ("analysing", 60_000), "-INT");
     let stderr = seen.join("\n");
     assert_eq!(status.code(), Some(130), "{stderr}");
     let kept = mic.kept();

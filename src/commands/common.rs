@@ -251,7 +251,9 @@ pub fn keep_take(
         );
     }
     STORING.store(false, Ordering::SeqCst);
-    if STOPPED_WHILE_STORING.load(Ordering::SeqCst) {
+    // The handler may have seen STORING just before it was cleared: whichever of the two
+    // takes the flag ends the program.
+    if STOPPED_WHILE_STORING.swap(false, Ordering::SeqCst) {
         exit_interrupted();
     }
     kept
@@ -373,6 +375,12 @@ fn install_interrupt_handler() -> Result<()> {
                     Some(stop) if RECORDING.load(Ordering::SeqCst) => stop.interrupt(),
                     _ if STORING.load(Ordering::SeqCst) => {
                         STOPPED_WHILE_STORING.store(true, Ordering::SeqCst);
+                        // Stored meanwhile, and `keep_take` may have looked already.
+                        if !STORING.load(Ordering::SeqCst)
+                            && STOPPED_WHILE_STORING.swap(false, Ordering::SeqCst)
+                        {
+                            exit_interrupted();
+                        }
                     }
                     _ => exit_interrupted(),
                 }
