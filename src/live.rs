@@ -26,12 +26,14 @@ use crate::transcribe::cache::{Cached, PieceCache};
 use crate::transcribe::whisper::WhisperEngine;
 use crate::transcribe::{chunks, transcribe_chunks, Word};
 
-/// The last seconds of a take in progress that the speech detector may still revise: its
-/// level evening looks 1 s ahead ([`crate::speech::level`]), with margin.
-pub const UNSETTLED_S: f64 = 2.0;
+/// The last seconds of a take in progress that the speech detector may still revise: Silero
+/// itself only looks back, but the level evening it hears looks 1 s ahead, smoothed over
+/// 0.3 s ([`crate::speech::level`]). A piece settled too early is only a cache miss at the
+/// end (decoded again), never a different report.
+pub const UNSETTLED_S: f64 = 1.3;
 
 /// New audio between two looks at the take, seconds.
-const LOOK_EVERY_S: f64 = 1.0;
+const LOOK_EVERY_S: f64 = 0.5;
 
 /// What the pieces transcribed so far say.
 #[derive(Debug, Clone, Default, PartialEq)]

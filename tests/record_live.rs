@@ -101,30 +101,43 @@ impl LiveMic {
 }
 
 /// Write `bytes` into the FIFO in 20 ms blocks at real-time pace, dropping blocks the reader
-/// is not there for, until the reader goes away or the audio ends.
+/// is not there for, until the audio ends. When the reader closes (a device opened only to be
+/// probed), wait for the next one; the audio goes on meanwhile.
 fn feed(fifo: &Path, bytes: &[u8]) {
-    // Opening for writing waits for the reader (the device being opened).
-    let Ok(mut f) = std::fs::OpenOptions::new().write(true).open(fifo) else {
+    // Opening for writing without blocking fails until a reader (the device) has the FIFO
+    // open; wait for one, but not for ever (the program may be gone).
+    let connect = |within: Duration| -> Option<std::fs::File> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let deadline = Instant::now() + within;
+        loop {
+            let opened = std::fs::OpenOptions::new()
+                .write(true)
+                .custom_flags(libc::O_NONBLOCK)
+                .open(fifo);
+            match opened {
+                Ok(f) => return Some(f),
+                Err(_) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                Err(_) => return None,
+            }
+        }
+    };
+    let Some(mut f) = connect(Duration::from_secs(120)) else {
         return;
     };
-    {
-        use std::os::fd::AsRawFd;
-        let fd = f.as_raw_fd();
-        // SAFETY: fcntl on a descriptor we own; sets O_NONBLOCK only.
-        unsafe {
-            libc::fcntl(
-                fd,
-                libc::F_SETFL,
-                libc::fcntl(fd, libc::F_GETFL) | libc::O_NONBLOCK,
-            )
-        };
-    }
     let block = BYTES_PER_S / 50;
     let start = Instant::now();
     for (i, chunk) in bytes.chunks(block).enumerate() {
         match f.write(chunk) {
             Ok(_) => {}
             Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                match connect(Duration::from_secs(5)) {
+                    Some(again) => f = again,
+                    None => return,
+                }
+            }
             Err(_) => return,
         }
         let due = start + Duration::from_secs_f64((i + 1) as f64 / 50.0);
