@@ -27,9 +27,10 @@ use crate::transcribe::whisper::WhisperEngine;
 use crate::transcribe::{chunks, transcribe_chunks, Word};
 
 /// The last seconds of a take in progress that the speech detector may still revise: Silero
-/// itself only looks back, but the level evening it hears looks 1 s ahead, smoothed over
-/// 0.3 s ([`crate::speech::level`]). A piece settled too early is only a cache miss at the
-/// end (decoded again), never a different report.
+/// itself only looks back, but the level evening it hears looks ahead by its window, half its
+/// smoothing and a frame of interpolation (1.15 s, [`crate::speech::level`]); the test
+/// `unsettled_time_covers_the_detectors_look_ahead` keeps the two in step. A piece settled
+/// too early is only a cache miss at the end (decoded again), never a different report.
 pub const UNSETTLED_S: f64 = 1.3;
 
 /// New audio between two looks at the take, seconds.
@@ -40,8 +41,6 @@ const LOOK_EVERY_S: f64 = 0.5;
 pub struct Progress {
     /// Pieces transcribed.
     pub pieces: usize,
-    /// Seconds of the take those pieces cover (from its start).
-    pub through_s: f64,
     pub words: usize,
     /// Filled pauses and filler words in those words.
     pub fillers: usize,
@@ -64,7 +63,6 @@ impl LiveView {
 /// The background transcriber of one take.
 pub struct Live {
     tx: Option<Sender<Vec<f32>>>,
-    sent: usize,
     progress: Arc<Mutex<Progress>>,
     cancel: Arc<AtomicBool>,
     handle: Option<JoinHandle<()>>,
@@ -99,20 +97,16 @@ impl Live {
             .spawn(move || worker.run(threads))?;
         Ok(Live {
             tx: Some(tx),
-            sent: 0,
             progress,
             cancel,
             handle: Some(handle),
         })
     }
 
-    /// Hand over the take so far (every sample written, the new ones are sent).
-    pub fn feed(&mut self, heard: &[f32]) {
-        if heard.len() > self.sent {
-            if let Some(tx) = &self.tx {
-                let _ = tx.send(heard[self.sent..].to_vec());
-            }
-            self.sent = heard.len();
+    /// Hand over the samples just written to the take.
+    pub fn feed(&mut self, new: &[f32]) {
+        if let (false, Some(tx)) = (new.is_empty(), &self.tx) {
+            let _ = tx.send(new.to_vec());
         }
     }
 
@@ -136,7 +130,11 @@ impl Live {
         self.cancel.store(true, Ordering::SeqCst);
         self.tx = None;
         if let Some(h) = self.handle.take() {
-            let _ = h.join();
+            if h.join().is_err() {
+                if let Ok(mut p) = self.progress.lock() {
+                    p.failed = Some("the transcribing thread failed".into());
+                }
+            }
         }
     }
 }
@@ -189,6 +187,8 @@ impl Worker {
         let mut session = self.engine.session(threads)?;
         let mut samples: Vec<f32> = Vec::new();
         let mut looked_at = 0usize;
+        // Seconds of audio (as samples) one pass of the detector took the last time.
+        let mut pass_cost = 0usize;
         let mut done = 0usize;
         let mut words: Vec<Word> = Vec::new();
         let look_every = (LOOK_EVERY_S * f64::from(TARGET_RATE)) as usize;
@@ -201,11 +201,18 @@ impl Worker {
             while let Ok(more) = self.rx.try_recv() {
                 samples.extend(more);
             }
-            if samples.len() < looked_at + look_every {
+            if self.cancel.load(Ordering::SeqCst) {
+                return Ok(());
+            }
+            // The detector runs over the whole take so far: on a long take, look less often
+            // than one pass costs, so the decoder is not starved.
+            if samples.len() < looked_at + look_every.max(pass_cost * 4) {
                 continue;
             }
             looked_at = samples.len();
+            let pass = std::time::Instant::now();
             let map = pipeline::speech_map_of(&self.detector, &samples)?;
+            pass_cost = (pass.elapsed().as_secs_f64() * f64::from(TARGET_RATE)) as usize;
             let settled = samples.len() as f64 / f64::from(TARGET_RATE) - UNSETTLED_S;
             let plan = chunks::plan_settled(&map, settled);
             for piece in plan.iter().skip(done) {
@@ -223,7 +230,7 @@ impl Worker {
                 )?;
                 words.extend(part.transcript.words);
                 done += 1;
-                self.report(done, piece.end_s, &words);
+                self.report(done, &words);
             }
             // The speaker may be done: if the take ended now, after this silence, its last
             // pieces would be these. Decode them ahead; if more is said they are not used.
@@ -244,14 +251,13 @@ impl Worker {
         }
     }
 
-    fn report(&self, pieces: usize, through_s: f64, words: &[Word]) {
+    fn report(&self, pieces: usize, words: &[Word]) {
         let span = match (words.first(), words.last()) {
             (Some(a), Some(b)) => b.end_s - a.start_s,
             _ => 0.0,
         };
         let update = Progress {
             pieces,
-            through_s,
             words: words.len(),
             fillers: fillers::find_with_extra(words, &self.extra_fillers).len(),
             wpm: (span >= 10.0).then(|| words.len() as f64 / span * 60.0),
@@ -260,5 +266,19 @@ impl Worker {
         if let Ok(mut p) = self.progress.lock() {
             *p = update;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::speech::level::Leveller;
+
+    #[test]
+    fn unsettled_time_covers_the_detectors_look_ahead() {
+        let l = Leveller::default();
+        let frame_s = l.frame as f64 / l.rate;
+        let ahead = l.window_s + l.smooth_s / 2.0 + 2.0 * frame_s;
+        assert!(UNSETTLED_S >= ahead, "{UNSETTLED_S} < {ahead}");
     }
 }

@@ -170,8 +170,12 @@ fn a_take_transcribed_while_spoken_reports_what_analyze_reports_on_the_saved_fil
     let mut mic = LiveMic::hearing(&[&clip], 10.0);
     let report_path = mic.dir.path().join("report.json");
     let take = mic.dir.path().join("take.wav");
+    // One thread for both runs: the default follows the machine's load, and the report names
+    // the thread count.
     let out = mic.run(&[
         "record",
+        "--threads",
+        "1",
         "--countdown",
         "0",
         "--max-seconds",
@@ -216,7 +220,15 @@ fn a_take_transcribed_while_spoken_reports_what_analyze_reports_on_the_saved_fil
         recording["report_after_stop_s"].as_f64().unwrap()
     );
     let again = common::rehearse()
-        .args(["analyze", "--format", "json", "--no-save", "-q"])
+        .args([
+            "analyze",
+            "--threads",
+            "1",
+            "--format",
+            "json",
+            "--no-save",
+            "-q",
+        ])
         .arg(&take)
         .output()
         .unwrap();

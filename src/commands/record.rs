@@ -80,17 +80,8 @@ pub fn record(args: RecordArgs) -> Result<()> {
         Some(p) if !args.no_live => Some(Live::start(p, live_threads(p.engine.threads))?),
         _ => None,
     };
-    let take = capture_take(&options, live.as_mut());
-    if let Some(p) = live
-        .map(Live::finish)
-        .filter(|p| !quiet && p.failed.is_some())
-    {
-        eprintln!(
-            "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
-            p.failed.unwrap_or_default()
-        );
-    }
-    let take = take?;
+    // On an error the live transcriber is dropped, which stops it.
+    let take = capture_take(&options, live.as_mut())?;
     check_take(&take, quiet)?;
     // Into the history before the analysis: an interrupted analysis loses nothing. A store
     // that cannot take it (a full disk) does not stop the analysis; the error comes after the
@@ -102,6 +93,16 @@ pub fn record(args: RecordArgs) -> Result<()> {
         Ok(kept) => (kept, None),
         Err(e) => (None, Some(e)),
     };
+    // Only now wait for the piece being transcribed: the take is already safe.
+    if let Some(p) = live
+        .map(Live::finish)
+        .filter(|p| !quiet && p.failed.is_some())
+    {
+        eprintln!(
+            "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
+            p.failed.unwrap_or_default()
+        );
+    }
     announce(&take, kept.as_ref(), pipeline.is_none(), quiet);
     let audio = kept.as_ref().map_or(&take.path, |k| &k.audio);
     let Some(mut pipeline) = pipeline else {
@@ -193,8 +194,11 @@ fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
 /// Analyse the saved take (`audio`: where it is kept now) like any file; pieces transcribed
 /// while it was recorded are taken from the pipeline's cache.
 fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report> {
+    let hits = |p: &Pipeline| p.pieces.as_ref().map_or(0, |c| c.hits());
+    let before = hits(pipeline);
     let mut report = pipeline.analyze_file(audio)?;
-    let from_recording = pipeline.pieces.as_ref().map_or(0, |c| c.hits());
+    // Pieces of this analysis found already transcribed (not the live thread's own look-ups).
+    let from_recording = hits(pipeline) - before;
     report.recording = Some(RecordingInfo {
         device: take.device.clone(),
         started_at: take.started_at,

@@ -130,8 +130,8 @@ impl Take {
 const POLL: Duration = Duration::from_millis(50);
 
 /// Record from a started `source` into `out` until the first stop condition; finalise the file.
-/// After each block, `on_audio` gets every sample written so far (mono, 16 kHz, as the file
-/// reads back) and `on_status` what the live display shows.
+/// After each block, `on_audio` gets the samples it added to the file (mono, 16 kHz, as the
+/// file reads back) and `on_status` what the live display shows.
 pub fn record(
     source: &mut dyn Source,
     mut out: TakeWriter,
@@ -164,7 +164,7 @@ pub fn record(
         if let Err(e) = out.write(&block) {
             break StopReason::DiskFailed(e.to_string());
         }
-        on_audio(out.heard());
+        on_audio(&out.take_heard());
         meter.push(&block.to_f32());
         on_status(&Status {
             seconds: out.frames() as f64 / f64::from(format.sample_rate.max(1)),

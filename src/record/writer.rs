@@ -40,7 +40,8 @@ pub struct TakeWriter {
     resampler: Option<StreamResampler>,
     /// Device frames taken so far.
     frames: u64,
-    /// Every sample written, as the decoder will read it back.
+    /// Samples written since [`TakeWriter::take_heard`] was last called, as the decoder will
+    /// read them back.
     heard: Vec<f32>,
     mono: Vec<f32>,
     resampled: Vec<f32>,
@@ -109,10 +110,10 @@ impl TakeWriter {
         self.frames
     }
 
-    /// The samples written so far (mono, [`TARGET_RATE`]), exactly as a decoder reads them
-    /// back from the file.
-    pub fn heard(&self) -> &[f32] {
-        &self.heard
+    /// The samples written since the last call (mono, [`TARGET_RATE`]), exactly as a decoder
+    /// reads them back from the file. Not kept otherwise: a long take costs no memory here.
+    pub fn take_heard(&mut self) -> Vec<f32> {
+        std::mem::take(&mut self.heard)
     }
 
     /// Append a block from the device and update the header when due.
@@ -159,7 +160,8 @@ impl TakeWriter {
         })
     }
 
-    /// Flush the resampler and finish the file; returns its path and every sample written.
+    /// Flush the resampler and finish the file; returns its path and the samples written since
+    /// the last [`TakeWriter::take_heard`].
     pub fn finalize(mut self) -> Result<(PathBuf, Vec<f32>), WriteError> {
         self.resampled.clear();
         if let Some(r) = self.resampler.take() {
@@ -241,11 +243,14 @@ mod tests {
                 [v, 0.0]
             })
             .collect();
+        let mut heard = Vec::new();
         for block in tone.chunks(2 * 777) {
             w.write(&Samples::F32(block.to_vec())).unwrap();
+            heard.extend(w.take_heard());
         }
         assert_eq!(w.frames(), 48_000);
-        let (path, heard) = w.finalize().unwrap();
+        let (path, tail) = w.finalize().unwrap();
+        heard.extend(tail);
         assert_eq!(heard.len(), 16_000);
         let spec = hound::WavReader::open(&path).unwrap().spec();
         assert_eq!(spec, SPEC);
