@@ -238,6 +238,10 @@ impl Transcriber for Session<'_> {
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.decode(samples, Window::Full)
     }
+
+    fn uses_full_window(&self, n_samples: usize) -> bool {
+        audio_ctx(self.window, n_samples) == 0
+    }
 }
 
 fn run(

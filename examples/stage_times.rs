@@ -1,0 +1,176 @@
+//! Where the time of one `analyze` goes: every stage of `Pipeline::analyze_with`, in the same
+//! order on the same functions, each timed on its own (wall clock, one process, model loaded
+//! once before the first file). The measurement behind the README's voice timing line
+//! (issue #15: the voice section may add at most 10 % to the analysis) and the speed notes.
+//!
+//! ```sh
+//! cargo run --release --example stage_times -- [--threads N] [--window full|fitted] FILE...
+//! ```
+//!
+//! Prints one JSON object per file: its length, the seconds of each stage (`decode` the audio
+//! file, `speech_map` the speech detector, `transcribe` Whisper over every piece, `pitch` the
+//! pYIN track shared by the filled-pause pass and the voice section, `audio_fillers` that
+//! pass, `analysis` every metric, `report` building the report, `voice` the voice section on
+//! the shared track), `total` (all of them; the model load is printed once, apart), the
+//! pieces, how many were decoded twice and how many looked suspect with the full window, the word count, and `voice_share`: the voice
+//! section alone, and with the pitch track counted as its own, as a share of `total`.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use rehearse::analyze::{self, vad, voice};
+use rehearse::audio::{self, TARGET_RATE};
+use rehearse::config::Targets;
+use rehearse::pipeline::{EngineSettings, Pipeline};
+use rehearse::report::{EngineInfo, Report, TakeFacts};
+use rehearse::transcribe::whisper::{dtw_preset, WhisperEngine, Window, FILLER_PROMPT};
+use rehearse::transcribe::{chunks, fit_to_speech, transcribe_chunks, Transcript};
+use serde_json::json;
+
+fn main() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let (mut threads, mut window, mut files) = (None, Window::Full, Vec::new());
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--threads" => {
+                threads = Some(args.next().context("--threads N")?.parse()?);
+            }
+            "--window" => {
+                window = match args.next().as_deref() {
+                    Some("full") => Window::Full,
+                    Some("fitted") => Window::Fitted,
+                    other => bail!("--window full|fitted, not {other:?}"),
+                }
+            }
+            _ => files.push(PathBuf::from(a)),
+        }
+    }
+    if files.is_empty() {
+        bail!("usage: stage_times [--threads N] [--window full|fitted] FILE...");
+    }
+    let settings = EngineSettings::resolve(None, None, threads, None)?;
+    let threads = settings.threads;
+    let t = Instant::now();
+    let engine = WhisperEngine::load(&settings.model, None, dtw_preset(&settings.model_info))?;
+    let model_load_s = t.elapsed().as_secs_f64();
+    let targets = Targets::default();
+    let pipeline = Pipeline::new(
+        settings.clone(),
+        targets.clone(),
+        Box::new(indicatif::ProgressBar::hidden),
+    );
+    // The speech detector loads on first use: load it now, outside the timings.
+    pipeline.speech_map(&[0.0; 16_000])?;
+    println!(
+        "{}",
+        json!({"model_load_s": model_load_s, "threads": threads, "window": format!("{window:?}")})
+    );
+    for file in &files {
+        let mut stage = Stage::default();
+        let a = stage.time("decode", || audio::load(file))?;
+        let map = stage.time("speech_map", || pipeline.speech_map(&a.samples))?;
+        let vad = vad::SpeechActivity::from_map(&a.samples, TARGET_RATE, &map);
+        let plan = chunks::plan_for(&map);
+        let mut session = engine.session(threads)?;
+        session.set_window(window);
+        let chunked = stage.time("transcribe", || {
+            if map.to_transcribe().is_empty() {
+                return Ok(Default::default());
+            }
+            transcribe_chunks(
+                &mut session,
+                &a.samples,
+                TARGET_RATE,
+                &plan,
+                &map.speech,
+                &|_| {},
+            )
+        })?;
+        let mut transcript: Transcript = chunked.transcript;
+        fit_to_speech(&mut transcript.words, &map);
+        let pitch = stage.time("pitch", || {
+            if vad.has_speech() {
+                voice::pitch::track(&a.samples, TARGET_RATE, &vad.segments)
+            } else {
+                Vec::new()
+            }
+        });
+        let heard = stage.time("audio_fillers", || {
+            pipeline.audio_fillers(&a.samples, &vad, &transcript, &pitch)
+        });
+        let analysis = stage.time("analysis", || {
+            analyze::analyze_take(&transcript, &vad, &targets, None, heard)
+        });
+        let report = stage.time("report", || {
+            Report::build(TakeFacts {
+                audio_path: file.display().to_string(),
+                audio: &a,
+                vad: &vad,
+                engine: EngineInfo {
+                    engine: "whisper.cpp".into(),
+                    path: settings.model.display().to_string(),
+                    threads,
+                    beam: None,
+                    initial_prompt: FILLER_PROMPT.into(),
+                    transcribe_s: 0.0,
+                    real_time_factor: 0.0,
+                    speech_detector: None,
+                    word_times: None,
+                },
+                targets: &targets,
+                transcript: &transcript,
+                analysis,
+            })
+        });
+        let voice = stage.time("voice", || {
+            report.speech_found.then(|| {
+                voice::measure_take_with_pitch(
+                    &a.samples,
+                    TARGET_RATE,
+                    &vad,
+                    &transcript.words,
+                    &report.star,
+                    &pitch,
+                )
+            })
+        });
+        let total: f64 = stage.0.iter().map(|s| s.1).sum();
+        let get = |name: &str| stage.0.iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
+        let seconds: serde_json::Map<String, serde_json::Value> = stage
+            .0
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        println!(
+            "{}",
+            json!({
+                "file": file.display().to_string(),
+                "duration_s": a.duration_s(),
+                "seconds": seconds,
+                "total_s": total,
+                "pieces": chunked.pieces,
+                "redecoded": chunked.redecoded,
+                "suspect_full": chunked.suspect_full,
+                "words": transcript.words.len(),
+                "voice_found": voice.is_some(),
+                "voice_share": get("voice") / total,
+                "voice_with_pitch_share": (get("voice") + get("pitch")) / total,
+            })
+        );
+    }
+    Ok(())
+}
+
+/// Seconds spent in each named stage, in order.
+#[derive(Default)]
+struct Stage(Vec<(&'static str, f64)>);
+
+impl Stage {
+    fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
+        let t = Instant::now();
+        let out = f();
+        self.0.push((name, t.elapsed().as_secs_f64()));
+        out
+    }
+}
