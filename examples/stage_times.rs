@@ -4,7 +4,7 @@
 //! (issue #15: the voice section may add at most 10 % to the analysis) and the speed notes.
 //!
 //! ```sh
-//! cargo run --release --example stage_times -- [--threads N] [--window full|fitted] FILE...
+//! cargo run --release --example stage_times -- [--model PATH] [--threads N] [--window full|fitted|fitted:MIN_FRAMES] [--text] FILE...
 //! ```
 //!
 //! Prints one JSON object per file: its length, the seconds of each stage (`decode` the audio
@@ -31,25 +31,31 @@ use serde_json::json;
 fn main() -> Result<()> {
     let mut args = std::env::args().skip(1);
     let (mut threads, mut window, mut files) = (None, Window::Full, Vec::new());
+    let (mut text, mut model) = (false, None);
     while let Some(a) = args.next() {
         match a.as_str() {
+            "--text" => text = true,
+            "--model" => model = Some(PathBuf::from(args.next().context("--model PATH")?)),
             "--threads" => {
                 threads = Some(args.next().context("--threads N")?.parse()?);
             }
             "--window" => {
                 window = match args.next().as_deref() {
                     Some("full") => Window::Full,
-                    Some("fitted") => Window::Fitted,
-                    other => bail!("--window full|fitted, not {other:?}"),
+                    Some("fitted") => Window::Fitted { min_frames: 0 },
+                    Some(w) if w.starts_with("fitted:") => Window::Fitted {
+                        min_frames: w["fitted:".len()..].parse()?,
+                    },
+                    other => bail!("--window full|fitted|fitted:MIN_FRAMES, not {other:?}"),
                 }
             }
             _ => files.push(PathBuf::from(a)),
         }
     }
     if files.is_empty() {
-        bail!("usage: stage_times [--threads N] [--window full|fitted] FILE...");
+        bail!("usage: stage_times [--model PATH] [--threads N] [--window full|fitted|fitted:MIN_FRAMES] [--text] FILE...");
     }
-    let settings = EngineSettings::resolve(None, None, threads, None)?;
+    let settings = EngineSettings::resolve(model, None, threads, None)?;
     let threads = settings.threads;
     let t = Instant::now();
     let engine = WhisperEngine::load(&settings.model, None, dtw_preset(&settings.model_info))?;
@@ -156,6 +162,7 @@ fn main() -> Result<()> {
                 "voice_found": voice.is_some(),
                 "voice_share": get("voice") / total,
                 "voice_with_pitch_share": (get("voice") + get("pitch")) / total,
+                "text": text.then(|| transcript.text()),
             })
         );
     }
