@@ -1,19 +1,23 @@
 //! Where the time of one `analyze` goes: every stage of `Pipeline::analyze_with`, in the same
-//! order on the same functions, each timed on its own (wall clock, one process, model loaded
-//! once before the first file). The measurement behind the README's voice timing line
-//! (issue #15: the voice section may add at most 10 % to the analysis) and the speed notes.
+//! order on the same functions, each timed on its own (one process, model loaded once before
+//! the first file). The measurement behind the README's voice timing line (issue #15: the
+//! voice section may add at most 10 % to the analysis) and the speed notes.
 //!
 //! ```sh
-//! cargo run --release --example stage_times -- [--model PATH] [--threads N] [--window full|fitted|fitted:MIN_FRAMES] [--text] FILE...
+//! cargo run --release --example stage_times -- [--model PATH] [--threads N] \
+//!     [--window full|fitted|fitted:MIN_FRAMES] [--text] FILE...
 //! ```
 //!
-//! Prints one JSON object per file: its length, the seconds of each stage (`decode` the audio
-//! file, `speech_map` the speech detector, `transcribe` Whisper over every piece, `pitch` the
-//! pYIN track shared by the filled-pause pass and the voice section, `audio_fillers` that
-//! pass, `analysis` every metric, `report` building the report, `voice` the voice section on
-//! the shared track), `total` (all of them; the model load is printed once, apart), the
-//! pieces, how many were decoded twice and how many looked suspect with the full window, the word count, and `voice_share`: the voice
-//! section alone, and with the pitch track counted as its own, as a share of `total`.
+//! Prints one JSON object per file: its length; the wall-clock seconds of each stage
+//! (`seconds`: `decode` the audio file, `speech_map` the speech detector, `transcribe` Whisper
+//! over every piece, `pitch` the pYIN track shared by the filled-pause pass and the voice
+//! section, `audio_fillers` that pass, `analysis` every metric, `report` building the report,
+//! `voice` the voice section on the shared track) and their sum `total_s` (the model load is
+//! printed once, apart); the same in CPU seconds of the whole process (`cpu_seconds`,
+//! `total_cpu_s`: what a loaded machine blurs least); the pieces, how many were decoded twice
+//! and how many looked suspect with the full window; the word count; `voice_share`, the voice
+//! section as a share of the total, and `voice_with_pitch_share`, with the pitch track counted
+//! as its own; with `--text`, the transcript.
 
 use std::path::PathBuf;
 use std::time::Instant;
@@ -143,18 +147,18 @@ fn main() -> Result<()> {
         });
         let total: f64 = stage.0.iter().map(|s| s.1).sum();
         let get = |name: &str| stage.0.iter().find(|s| s.0 == name).map_or(0.0, |s| s.1);
-        let seconds: serde_json::Map<String, serde_json::Value> = stage
-            .0
-            .iter()
-            .map(|(k, v)| (k.to_string(), json!(v)))
-            .collect();
+        let map = |v: &[(&str, f64)]| -> serde_json::Map<String, serde_json::Value> {
+            v.iter().map(|(k, v)| (k.to_string(), json!(v))).collect()
+        };
         println!(
             "{}",
             json!({
                 "file": file.display().to_string(),
                 "duration_s": a.duration_s(),
-                "seconds": seconds,
+                "seconds": map(&stage.0),
                 "total_s": total,
+                "cpu_seconds": map(&stage.1),
+                "total_cpu_s": stage.1.iter().map(|s| s.1).sum::<f64>(),
                 "pieces": chunked.pieces,
                 "redecoded": chunked.redecoded,
                 "suspect_full": chunked.suspect_full,
@@ -169,15 +173,28 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// Seconds spent in each named stage, in order.
+/// Seconds spent in each named stage, in order: wall clock, and CPU (user + system, every
+/// thread of the process).
 #[derive(Default)]
-struct Stage(Vec<(&'static str, f64)>);
+struct Stage(Vec<(&'static str, f64)>, Vec<(&'static str, f64)>);
 
 impl Stage {
     fn time<T>(&mut self, name: &'static str, f: impl FnOnce() -> T) -> T {
-        let t = Instant::now();
+        let (t, c) = (Instant::now(), cpu_s());
         let out = f();
         self.0.push((name, t.elapsed().as_secs_f64()));
+        self.1.push((name, cpu_s() - c));
         out
     }
+}
+
+/// CPU seconds this process has used so far (user + system, every thread, joined ones too).
+fn cpu_s() -> f64 {
+    // SAFETY: getrusage only writes into the struct it is given.
+    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
+    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
+        return f64::NAN;
+    }
+    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
+    t(u.ru_utime) + t(u.ru_stime)
 }
