@@ -7,8 +7,10 @@
 //! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with
 //! Whisper's full 30 s encoder window. An encoder window fitted to each piece
 //! ([`whisper::Window::Fitted`]) halves the work, and [`suspect`] sends a piece whose words
-//! do not fit its speech back to the full window; but it still changed words on synthetic
-//! speech ("a deadline" heard as "an n9"), so it is not the default (README, "Speed").
+//! do not fit its speech back to the full window; but it changes words on the tests' takes
+//! ("a deadline" heard as "an N9"), with a floor of 15 or 20 s under the window too, so it is
+//! not the default (README, "Speed and memory"). A piece that had the full window already is
+//! never decoded twice.
 
 pub mod chunks;
 pub mod download;

@@ -124,9 +124,10 @@ impl WhisperEngine {
             engine: self,
             state,
             threads: threads.clamp(1, 64) as i32,
-            // The fitted window is off by default: it changed words on synthetic speech
-            // ("a deadline" heard as "an n9" in two of four repeated answers,
-            // tests/edge_cases.rs), and accuracy comes before speed.
+            // The fitted window is off by default: it changes words on the tests' takes
+            // ("a deadline" heard as "an N9" in tests/edge_cases.rs), also with a floor of
+            // 15 or 20 s under it (72-85 of 1498 words; README, "Speed and memory"), and
+            // accuracy comes before speed.
             window: Window::Full,
         })
     }
