@@ -1,7 +1,9 @@
 //! Where the time of one `analyze` goes: every stage of `Pipeline::analyze_with`, in the same
 //! order on the same functions, each timed on its own (one process, model loaded once before
 //! the first file). The measurement behind the README's voice timing line (issue #15: the
-//! voice section may add at most 10 % to the analysis) and the speed notes.
+//! voice section may add at most 10 % to the analysis) and the speed notes, and a way to see
+//! where the time after a recorded take's stop goes. Needs the models (`--model`,
+//! REHEARSE_MODEL / REHEARSE_VAD_MODEL, or ./models).
 //!
 //! ```sh
 //! cargo run --release --example stage_times -- [--model PATH] [--threads N] \

@@ -18,6 +18,7 @@ pub mod commands;
 pub mod config;
 pub mod ggml;
 pub mod history;
+pub mod live;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

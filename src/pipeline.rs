@@ -27,10 +27,11 @@ use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
 use crate::speech::{Policy, SpeechMap};
 use crate::term;
+use crate::transcribe::cache::{Cached, PieceCache};
 use crate::transcribe::model::{self, ModelInfo, ModelSearch};
 use crate::transcribe::threads;
 use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
-use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcript};
+use crate::transcribe::{chunks, transcribe_chunks, TranscribeError, Transcriber, Transcript};
 
 /// Where the models are and how to run them, checked before any audio is touched.
 #[derive(Debug, Clone)]
@@ -87,6 +88,9 @@ pub struct Pipeline {
     pub targets: Targets,
     /// The question the takes answer, when known (the same for every file of a batch).
     pub question: Option<Asked>,
+    /// Pieces already transcribed (while the take was recorded, [`crate::live`]): a piece
+    /// with the same audio is taken from here instead of being decoded again.
+    pub pieces: Option<Arc<PieceCache>>,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
     detector: Mutex<Option<Arc<Silero>>>,
     progress: Progress,
@@ -98,6 +102,7 @@ impl Pipeline {
             engine,
             targets,
             question: None,
+            pieces: None,
             whisper: Mutex::new(None),
             detector: Mutex::new(None),
             progress,
@@ -299,6 +304,11 @@ impl Pipeline {
         }
     }
 
+    /// The Whisper model, loaded now if it was not yet.
+    pub fn whisper(&self) -> Result<Arc<WhisperEngine>, TranscribeError> {
+        self.loaded_engine(&ProgressBar::hidden())
+    }
+
     /// The model, loaded on first use by whichever job needs it first.
     fn loaded_engine(&self, bar: &ProgressBar) -> Result<Arc<WhisperEngine>, TranscribeError> {
         let mut slot = self.whisper.lock().unwrap_or_else(|p| p.into_inner());
@@ -318,18 +328,18 @@ impl Pipeline {
 
     /// Where speech is in `samples`, from the speech detector (loaded on first use).
     pub fn speech_map(&self, samples: &[f32]) -> Result<SpeechMap, SpeechError> {
-        let detector = {
-            let mut slot = self.detector.lock().unwrap_or_else(|p| p.into_inner());
-            match slot.as_ref() {
-                Some(d) => Arc::clone(d),
-                None => {
-                    let d = Arc::new(Silero::load(&self.engine.vad_model, 1)?);
-                    *slot = Some(Arc::clone(&d));
-                    d
-                }
-            }
-        };
-        detector.map(samples, Policy::default())
+        speech_map_of(&*self.detector()?, samples)
+    }
+
+    /// The speech detector, loaded now if it was not yet.
+    pub fn detector(&self) -> Result<Arc<Silero>, SpeechError> {
+        let mut slot = self.detector.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(d) = slot.as_ref() {
+            return Ok(Arc::clone(d));
+        }
+        let d = Arc::new(Silero::load(&self.engine.vad_model, 1)?);
+        *slot = Some(Arc::clone(&d));
+        Ok(d)
     }
 
     /// Transcribe what may be speech in short pieces cut at silences ([`chunks::plan_for`]),
@@ -350,9 +360,17 @@ impl Pipeline {
         bar.set_message(label);
         let plan = chunks::plan_for(map);
         let mut session = engine.session(threads)?;
+        let mut cached;
+        let transcriber: &mut dyn Transcriber = match self.pieces.as_deref() {
+            Some(cache) => {
+                cached = Cached::new(&mut session, cache);
+                &mut cached
+            }
+            None => &mut session,
+        };
         let tick = bar.clone();
         let transcript = transcribe_chunks(
-            &mut session,
+            transcriber,
             samples,
             TARGET_RATE,
             &plan,
@@ -364,6 +382,11 @@ impl Pipeline {
         bar.finish_and_clear();
         Ok(transcript)
     }
+}
+
+/// Where speech is in `samples` by `detector`, with the policy every take is measured by.
+pub fn speech_map_of(detector: &Silero, samples: &[f32]) -> Result<SpeechMap, SpeechError> {
+    detector.map(samples, Policy::default())
 }
 
 /// An error that would fail every file: a model cannot be loaded.

@@ -15,6 +15,8 @@ const SENTENCE: &str = "I led the migration of our billing system to a new datab
 /// Words of the sentence that Whisper tiny.en reliably hears in this voice.
 const KEY_WORDS: &[&str] = &["migration", "database", "hosting", "costs", "months"];
 const RATE: u32 = 48_000;
+/// Takes are stored at the rate the analysis uses.
+const STORED_RATE: u32 = 16_000;
 
 struct FakeMic {
     dir: tempfile::TempDir,
@@ -114,18 +116,22 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// Left channel of a float WAV, and its spec.
-fn read_left(path: &Path) -> (hound::WavSpec, Vec<f32>) {
+/// The samples of a take as stored (16 kHz mono 16-bit), scaled to -1..1, and its spec.
+fn read_take(path: &Path) -> (hound::WavSpec, Vec<f32>) {
     let mut reader = hound::WavReader::open(path).unwrap();
     let spec = reader.spec();
+    assert_eq!(
+        (spec.sample_rate, spec.channels, spec.bits_per_sample),
+        (STORED_RATE, 1, 16),
+        "takes are stored as 16 kHz mono 16-bit"
+    );
     let declared = reader.len() as usize;
-    let samples: Vec<f32> = reader.samples::<f32>().map(Result::unwrap).collect();
-    assert_eq!(samples.len(), declared, "header and data disagree");
-    let left = samples
-        .chunks_exact(usize::from(spec.channels))
-        .map(|f| f[0])
+    let samples: Vec<f32> = reader
+        .samples::<i16>()
+        .map(|s| f32::from(s.unwrap()) / 32768.0)
         .collect();
-    (spec, left)
+    assert_eq!(samples.len(), declared, "header and data disagree");
+    (spec, samples)
 }
 
 fn rms_db(samples: &[f32]) -> f64 {
@@ -156,30 +162,28 @@ fn record_saves_the_spoken_answer_as_a_take_and_reports_it() {
 
     let takes = mic.takes();
     assert_eq!(takes.len(), 1, "one take in the takes folder: {takes:?}");
-    let (spec, left) = read_left(&takes[0]);
-    assert_eq!((spec.sample_rate, spec.channels), (RATE, 2));
+    let (_, take) = read_take(&takes[0]);
     assert_eq!(
-        spec.sample_format,
-        hound::SampleFormat::Float,
-        "device format kept"
-    );
-    assert_eq!(
-        left.len(),
-        8 * RATE as usize,
+        take.len(),
+        8 * STORED_RATE as usize,
         "exactly --max-seconds of samples"
     );
     assert!(
-        rms_db(&left[..4 * RATE as usize]) > -35.0,
+        rms_db(&take[..4 * STORED_RATE as usize]) > -35.0,
         "the take is not silent"
     );
-    // What was recorded is the input, sample for sample, with nothing dropped on the way.
-    let input = mic.input_left();
-    for start in [0, RATE as usize, 3 * RATE as usize] {
-        let a = &left[start..start + 2000];
-        let b = &input[start..start + 2000];
+    // What was recorded is the input mixed down and resampled to 16 kHz, sample for sample
+    // within 16-bit rounding: nothing dropped or shifted on the way.
+    let mut input = mic.input_left();
+    input.resize(8 * RATE as usize, 0.0);
+    let expected = rehearse::audio::resample::to_rate(&input, RATE, STORED_RATE).unwrap();
+    for start in [0, STORED_RATE as usize, 3 * STORED_RATE as usize] {
+        let worst = (start..start + 2000)
+            .map(|i| (take[i] - expected[i]).abs())
+            .fold(0f32, f32::max);
         assert!(
-            a.iter().zip(b).all(|(x, y)| x == y),
-            "recording differs from the input at frame {start}"
+            worst <= 1.5 / 32768.0,
+            "recording differs from the input at {start}: by up to {worst}"
         );
     }
 
@@ -197,7 +201,7 @@ fn record_saves_the_spoken_answer_as_a_take_and_reports_it() {
 #[test]
 fn ctrl_c_stops_the_take_and_keeps_a_valid_wav() {
     let mic = FakeMic::speaking(SENTENCE);
-    let (child, take) = start_long_take(&mic, 1_000_000);
+    let (child, take) = start_long_take(&mic, 100_000);
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -209,17 +213,17 @@ fn ctrl_c_stops_the_take_and_keeps_a_valid_wav() {
     assert!(stderr.contains("stopped with Ctrl-C"), "{stderr}");
     assert_eq!(text(&out.stdout).trim(), path(&take));
 
-    let (spec, left) = read_left(&take);
+    let (spec, left) = read_take(&take);
     let seconds = left.len() as f64 / f64::from(spec.sample_rate);
     assert!(seconds > 1.0 && seconds < 3600.0, "kept {seconds} s");
-    let data_bytes = left.len() as u64 * u64::from(spec.channels) * 4;
+    let data_bytes = left.len() as u64 * 2;
     let on_disk = std::fs::metadata(&take).unwrap().len();
     assert!(
         on_disk - data_bytes < 100,
         "finalised: the header covers every sample on disk ({on_disk} bytes, {data_bytes} of data)"
     );
     assert!(
-        rms_db(&left[..RATE as usize]) > -35.0,
+        rms_db(&left[..STORED_RATE as usize]) > -35.0,
         "the speech is in the take"
     );
 }
@@ -264,12 +268,12 @@ fn start_long_take(mic: &FakeMic, bytes: u64) -> (std::process::Child, PathBuf) 
 #[test]
 fn a_killed_recording_loses_at_most_a_fraction_of_a_second() {
     let mic = FakeMic::speaking(SENTENCE);
-    let (mut child, take) = start_long_take(&mic, 2_000_000);
+    let (mut child, take) = start_long_take(&mic, 200_000);
     child.kill().unwrap(); // SIGKILL: no chance to finalise
     child.wait().unwrap();
     let on_disk = std::fs::metadata(&take).unwrap().len();
-    let (spec, left) = read_left(&take);
-    let bytes_per_second = f64::from(spec.sample_rate) * f64::from(spec.channels) * 4.0;
+    let (spec, left) = read_take(&take);
+    let bytes_per_second = f64::from(spec.sample_rate) * 2.0;
     let declared = left.len() as f64 / f64::from(spec.sample_rate);
     let written = on_disk as f64 / bytes_per_second;
     assert!(declared > 1.0, "the header covers the audio ({declared} s)");
@@ -299,8 +303,8 @@ fn no_analyze_with_out_only_records_to_that_file() {
         path(&dest),
         "prints the path, no report"
     );
-    let (_, left) = read_left(&dest);
-    assert_eq!(left.len(), 2 * RATE as usize);
+    let (_, left) = read_take(&dest);
+    assert_eq!(left.len(), 2 * STORED_RATE as usize);
     assert!(mic.takes().is_empty(), "--out bypasses the takes folder");
 }
 

@@ -154,6 +154,10 @@ pub struct RecordArgs {
     /// Only record; print the saved file's path instead of a report.
     #[arg(long)]
     pub no_analyze: bool,
+    /// Do not transcribe while recording: no live pace and filler figures, and the whole take
+    /// is transcribed after it ends (the report is the same, later).
+    #[arg(long)]
+    pub no_live: bool,
     /// Do not add the analysed take to the history (the WAV is still kept).
     #[arg(long)]
     pub no_save: bool,

@@ -17,6 +17,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::audio::capture::{Microphone, Source};
 use crate::cli::{EngineArgs, Format, OutputArgs, SaveArgs, TargetArgs};
 use crate::config::Targets;
+use crate::live::{self, Live, LiveView};
 use crate::output;
 use crate::pipeline::EngineSettings;
 use crate::record::level::meter_bar;
@@ -198,7 +199,9 @@ static RECORDING: AtomicBool = AtomicBool::new(false);
 static CURRENT_STOP: Mutex<Option<StopSignal>> = Mutex::new(None);
 
 /// Open the device, show the question, count down, and record until a stop.
-pub fn capture_take(opts: &TakeOptions<'_>) -> Result<Take> {
+/// Record one take. With `live`, the take is handed to it as it is written and the meter line
+/// shows its figures so far.
+pub fn capture_take(opts: &TakeOptions<'_>, mut live: Option<&mut Live>) -> Result<Take> {
     let (path, overwrite) = take_destination(opts.out)?;
     let mut mic = Microphone::open(opts.device)?;
     let stop = StopSignal::new();
@@ -222,9 +225,24 @@ pub fn capture_take(opts: &TakeOptions<'_>) -> Result<Take> {
     }
     let _ = enter_presses();
     let meter = LiveMeter::new(opts.quiet);
-    let take = capture_loop::record(&mut mic, writer, &stop, opts.max_seconds, &mut |s| {
-        meter.update(s)
-    });
+    let view = live.as_deref().map(Live::view);
+    let mut on_audio = |heard: &[f32]| {
+        if let Some(l) = live.as_deref_mut() {
+            l.feed(heard);
+        }
+    };
+    let take = capture_loop::record(
+        &mut mic,
+        writer,
+        &stop,
+        opts.max_seconds,
+        &mut on_audio,
+        &mut |s| meter.update(s, view.as_ref().map(LiveView::get).as_ref()),
+    );
+    let take = Take {
+        device: mic.name.clone(),
+        ..take
+    };
     RECORDING.store(false, Ordering::SeqCst);
     meter.finish();
     Ok(take)
@@ -347,7 +365,7 @@ impl LiveMeter {
         LiveMeter { bar }
     }
 
-    fn update(&self, s: &Status) {
+    fn update(&self, s: &Status, live: Option<&live::Progress>) {
         if self.bar.is_hidden() {
             return;
         }
@@ -355,11 +373,11 @@ impl LiveMeter {
             .warning
             .map_or(String::new(), |w| format!("  ! {}", w.short()));
         self.bar.set_message(format!(
-            "{} / {}  ({} left)  [{}] {:>4.0} dBFS{warning}",
+            "{} / {}{}  [{}] {:>4.0} dBFS{warning}",
             clock(s.seconds),
             clock(s.max_seconds),
-            clock((s.max_seconds - s.seconds).max(0.0)),
-            meter_bar(s.level_db, 20),
+            live.map_or(String::new(), live_figures),
+            meter_bar(s.level_db, 12),
             s.level_db.max(-99.0),
         ));
     }
@@ -367,6 +385,17 @@ impl LiveMeter {
     fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// The live figures on the meter line: calm and short, e.g. `  148 wpm  fillers 3`.
+fn live_figures(p: &live::Progress) -> String {
+    if p.failed.is_some() {
+        return String::new();
+    }
+    let pace = p
+        .wpm
+        .map_or_else(|| "-- wpm".to_string(), |w| format!("{w:.0} wpm"));
+    format!("  {pace}  fillers {}", p.fillers)
 }
 
 /// A take that ended badly is an error, with the path of what was kept; an empty one is removed.

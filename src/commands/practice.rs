@@ -77,14 +77,17 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
     for (i, turn) in turns.iter_mut().enumerate() {
         ask(i + 1, n, turn);
         think(args.think, quiet);
-        let take = capture_take(&TakeOptions {
-            device: args.device.as_deref(),
-            max_seconds: f64::from(args.max_seconds),
-            countdown: 0,
-            out: None,
-            question: None,
-            quiet,
-        })?;
+        let take = capture_take(
+            &TakeOptions {
+                device: args.device.as_deref(),
+                max_seconds: f64::from(args.max_seconds),
+                countdown: 0,
+                out: None,
+                question: None,
+                quiet,
+            },
+            None,
+        )?;
         check_take(&take, quiet)?;
         if !quiet {
             eprintln!(

@@ -17,10 +17,11 @@ use super::common::{
 use crate::analyze::questions::Asked;
 use crate::audio::capture;
 use crate::cli::{RecordArgs, SaveArgs};
+use crate::live::Live;
 use crate::output::{self, progress_bar, write_output};
-use crate::pipeline::{EngineSettings, Pipeline};
+use crate::pipeline::Pipeline;
 use crate::record::Take;
-use crate::report::{self, Report};
+use crate::report::{self, RecordingInfo, Report};
 use crate::story::Named;
 
 pub fn devices() -> Result<()> {
@@ -67,11 +68,31 @@ pub fn record(args: RecordArgs) -> Result<()> {
         question: question.as_deref(),
         quiet,
     };
-    let take = capture_take(&options)?;
+    // The models load before the countdown, and the take is transcribed while it is spoken.
+    let mut pipeline = engine.map(|engine| {
+        let mut p = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
+        p.question = asked;
+        p
+    });
+    let mut live = match pipeline.as_mut() {
+        Some(p) if !args.no_live => Some(Live::start(p, live_threads(p.engine.threads))?),
+        _ => None,
+    };
+    let take = capture_take(&options, live.as_mut());
+    if let Some(p) = live
+        .map(Live::finish)
+        .filter(|p| !quiet && p.failed.is_some())
+    {
+        eprintln!(
+            "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
+            p.failed.unwrap_or_default()
+        );
+    }
+    let take = take?;
     check_take(&take, quiet)?;
 
-    let analysed = engine
-        .map(|engine| analyse(engine, targets, asked, &take.path, quiet))
+    let analysed = pipeline
+        .map(|mut p| analyse(&mut p, &take))
         .transpose()
         .map(|report| report.map(|r| with_story(r, story.as_ref())));
     let report = analysed.as_ref().ok().and_then(Option::as_ref);
@@ -111,16 +132,27 @@ fn save_take(
     save_after_analyze(report, &take.path, &save, question, quiet)
 }
 
-fn analyse(
-    engine: EngineSettings,
-    targets: crate::config::Targets,
-    asked: Option<Asked>,
-    path: &Path,
-    quiet: bool,
-) -> Result<Report> {
-    let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
-    pipeline.question = asked;
-    pipeline.analyze_file(path)
+/// Analyse the saved take like any file; pieces transcribed while it was recorded are taken
+/// from the pipeline's cache.
+fn analyse(pipeline: &mut Pipeline, take: &Take) -> Result<Report> {
+    let mut report = pipeline.analyze_file(&take.path)?;
+    let from_recording = pipeline.pieces.as_ref().map_or(0, |c| c.hits());
+    report.recording = Some(RecordingInfo {
+        device: take.device.clone(),
+        started_at: take.started_at,
+        stopped_at: take.stopped_at,
+        stop_reason: take.reason.describe().into(),
+        pieces_while_recording: from_recording,
+        report_after_stop_s: take.ended.elapsed().as_secs_f64(),
+    });
+    Ok(report)
+}
+
+/// Threads for transcribing while recording: one core is left to the audio capture and the
+/// display, so a busy decoder never makes the device drop samples.
+fn live_threads(threads: usize) -> usize {
+    let cores = crate::transcribe::threads::cores();
+    threads.min(cores.saturating_sub(1)).max(1)
 }
 
 /// The report with the answer checked against the story, when one was named.

@@ -105,10 +105,18 @@ pub struct Status {
 #[derive(Debug)]
 pub struct Take {
     pub path: PathBuf,
+    /// Device frames captured, at the device's `sample_rate`.
     pub frames: u64,
     pub sample_rate: u32,
     pub reason: StopReason,
     pub level: LevelSummary,
+    /// The input device's name (set by whoever opened it).
+    pub device: String,
+    /// When the first block was asked for, and when the take ended (UTC).
+    pub started_at: jiff::Timestamp,
+    pub stopped_at: jiff::Timestamp,
+    /// The moment the take ended, for measuring what comes after.
+    pub ended: std::time::Instant,
 }
 
 impl Take {
@@ -122,17 +130,21 @@ impl Take {
 const POLL: Duration = Duration::from_millis(50);
 
 /// Record from a started `source` into `out` until the first stop condition; finalise the file.
+/// After each block, `on_audio` gets every sample written so far (mono, 16 kHz, as the file
+/// reads back) and `on_status` what the live display shows.
 pub fn record(
     source: &mut dyn Source,
     mut out: TakeWriter,
     stop: &StopSignal,
     max_seconds: f64,
+    on_audio: &mut dyn FnMut(&[f32]),
     on_status: &mut dyn FnMut(&Status),
 ) -> Take {
     let format = source.format();
     let channels = usize::from(format.channels.max(1));
     let max_frames = (max_seconds * f64::from(format.sample_rate)).round() as u64;
     let mut meter = LevelMeter::new(format.sample_rate, format.channels);
+    let started_at = jiff::Timestamp::now();
     let reason = loop {
         if let Some(reason) = stop.requested() {
             break reason;
@@ -152,6 +164,7 @@ pub fn record(
         if let Err(e) = out.write(&block) {
             break StopReason::DiskFailed(e.to_string());
         }
+        on_audio(out.heard());
         meter.push(&block.to_f32());
         on_status(&Status {
             seconds: out.frames() as f64 / f64::from(format.sample_rate.max(1)),
@@ -160,9 +173,10 @@ pub fn record(
             warning: meter.warning(),
         });
     };
+    let (ended, stopped_at) = (std::time::Instant::now(), jiff::Timestamp::now());
     let frames = out.frames();
     let path = out.path().to_path_buf();
-    let reason = match (out.finalize(), reason) {
+    let reason = match (out.finalize().map(|(_, heard)| on_audio(&heard)), reason) {
         (Err(e), StopReason::TimeLimit | StopReason::Enter | StopReason::Interrupted) => {
             StopReason::DiskFailed(e.to_string())
         }
@@ -174,6 +188,10 @@ pub fn record(
         sample_rate: format.sample_rate,
         reason,
         level: meter.summary(),
+        device: String::new(),
+        started_at,
+        stopped_at,
+        ended,
     }
 }
 
@@ -259,12 +277,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap().keep();
         let out = TakeWriter::create(&dir.join("t.wav"), src.format, false).unwrap();
         let mut updates = 0;
-        let take = record(src, out, stop, max_s, &mut |_| updates += 1);
+        let take = record(src, out, stop, max_s, &mut |_| {}, &mut |_| updates += 1);
         (take, updates)
     }
 
+    /// Frames in the file, in the source's 1 kHz frames (the file is at 16 kHz).
     fn frames_on_disk(path: &Path) -> u32 {
-        hound::WavReader::open(path).unwrap().duration()
+        hound::WavReader::open(path).unwrap().duration() / 16
     }
 
     #[test]
@@ -285,7 +304,9 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let out = TakeWriter::create(&dir.path().join("t.wav"), src.format, false).unwrap();
         let signal = stop.clone();
-        let take = record(&mut src, out, &stop, 10.0, &mut |_| signal.interrupt());
+        let take = record(&mut src, out, &stop, 10.0, &mut |_| {}, &mut |_| {
+            signal.interrupt()
+        });
         assert_eq!(take.reason, StopReason::Interrupted);
         assert_eq!(frames_on_disk(&take.path), 100);
         stop.enter();

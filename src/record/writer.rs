@@ -1,8 +1,14 @@
-//! The take on disk while it is being recorded: a WAV file in the device's own format.
+//! The take on disk while it is being recorded: 16 kHz mono 16-bit PCM WAV, the form the
+//! analysis reads, whatever the device delivers.
 //!
-//! Samples are written as they arrive and the WAV header is brought up to date every
-//! [`FLUSH_S`] of audio (hound's `flush` rewrites the sizes), so a crash or a kill loses at most
-//! that much; every normal stop finalises the file.
+//! Each block from the device is mixed down to mono, resampled to [`TARGET_RATE`] as it
+//! streams ([`StreamResampler`]), rounded to 16 bits and written. A 90 s take is 2.9 MB, where
+//! the device's own format (48 kHz stereo 32-bit float) would be 34.5 MB. The samples as they
+//! will read back from the file are also kept in memory ([`TakeWriter::heard`]), so the take
+//! can be transcribed while it is recorded and give exactly what `analyze` gives on the file.
+//!
+//! The WAV header is brought up to date every [`FLUSH_S`] of audio (hound's `flush` rewrites
+//! the sizes), so a crash or a kill loses at most that much; every normal stop finalises it.
 
 use std::fs::{File, OpenOptions};
 use std::io::BufWriter;
@@ -10,7 +16,9 @@ use std::path::{Path, PathBuf};
 
 use hound::{SampleFormat, WavSpec, WavWriter};
 
-use crate::audio::capture::{InputFormat, SampleKind, Samples};
+use crate::audio::capture::{InputFormat, Samples};
+use crate::audio::resample::StreamResampler;
+use crate::audio::{downmix_into, TARGET_RATE};
 
 /// Audio between header updates, seconds.
 pub const FLUSH_S: f64 = 0.2;
@@ -28,9 +36,14 @@ pub enum WriteError {
 pub struct TakeWriter {
     wav: WavWriter<BufWriter<File>>,
     path: PathBuf,
-    kind: SampleKind,
     channels: u16,
-    samples: u64,
+    resampler: Option<StreamResampler>,
+    /// Device frames taken so far.
+    frames: u64,
+    /// Every sample written, as the decoder will read it back.
+    heard: Vec<f32>,
+    mono: Vec<f32>,
+    resampled: Vec<f32>,
     unflushed: u64,
     flush_every: u64,
 }
@@ -40,6 +53,13 @@ impl TakeWriter {
     /// true replaces it (a path the user chose with `--out`).
     pub fn create(path: &Path, format: InputFormat, overwrite: bool) -> Result<Self, WriteError> {
         let shown = path.display().to_string();
+        let resampler =
+            StreamResampler::new(format.sample_rate, TARGET_RATE).map_err(|reason| {
+                WriteError::Create {
+                    path: shown.clone(),
+                    reason,
+                }
+            })?;
         let mut options = OpenOptions::new();
         options.write(true);
         // A recording of the user's voice: readable by the user alone.
@@ -62,20 +82,21 @@ impl TakeWriter {
                 reason: e.to_string(),
             },
         })?;
-        let wav =
-            WavWriter::new(BufWriter::new(file), spec(format)).map_err(|e| WriteError::Create {
-                path: shown,
-                reason: e.to_string(),
-            })?;
-        let per_second = u64::from(format.sample_rate) * u64::from(format.channels.max(1));
+        let wav = WavWriter::new(BufWriter::new(file), SPEC).map_err(|e| WriteError::Create {
+            path: shown,
+            reason: e.to_string(),
+        })?;
         Ok(TakeWriter {
             wav,
             path: path.to_path_buf(),
-            kind: format.kind,
             channels: format.channels.max(1),
-            samples: 0,
+            resampler: Some(resampler),
+            frames: 0,
+            heard: Vec::new(),
+            mono: Vec::new(),
+            resampled: Vec::new(),
             unflushed: 0,
-            flush_every: ((per_second as f64 * FLUSH_S) as u64).max(1),
+            flush_every: ((f64::from(TARGET_RATE) * FLUSH_S) as u64).max(1),
         })
     }
 
@@ -83,29 +104,46 @@ impl TakeWriter {
         &self.path
     }
 
-    /// Whole frames written so far.
+    /// Whole device frames taken so far (the take's length is counted in these).
     pub fn frames(&self) -> u64 {
-        self.samples / u64::from(self.channels)
+        self.frames
     }
 
-    /// Append a block (in the format the file was created with) and update the header when due.
+    /// The samples written so far (mono, [`TARGET_RATE`]), exactly as a decoder reads them
+    /// back from the file.
+    pub fn heard(&self) -> &[f32] {
+        &self.heard
+    }
+
+    /// Append a block from the device and update the header when due.
     pub fn write(&mut self, block: &Samples) -> Result<(), WriteError> {
-        let written = match (block, self.kind) {
-            (Samples::F32(v), SampleKind::F32) => write_all(&mut self.wav, v),
-            (Samples::I16(v), SampleKind::I16) => write_all(&mut self.wav, v),
-            // A source never changes format mid-take; convert rather than fail if one did.
-            (Samples::I16(_), SampleKind::F32) => write_all(&mut self.wav, &block.to_f32()),
-            (Samples::F32(v), SampleKind::I16) => {
-                let ints: Vec<i16> = v
-                    .iter()
-                    .map(|s| (s.clamp(-1.0, 1.0) * 32767.0) as i16)
-                    .collect();
-                write_all(&mut self.wav, &ints)
+        let channels = usize::from(self.channels);
+        let whole = block.len() / channels * channels;
+        let floats = block.to_f32();
+        downmix_into(
+            &floats[..whole.min(floats.len())],
+            self.channels,
+            &mut self.mono,
+        );
+        self.frames += self.mono.len() as u64;
+        self.resampled.clear();
+        if let Some(r) = self.resampler.as_mut() {
+            r.push(&self.mono, &mut self.resampled)
+                .map_err(|reason| self.error(reason))?;
+        }
+        self.emit()
+    }
+
+    /// Write what the resampler gave, and update the header when due.
+    fn emit(&mut self) -> Result<(), WriteError> {
+        for &v in &self.resampled {
+            let q = quantise(v);
+            if let Err(e) = self.wav.write_sample(q) {
+                return Err(self.error(e.to_string()));
             }
-        };
-        written.map_err(|e| self.write_error(&e))?;
-        self.samples += block.len() as u64;
-        self.unflushed += block.len() as u64;
+            self.heard.push(as_read(q));
+        }
+        self.unflushed += self.resampled.len() as u64;
         if self.unflushed >= self.flush_every {
             self.flush()?;
         }
@@ -115,54 +153,61 @@ impl TakeWriter {
     /// Write buffered samples and the current sizes into the header.
     pub fn flush(&mut self) -> Result<(), WriteError> {
         self.unflushed = 0;
-        self.wav.flush().map_err(|e| self.write_error(&e))
+        self.wav.flush().map_err(|e| WriteError::Write {
+            path: self.path.display().to_string(),
+            reason: e.to_string(),
+        })
     }
 
-    /// Finish the file; returns its path.
-    pub fn finalize(self) -> Result<PathBuf, WriteError> {
+    /// Flush the resampler and finish the file; returns its path and every sample written.
+    pub fn finalize(mut self) -> Result<(PathBuf, Vec<f32>), WriteError> {
+        self.resampled.clear();
+        if let Some(r) = self.resampler.take() {
+            r.finish(&mut self.resampled)
+                .map_err(|reason| self.error(reason))?;
+        }
+        self.emit()?;
         let path = self.path;
         self.wav.finalize().map_err(|e| WriteError::Write {
             path: path.display().to_string(),
             reason: e.to_string(),
         })?;
-        Ok(path)
+        Ok((path, self.heard))
     }
 
-    fn write_error(&self, e: &hound::Error) -> WriteError {
+    fn error(&self, reason: String) -> WriteError {
         WriteError::Write {
             path: self.path.display().to_string(),
-            reason: e.to_string(),
+            reason,
         }
     }
 }
 
-fn write_all<S: hound::Sample + Copy>(
-    wav: &mut WavWriter<BufWriter<File>>,
-    samples: &[S],
-) -> Result<(), hound::Error> {
-    samples.iter().try_for_each(|&s| wav.write_sample(s))
+const SPEC: WavSpec = WavSpec {
+    channels: 1,
+    sample_rate: TARGET_RATE,
+    bits_per_sample: 16,
+    sample_format: SampleFormat::Int,
+};
+
+/// A sample rounded to 16 bits.
+fn quantise(v: f32) -> i16 {
+    (v.clamp(-1.0, 1.0) * 32767.0).round() as i16
 }
 
-fn spec(format: InputFormat) -> WavSpec {
-    let (bits_per_sample, sample_format) = match format.kind {
-        SampleKind::F32 => (32, SampleFormat::Float),
-        SampleKind::I16 => (16, SampleFormat::Int),
-    };
-    WavSpec {
-        channels: format.channels.max(1),
-        sample_rate: format.sample_rate,
-        bits_per_sample,
-        sample_format,
-    }
+/// A 16-bit sample as the decoder reads it back ([`crate::audio::load`]).
+fn as_read(q: i16) -> f32 {
+    f32::from(q) / 32768.0
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::audio::capture::SampleKind;
 
-    fn format(kind: SampleKind) -> InputFormat {
+    fn format(kind: SampleKind, sample_rate: u32) -> InputFormat {
         InputFormat {
-            sample_rate: 1000,
+            sample_rate,
             channels: 2,
             kind,
         }
@@ -172,29 +217,45 @@ mod tests {
     fn header_is_current_after_a_flush_without_finalising() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.wav");
-        let mut w = TakeWriter::create(&path, format(SampleKind::I16), false).unwrap();
-        // 0.3 s of stereo at 1 kHz: past one flush interval.
-        w.write(&Samples::I16(vec![100; 600])).unwrap();
+        let mut w = TakeWriter::create(&path, format(SampleKind::I16, 16_000), false).unwrap();
+        // 0.3 s of stereo at 16 kHz: past one flush interval.
+        w.write(&Samples::I16(vec![100; 9600])).unwrap();
         // Read while the writer is still open, as after a crash.
         let r = hound::WavReader::open(&path).unwrap();
-        assert_eq!(r.len(), 600);
-        assert_eq!(r.spec().bits_per_sample, 16);
+        assert_eq!(r.len(), 4800);
+        assert_eq!(r.spec(), SPEC);
         drop(r);
-        assert_eq!(w.frames(), 300);
+        assert_eq!(w.frames(), 4800);
         w.finalize().unwrap();
     }
 
     #[test]
-    fn float_takes_stay_float() {
+    fn a_48k_float_stereo_take_is_stored_as_16k_mono_16_bit_and_reads_back_as_heard() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.wav");
-        let mut w = TakeWriter::create(&path, format(SampleKind::F32), false).unwrap();
-        w.write(&Samples::F32(vec![0.25, -0.25])).unwrap();
-        w.finalize().unwrap();
-        let mut r = hound::WavReader::open(&path).unwrap();
-        assert_eq!(r.spec().sample_format, SampleFormat::Float);
-        let got: Vec<f32> = r.samples::<f32>().map(Result::unwrap).collect();
-        assert_eq!(got, vec![0.25, -0.25]);
+        let mut w = TakeWriter::create(&path, format(SampleKind::F32, 48_000), false).unwrap();
+        // One second of a 300 Hz tone on the left, silence on the right, in uneven blocks.
+        let tone: Vec<f32> = (0..48_000)
+            .flat_map(|n| {
+                let v = 0.5 * (n as f32 * 2.0 * std::f32::consts::PI * 300.0 / 48_000.0).sin();
+                [v, 0.0]
+            })
+            .collect();
+        for block in tone.chunks(2 * 777) {
+            w.write(&Samples::F32(block.to_vec())).unwrap();
+        }
+        assert_eq!(w.frames(), 48_000);
+        let (path, heard) = w.finalize().unwrap();
+        assert_eq!(heard.len(), 16_000);
+        let spec = hound::WavReader::open(&path).unwrap().spec();
+        assert_eq!(spec, SPEC);
+        assert_eq!(std::fs::metadata(&path).unwrap().len(), 44 + 32_000);
+        // What the analysis reads is exactly what was heard while recording.
+        let read = crate::audio::load(&path).unwrap();
+        assert_eq!(read.samples, heard);
+        // Mixed down (the tone at half level) and resampled without losing it.
+        let peak = heard[1000..15_000].iter().fold(0f32, |m, v| m.max(v.abs()));
+        assert!((peak - 0.25).abs() < 0.01, "{peak}");
     }
 
     #[test]
@@ -202,9 +263,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("t.wav");
         std::fs::write(&path, b"keep me").unwrap();
-        let err = TakeWriter::create(&path, format(SampleKind::F32), false).err();
+        let f = format(SampleKind::F32, 48_000);
+        let err = TakeWriter::create(&path, f, false).err();
         assert!(matches!(err, Some(WriteError::Exists { .. })));
         assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
-        assert!(TakeWriter::create(&path, format(SampleKind::F32), true).is_ok());
+        assert!(TakeWriter::create(&path, f, true).is_ok());
     }
 }

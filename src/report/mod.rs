@@ -59,8 +59,28 @@ pub struct Report {
     /// before it existed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub voice: Option<VoiceStats>,
+    /// How a take recorded with `rehearse record` was captured and how soon its report came
+    /// (absent for files).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recording: Option<RecordingInfo>,
     pub methods: Methods,
     pub warnings: Vec<String>,
+}
+
+/// A recorded take: the device, when it started and stopped, and how long the report took.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecordingInfo {
+    pub device: String,
+    /// When recording started ("go"; the countdown is not recorded) and stopped, UTC.
+    pub started_at: jiff::Timestamp,
+    pub stopped_at: jiff::Timestamp,
+    pub stop_reason: String,
+    /// Pieces of the report transcribed while the speaker was still talking (or in the
+    /// silence before the stop); the rest were transcribed after the stop.
+    pub pieces_while_recording: usize,
+    /// Seconds from the end of the take to the report being ready (analysis of what was not
+    /// transcribed yet, and every measure), measured on this machine.
+    pub report_after_stop_s: f64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -249,6 +269,7 @@ impl Report {
         let mut warnings = audio.warnings.clone();
         warnings.extend(signal_warnings(vad, analysis.speech_found));
         let mut report = Report {
+            recording: None,
             summary: None,
             schema_version: SCHEMA_VERSION,
             tool: ToolInfo {

@@ -46,10 +46,124 @@ pub fn plan(speech: &[(f64, f64)], duration_s: f64) -> Vec<Chunk> {
 const MIN_SKIP_S: f64 = 0.6;
 
 /// Pieces that together cover everything in `map` that may be speech.
+///
+/// The pieces are planned left to right ([`Grouper`]): what is decided about the audio up to
+/// some time never depends on what comes after it (beyond the unit being closed). So a take
+/// being recorded can have its first pieces planned, and transcribed, while the speaker goes
+/// on ([`plan_settled`]), and they are exactly the pieces this plan gives for the whole take.
 pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
     let units = map.to_transcribe();
-    let mut chunks = Vec::new();
-    split_at_widest_gap(&units, &mut chunks);
+    let mut grouper = Grouper::default();
+    for &u in &units {
+        grouper.push(u);
+    }
+    let mut groups = grouper.closed;
+    groups.extend(grouper.open.finish());
+    let mut chunks = bounded(map, groups, true);
+    chunks.retain(|c| c.len_s() > 0.0);
+    chunks
+}
+
+/// The pieces of [`plan_for`] that audio up to `settled_s` already decides: every piece whose
+/// audio, and whose cut from the next piece, lies before `settled_s`. `map` may cover more
+/// than `settled_s` (a take still being recorded, whose last second the detector may still
+/// revise); nothing after `settled_s` is used.
+pub fn plan_settled(map: &SpeechMap, settled_s: f64) -> Vec<Chunk> {
+    let mut grouper = Grouper::default();
+    // A unit is settled when it ends before `settled_s` (a region is closed only by silence
+    // after it, which must be settled too).
+    for u in map
+        .to_transcribe()
+        .into_iter()
+        .take_while(|u| u.1 + map.policy.min_silence_s + map.frame_s < settled_s)
+    {
+        grouper.push(u);
+    }
+    // The cut after a closed group needs the next group's first unit, which is settled: the
+    // grouper only closes a group once the unit after it was pushed.
+    let mut groups = grouper.closed;
+    let n = groups.len();
+    if n == 0 {
+        return Vec::new();
+    }
+    let next = grouper.open.units.first().copied().map(|u| Chunk {
+        start_s: u.0,
+        end_s: u.1,
+    });
+    groups.extend(next);
+    let mut chunks = bounded(map, groups, false);
+    chunks.truncate(n);
+    chunks.retain(|c| c.len_s() > 0.0);
+    chunks
+}
+
+/// Groups what may be speech into pieces of about [`TARGET_S`], one unit at a time: when a
+/// unit takes the group past the target, the group is cut at its widest silence (one that
+/// leaves at least [`MIN_PIECE_S`] either side, if there is one; usually a sentence end), and
+/// what follows that silence starts the next group.
+#[derive(Debug, Default)]
+struct Grouper {
+    closed: Vec<Chunk>,
+    open: Open,
+}
+
+#[derive(Debug, Default)]
+struct Open {
+    units: Vec<(f64, f64)>,
+}
+
+impl Open {
+    fn span(&self) -> f64 {
+        match (self.units.first(), self.units.last()) {
+            (Some(a), Some(b)) => b.1 - a.0,
+            _ => 0.0,
+        }
+    }
+
+    /// The group as pieces: one, or equal parts of a single stretch longer than [`MAX_S`].
+    fn finish(&self) -> Vec<Chunk> {
+        match (self.units.first(), self.units.last()) {
+            (Some(a), Some(b)) => split_long((a.0, b.1)),
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl Grouper {
+    fn push(&mut self, unit: (f64, f64)) {
+        self.open.units.push(unit);
+        while self.open.units.len() >= 2 && self.open.span() > TARGET_S {
+            let units = &self.open.units;
+            let (first, last) = (units[0], units[units.len() - 1]);
+            let gap = |i: usize| units[i + 1].0 - units[i].1;
+            let balanced = |i: &usize| {
+                units[*i].1 - first.0 >= MIN_PIECE_S && last.1 - units[*i + 1].0 >= MIN_PIECE_S
+            };
+            // Among equally wide gaps (frames quantise them), the one nearest the middle.
+            let centre = (first.0 + last.1) / 2.0;
+            let off_centre = |i: usize| (units[i].1 - centre).abs();
+            let widest = |candidates: &mut dyn Iterator<Item = usize>| {
+                candidates.max_by(|&a, &b| {
+                    gap(a)
+                        .total_cmp(&gap(b))
+                        .then(off_centre(b).total_cmp(&off_centre(a)))
+                })
+            };
+            let cut = widest(&mut (0..units.len() - 1).filter(balanced))
+                .or_else(|| widest(&mut (0..units.len() - 1)))
+                .expect("two or more units have a gap");
+            let rest = self.open.units.split_off(cut + 1);
+            self.closed.extend(self.open.finish());
+            self.open.units = rest;
+        }
+    }
+}
+
+/// Set the outer edges of `groups` (ordered, each spanning its units): audio between two
+/// groups is left out only when it is sure silence, otherwise the two meet at the quietest
+/// frame. With `last`, the final group runs to the end of the take (unless sure silence
+/// follows it).
+fn bounded(map: &SpeechMap, mut chunks: Vec<Chunk>, last: bool) -> Vec<Chunk> {
     let skippable =
         |a: f64, b: f64| b - a >= MIN_SKIP_S + 2.0 * PAD_S && map.confidently_silent(a, b);
     let n = chunks.len();
@@ -65,7 +179,9 @@ pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
         }
         if i + 1 < n {
             let (a, b) = (chunks[i].end_s, chunks[i + 1].start_s);
-            if skippable(a, b) {
+            if a >= b {
+                // A stretch longer than MAX_S cut hard: the parts meet.
+            } else if skippable(a, b) {
                 chunks[i].end_s = a + PAD_S;
                 chunks[i + 1].start_s = b - PAD_S;
             } else {
@@ -73,7 +189,7 @@ pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
                 chunks[i].end_s = cut;
                 chunks[i + 1].start_s = cut;
             }
-        } else {
+        } else if last {
             let end = map.duration_s;
             let c = &mut chunks[i];
             c.end_s = if skippable(c.end_s, end) {
@@ -83,7 +199,6 @@ pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
             };
         }
     }
-    chunks.retain(|c| c.len_s() > 0.0);
     chunks
 }
 
@@ -255,6 +370,85 @@ mod tests {
         assert_eq!(c[0].end_s, c[1].start_s);
         assert!((c[0].end_s - 226.5 * 0.032).abs() < 1e-9, "{c:?}");
         assert_eq!((c[0].start_s, c[1].end_s), (0.0, m.duration_s));
+    }
+
+    #[test]
+    fn a_take_of_sentences_is_cut_at_its_widest_pauses() {
+        // Five 3 s sentences; the pause after the second is the widest (1.2 s), the others 0.4 s.
+        let mut runs = Vec::new();
+        for gap in [38usize, 12, 12, 12] {
+            runs.push((0.9f32, 94usize));
+            runs.push((0.01, gap));
+        }
+        runs.push((0.9, 94));
+        let m = map(&runs);
+        let c = plan_for(&m);
+        assert!(c.len() >= 2, "{c:?}");
+        // The first cut is in the widest pause (frames 94..132).
+        assert!(
+            c[0].end_s > 94.0 * 0.032 && c[0].end_s < 132.0 * 0.032,
+            "{c:?}"
+        );
+        assert!(c.iter().all(|c| c.len_s() <= MAX_S + 2.0 * PAD_S), "{c:?}");
+    }
+
+    /// Speech probabilities from a seed: runs of speech, unsure and silent frames.
+    fn random_probabilities(seed: u64, frames: usize) -> Vec<f32> {
+        let mut x = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let mut p = Vec::with_capacity(frames);
+        while p.len() < frames {
+            let (v, len) = match next() % 4 {
+                0 | 1 => (0.9, 10 + next() % 150),
+                2 => (0.02, 3 + next() % 60),
+                _ => (0.25, 2 + next() % 20),
+            };
+            p.extend(std::iter::repeat_n(v, len as usize));
+        }
+        p.truncate(frames);
+        p
+    }
+
+    #[test]
+    fn the_settled_pieces_of_a_take_in_progress_are_the_pieces_of_the_whole_take() {
+        let policy = crate::speech::Policy::default();
+        for seed in 0..200 {
+            let probs = random_probabilities(seed, 3000);
+            let full = SpeechMap::from_probabilities(probs.clone(), 0.032, 96.0, policy);
+            let whole = plan_for(&full);
+            let mut seen = 0;
+            for cut in (100..3000).step_by(97) {
+                // The take so far: its map may differ from the whole take's in the last
+                // second (the detector may revise it), so only time before that is settled.
+                let mut so_far = probs[..cut].to_vec();
+                for v in so_far.iter_mut().rev().take(31) {
+                    *v = 1.0 - *v;
+                }
+                let d = cut as f64 * 0.032;
+                let partial = SpeechMap::from_probabilities(so_far, 0.032, d, policy);
+                let settled = plan_settled(&partial, d - 1.0);
+                assert!(settled.len() >= seen, "seed {seed}: pieces went back");
+                assert_eq!(
+                    settled[..],
+                    whole[..settled.len()],
+                    "seed {seed}, {d:.2} s of {:.2}",
+                    full.duration_s
+                );
+                assert!(settled.iter().all(|c| c.end_s <= d - 1.0), "{settled:?}");
+                seen = settled.len();
+            }
+            // Near the end only the last group is still open.
+            assert!(
+                seen * 2 >= whole.len(),
+                "seed {seed}: {seen} of {}",
+                whole.len()
+            );
+        }
     }
 
     #[test]

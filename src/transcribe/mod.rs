@@ -12,6 +12,7 @@
 //! not the default (README, "Speed and memory"). A piece that had the full window already is
 //! never decoded twice.
 
+pub mod cache;
 pub mod chunks;
 pub mod download;
 pub mod model;
@@ -112,11 +113,10 @@ pub trait Transcriber {
         self.transcribe(samples, Box::new(|_| {}))
     }
 
-    /// Whether [`transcribe`](Self::transcribe) gives `n_samples` of audio the whole window
-    /// already, so that [`transcribe_full_window`](Self::transcribe_full_window) would only
-    /// decode the same piece the same way again. True for engines with one window size.
-    fn uses_full_window(&self, _n_samples: usize) -> bool {
-        true
+    /// The encoder context [`transcribe`](Self::transcribe) uses for `n_samples`, in encoder
+    /// frames; 0 for the whole window. Decodes with the same samples and context agree.
+    fn encoder_frames(&self, _n_samples: usize) -> i32 {
+        0
     }
 }
 
@@ -145,7 +145,8 @@ pub struct Chunked {
 /// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
 /// whole take. `speech` is where someone is surely speaking (take timeline): a piece whose
 /// transcript does not fit the speech in it ([`suspect`]) is decoded again with the engine's
-/// full window, when it had a shorter one ([`Transcriber::uses_full_window`]). `progress` receives the share of audio done, 0.0..=1.0.
+/// full window, when it had a shorter one ([`Transcriber::encoder_frames`]). `progress`
+/// receives the share of audio done, 0.0..=1.0.
 pub fn transcribe_chunks(
     engine: &mut dyn Transcriber,
     samples: &[f32],
@@ -178,7 +179,7 @@ pub fn transcribe_chunks(
         };
         // A piece that already had the full window is not decoded again: the same decode
         // would only spend the time again.
-        let full = short_take || engine.uses_full_window(piece.len());
+        let full = short_take || engine.encoder_frames(piece.len()) == 0;
         if suspect(&part, &heard).is_some() {
             if full {
                 out.suspect_full += 1;
@@ -467,8 +468,8 @@ mod tests {
             Ok(Transcript::from_triples(&[("we", 0.5, 0.8)]))
         }
 
-        fn uses_full_window(&self, _: usize) -> bool {
-            false
+        fn encoder_frames(&self, _: usize) -> i32 {
+            400
         }
 
         fn transcribe_full_window(&mut self, _: &[f32]) -> Result<Transcript, TranscribeError> {

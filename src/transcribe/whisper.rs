@@ -244,8 +244,8 @@ impl Transcriber for Session<'_> {
         self.decode(samples, Window::Full)
     }
 
-    fn uses_full_window(&self, n_samples: usize) -> bool {
-        audio_ctx(self.window, n_samples) == 0
+    fn encoder_frames(&self, n_samples: usize) -> i32 {
+        audio_ctx(self.window, n_samples)
     }
 }
 

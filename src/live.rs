@@ -1,0 +1,264 @@
+//! Transcribing a take while it is being recorded.
+//!
+//! A background thread gets the take's samples as they are written (mono, 16 kHz, exactly as
+//! the file will read back), and about once a second asks the speech detector where speech is
+//! in the take so far and which pieces that already settles ([`chunks::plan_settled`]: the
+//! pieces the whole take's plan will have, whatever is said next). Each settled piece is
+//! transcribed at once, through the [`PieceCache`] the final analysis then reads. When the
+//! speaker stops, the take is analysed like any file ([`Pipeline::analyze_file`]), and only
+//! the pieces not yet settled (usually the last one) are decoded: the report is what
+//! `analyze` gives on the saved file, sooner.
+//!
+//! The figures so far (words, pace, fillers) feed the one-line live display.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use crate::analyze::fillers;
+use crate::audio::TARGET_RATE;
+use crate::pipeline::{self, Pipeline};
+use crate::speech::silero::Silero;
+use crate::speech::SpeechMap;
+use crate::transcribe::cache::{Cached, PieceCache};
+use crate::transcribe::whisper::WhisperEngine;
+use crate::transcribe::{chunks, transcribe_chunks, Word};
+
+/// The last seconds of a take in progress that the speech detector may still revise: Silero
+/// itself only looks back, but the level evening it hears looks 1 s ahead, smoothed over
+/// 0.3 s ([`crate::speech::level`]). A piece settled too early is only a cache miss at the
+/// end (decoded again), never a different report.
+pub const UNSETTLED_S: f64 = 1.3;
+
+/// New audio between two looks at the take, seconds.
+const LOOK_EVERY_S: f64 = 0.5;
+
+/// What the pieces transcribed so far say.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Progress {
+    /// Pieces transcribed.
+    pub pieces: usize,
+    /// Seconds of the take those pieces cover (from its start).
+    pub through_s: f64,
+    pub words: usize,
+    /// Filled pauses and filler words in those words.
+    pub fillers: usize,
+    /// Words per minute between the first and last word, once that is 10 s or more.
+    pub wpm: Option<f64>,
+    /// Why live transcription stopped early, if it did (the final analysis still runs).
+    pub failed: Option<String>,
+}
+
+/// Reads the figures of a [`Live`] transcriber.
+#[derive(Debug, Clone)]
+pub struct LiveView(Arc<Mutex<Progress>>);
+
+impl LiveView {
+    pub fn get(&self) -> Progress {
+        self.0.lock().map(|p| p.clone()).unwrap_or_default()
+    }
+}
+
+/// The background transcriber of one take.
+pub struct Live {
+    tx: Option<Sender<Vec<f32>>>,
+    sent: usize,
+    progress: Arc<Mutex<Progress>>,
+    cancel: Arc<AtomicBool>,
+    handle: Option<JoinHandle<()>>,
+}
+
+impl Live {
+    /// Start transcribing in the background on `threads` threads, into `pipeline`'s piece
+    /// cache (one is created when it has none). Loads both models now, so the final
+    /// analysis does not wait for them.
+    pub fn start(pipeline: &mut Pipeline, threads: usize) -> anyhow::Result<Live> {
+        let engine = pipeline.whisper()?;
+        let detector = pipeline.detector()?;
+        let cache = Arc::clone(
+            pipeline
+                .pieces
+                .get_or_insert_with(|| Arc::new(PieceCache::new())),
+        );
+        let (tx, rx) = mpsc::channel();
+        let progress = Arc::new(Mutex::new(Progress::default()));
+        let cancel = Arc::new(AtomicBool::new(false));
+        let worker = Worker {
+            engine,
+            detector,
+            rx,
+            cache,
+            progress: Arc::clone(&progress),
+            cancel: Arc::clone(&cancel),
+            extra_fillers: pipeline.targets.extra_filler_words.clone(),
+        };
+        let handle = std::thread::Builder::new()
+            .name("live-transcribe".into())
+            .spawn(move || worker.run(threads))?;
+        Ok(Live {
+            tx: Some(tx),
+            sent: 0,
+            progress,
+            cancel,
+            handle: Some(handle),
+        })
+    }
+
+    /// Hand over the take so far (every sample written, the new ones are sent).
+    pub fn feed(&mut self, heard: &[f32]) {
+        if heard.len() > self.sent {
+            if let Some(tx) = &self.tx {
+                let _ = tx.send(heard[self.sent..].to_vec());
+            }
+            self.sent = heard.len();
+        }
+    }
+
+    pub fn progress(&self) -> Progress {
+        self.view().get()
+    }
+
+    /// A handle that reads the figures so far, for a display.
+    pub fn view(&self) -> LiveView {
+        LiveView(Arc::clone(&self.progress))
+    }
+
+    /// The take ended: finish the piece being decoded (the final analysis needs it) and
+    /// settle nothing more.
+    pub fn finish(mut self) -> Progress {
+        self.stop();
+        self.progress()
+    }
+
+    fn stop(&mut self) {
+        self.cancel.store(true, Ordering::SeqCst);
+        self.tx = None;
+        if let Some(h) = self.handle.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// The plan the take would have if it ended at `settled_s`, when what may be speech ended
+/// before that in sure silence (the last piece then ends where the speech does, not at the
+/// end of the take, and stays the same however long the silence goes on); empty otherwise.
+fn ending_now(map: &SpeechMap, settled_s: f64) -> Vec<chunks::Chunk> {
+    let frames = ((settled_s / map.frame_s).floor().max(0.0) as usize).min(map.probabilities.len());
+    let duration = frames as f64 * map.frame_s;
+    let so_far = SpeechMap::from_probabilities(
+        map.probabilities[..frames].to_vec(),
+        map.frame_s,
+        duration,
+        map.policy,
+    );
+    let plan = chunks::plan_for(&so_far);
+    match plan.last() {
+        Some(last) if last.end_s < duration => plan,
+        _ => Vec::new(),
+    }
+}
+
+struct Worker {
+    engine: Arc<WhisperEngine>,
+    detector: Arc<Silero>,
+    rx: Receiver<Vec<f32>>,
+    cache: Arc<PieceCache>,
+    progress: Arc<Mutex<Progress>>,
+    cancel: Arc<AtomicBool>,
+    extra_fillers: Vec<String>,
+}
+
+impl Worker {
+    fn run(self, threads: usize) {
+        if let Err(e) = self.transcribe(threads) {
+            if let Ok(mut p) = self.progress.lock() {
+                p.failed = Some(format!("{e:#}"));
+            }
+        }
+    }
+
+    fn transcribe(&self, threads: usize) -> anyhow::Result<()> {
+        let mut session = self.engine.session(threads)?;
+        let mut samples: Vec<f32> = Vec::new();
+        let mut looked_at = 0usize;
+        let mut done = 0usize;
+        let mut words: Vec<Word> = Vec::new();
+        let look_every = (LOOK_EVERY_S * f64::from(TARGET_RATE)) as usize;
+        loop {
+            match self.rx.recv_timeout(Duration::from_millis(200)) {
+                Ok(more) => samples.extend(more),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            }
+            while let Ok(more) = self.rx.try_recv() {
+                samples.extend(more);
+            }
+            if samples.len() < looked_at + look_every {
+                continue;
+            }
+            looked_at = samples.len();
+            let map = pipeline::speech_map_of(&self.detector, &samples)?;
+            let settled = samples.len() as f64 / f64::from(TARGET_RATE) - UNSETTLED_S;
+            let plan = chunks::plan_settled(&map, settled);
+            for piece in plan.iter().skip(done) {
+                if self.cancel.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                let mut cached = Cached::new(&mut session, &self.cache);
+                let part = transcribe_chunks(
+                    &mut cached,
+                    &samples,
+                    TARGET_RATE,
+                    std::slice::from_ref(piece),
+                    &map.speech,
+                    &|_| {},
+                )?;
+                words.extend(part.transcript.words);
+                done += 1;
+                self.report(done, piece.end_s, &words);
+            }
+            // The speaker may be done: if the take ended now, after this silence, its last
+            // pieces would be these. Decode them ahead; if more is said they are not used.
+            for piece in ending_now(&map, settled).iter().skip(done) {
+                if self.cancel.load(Ordering::SeqCst) {
+                    return Ok(());
+                }
+                let mut cached = Cached::new(&mut session, &self.cache);
+                transcribe_chunks(
+                    &mut cached,
+                    &samples,
+                    TARGET_RATE,
+                    std::slice::from_ref(piece),
+                    &map.speech,
+                    &|_| {},
+                )?;
+            }
+        }
+    }
+
+    fn report(&self, pieces: usize, through_s: f64, words: &[Word]) {
+        let span = match (words.first(), words.last()) {
+            (Some(a), Some(b)) => b.end_s - a.start_s,
+            _ => 0.0,
+        };
+        let update = Progress {
+            pieces,
+            through_s,
+            words: words.len(),
+            fillers: fillers::find_with_extra(words, &self.extra_fillers).len(),
+            wpm: (span >= 10.0).then(|| words.len() as f64 / span * 60.0),
+            failed: None,
+        };
+        if let Ok(mut p) = self.progress.lock() {
+            *p = update;
+        }
+    }
+}
