@@ -6,6 +6,7 @@
 //! cargo run --release --example realspeech_bench -- tokens FILE...  # rehearse, token timestamps
 //! cargo run --release --example realspeech_bench -- dtw    FILE...  # rehearse, DTW (the default)
 //! cargo run --release --example realspeech_bench -- speech FILE...  # the speech detector's map
+//!                                                                   # and its edges refined
 //! ```
 //!
 //! Prints one JSON object per file: `file`, `mode`, `words` (`[text, start_s, end_s]`), and for
@@ -16,7 +17,8 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
-use rehearse::audio;
+use rehearse::analyze::vad::SpeechActivity;
+use rehearse::audio::{self, TARGET_RATE};
 use rehearse::config::Targets;
 use rehearse::pipeline::{EngineSettings, Pipeline};
 use rehearse::transcribe::whisper::{dtw_preset, WhisperEngine, WordTiming};
@@ -47,10 +49,11 @@ fn main() -> Result<()> {
                     .iter()
                     .map(|p| (f64::from(*p) * 100.0).round() / 100.0)
                     .collect();
+                let refined = SpeechActivity::from_map(&audio.samples, TARGET_RATE, &map).segments;
                 println!(
                     "{}",
                     json!({"file": file.display().to_string(), "speech": map.speech,
-                           "unsure": map.unsure, "probabilities": probs})
+                           "refined": refined, "unsure": map.unsure, "probabilities": probs})
                 );
             }
             Ok(())

@@ -92,11 +92,11 @@ fn long_pauses_are_measured_on_the_signal() {
             )
         })
         .collect();
-    // The sample has exactly 3.0 s and 2.5 s of digital silence between its sentences.
-    // Since the Silero detector, edges come from 32 ms detector frames refined on 10 ms energy
-    // frames; measured 2.94 s and 2.45 s (speech edges end up ~50 ms into the silence).
-    assert!((long[0].1 - 3.0).abs() <= 0.08, "{long:?}");
-    assert!((long[1].1 - 2.5).abs() <= 0.08, "{long:?}");
+    // The sample has exactly 3.0 s and 2.5 s of digital silence between its sentences. The
+    // speech detector's regions end 80-90 ms into each silence; refined on the signal's energy
+    // they read 2.99 s and 2.49 s (measured).
+    assert!((long[0].1 - 3.0).abs() <= 0.06, "{long:?}");
+    assert!((long[1].1 - 2.5).abs() <= 0.06, "{long:?}");
     assert!(long[0].0 > 4.0 && long[1].0 > long[0].0 + 5.0, "{long:?}");
     assert!((p["leading_silence_s"].as_f64().unwrap() - 1.0).abs() <= 0.05);
     assert!(p["first_word_s"].as_f64().unwrap() >= 0.7);

@@ -352,7 +352,7 @@ fn reading_commands_work_on_a_read_only_data_dir() {
         assert!(text.contains(expect), "{args:?}: {text}");
     }
     // A command that writes says why it cannot, in one line.
-    let out = run(&["delete", "66666666"]);
+    let out = run(&["delete", "--yes", "66666666"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let _ = Command::new("chmod")
         .args(["-R", "u+w"])
@@ -687,7 +687,7 @@ fn a_closed_stdout_loses_no_take_and_panics_no_command() {
         &["model"],
         &["reindex"],
         &["import", export.to_str().unwrap()],
-        &["delete", "88888888"],
+        &["delete", "--yes", "88888888"],
     ] {
         let out = run_closed(&home, args);
         let err = stderr(&out);

@@ -149,7 +149,12 @@ fn history_lists_each_take_with_its_figures() {
     // The table shows the same takes, one line each, with the id.
     let table = rehearse(&home).arg("history").assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
-    assert_eq!(text.lines().count(), 3, "{text}");
+    assert_eq!(text.lines().count(), 4, "{text}");
+    let footer = text.lines().last().unwrap();
+    assert!(
+        footer.starts_with("Disk use: ") && footer.contains(" for 2 takes in "),
+        "{text}"
+    );
     assert!(text.contains(um["id"].as_str().unwrap()), "{text}");
     // Filters.
     let filtered = rehearse(&home)
@@ -354,7 +359,7 @@ fn export_then_import_round_trips_and_skips_duplicates() {
     }
     // Deleting one leaves the other.
     rehearse(&home)
-        .args(["delete", "last"])
+        .args(["delete", "--yes", "last"])
         .assert()
         .success()
         .stdout(predicates::str::contains("deleted take"));

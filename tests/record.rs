@@ -76,14 +76,34 @@ impl FakeMic {
         rehearse_with(&self.dir.path().join("asound.conf"), &self.home(), args)
     }
 
+    /// The recordings in the data dir's `takes/` folder (where a take is written while it
+    /// is recorded, and stays with `--no-save`).
     fn takes(&self) -> Vec<PathBuf> {
-        let Ok(entries) = std::fs::read_dir(self.home().join("takes")) else {
-            return Vec::new();
-        };
-        let mut takes: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
-        takes.sort();
-        takes
+        files_in(&self.home().join("takes"))
     }
+
+    /// The audio of each take in the history.
+    fn kept(&self) -> Vec<PathBuf> {
+        files_in(&self.home().join("history/takes"))
+            .into_iter()
+            .filter_map(|folder| files_in(&folder).into_iter().find(|f| is_audio(f)))
+            .collect()
+    }
+}
+
+fn files_in(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+fn is_audio(p: &Path) -> bool {
+    p.file_name()
+        .and_then(|n| n.to_str())
+        .is_some_and(|n| n.starts_with("audio."))
 }
 
 fn rehearse_with(alsa_conf: &Path, home: &Path, args: &[&str]) -> Command {
@@ -160,8 +180,12 @@ fn record_saves_the_spoken_answer_as_a_take_and_reports_it() {
         "{stderr}"
     );
 
-    let takes = mic.takes();
-    assert_eq!(takes.len(), 1, "one take in the takes folder: {takes:?}");
+    assert!(
+        mic.takes().is_empty(),
+        "the recording was moved into the history"
+    );
+    let takes = mic.kept();
+    assert_eq!(takes.len(), 1, "one take in the history: {takes:?}");
     let (_, take) = read_take(&takes[0]);
     assert_eq!(
         take.len(),
@@ -211,7 +235,16 @@ fn ctrl_c_stops_the_take_and_keeps_a_valid_wav() {
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "Ctrl-C keeps the take: {stderr}");
     assert!(stderr.contains("stopped with Ctrl-C"), "{stderr}");
+    // The recording moved into the history, as a take not analysed yet.
+    assert!(!take.exists());
+    let kept = mic.kept();
+    assert_eq!(kept.len(), 1, "{kept:?}");
+    let take = kept[0].clone();
     assert_eq!(text(&out.stdout).trim(), path(&take));
+    assert!(
+        stderr.contains("not analysed; `rehearse reanalyze"),
+        "{stderr}"
+    );
 
     let (spec, left) = read_take(&take);
     let seconds = left.len() as f64 / f64::from(spec.sample_rate);
@@ -382,4 +415,271 @@ fn devices_lists_the_default_input() {
         .find(|l| l.starts_with("* default"))
         .unwrap_or_else(|| panic!("no default device in {stdout}"));
     assert!(default.contains("2 ch, 48000 Hz"), "{default}");
+}
+
+/// Every file under `dir`, relative, sorted.
+fn all_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for p in files_in(&d) {
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push(p.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn history_json(mic: &FakeMic) -> serde_json::Value {
+    let out = run(mic.rehearse(&["history", "--json"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// Record a take with the test hook holding the process at `stage` for `pause_ms`
+/// (`analysing`: the take is stored and its analysis starts; `recording-staged`: the
+/// recording is moved into a staging folder), send `signal` there, and return how it ended and
+/// its stderr lines. The hook makes the signal land at that point however fast the machine is.
+fn signal_at(
+    mic: &FakeMic,
+    (stage, pause_ms): (&str, u32),
+    signal: &str,
+) -> (std::process::ExitStatus, Vec<String>) {
+    use std::io::{BufRead, BufReader};
+    let mut child = mic
+        .rehearse(&["record", "--max-seconds", "8", "--countdown", "0"])
+        .env("REHEARSE_TEST_PAUSE", format!("{stage}:{pause_ms}"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut seen = Vec::new();
+    for line in BufReader::new(child.stderr.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let paused = line.contains(&format!("test pause at {stage}"));
+        seen.push(line);
+        if paused {
+            let sent = Command::new("kill")
+                .args([signal, &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        }
+    }
+    (child.wait().unwrap(), seen)
+}
+
+#[test]
+fn a_signal_or_a_kill_while_a_take_is_stored_or_analysed_loses_nothing() {
+    let mic = FakeMic::speaking(SENTENCE);
+    for (n, (stage, signal)) in [
+        (("analysing", 60_000), "-TERM"),
+        (("analysing", 60_000), "-KILL"),
+        (("recording-staged", 60_000), "-KILL"),
+        // Ctrl-C while the take is being stored waits for it, then ends the program.
+        (("recording-staged", 1_000), "-INT"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (status, seen) = signal_at(&mic, stage, signal);
+        let stage = stage.0;
+        let stderr = seen.join("\n");
+        if signal != "-KILL" {
+            assert_eq!(status.code(), Some(130), "{stderr}");
+            assert!(stderr.contains("`rehearse reanalyze "), "{stderr}");
+        } else {
+            assert_eq!(status.code(), None, "killed: {stderr}");
+        }
+        // The next command finds the take (a half-stored one is recovered), not analysed.
+        let out = run(mic.rehearse(&["history", "--json"]));
+        let notes = text(&out.stderr);
+        let history: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let takes = history["takes"].as_array().unwrap();
+        assert_eq!(takes.len(), n + 1, "{stage} {signal}: {history} {notes}");
+        assert_eq!(takes[n]["analysed"], false, "{history}");
+        assert_eq!(takes[n]["audio"], "ok", "{history}");
+        if stage == "recording-staged" && signal == "-KILL" {
+            assert!(notes.contains("recovered take"), "{notes}");
+        }
+    }
+    assert!(mic.takes().is_empty(), "every recording is in the history");
+    assert_eq!(mic.kept().len(), 4);
+}
+
+#[test]
+fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
+    let mic = FakeMic::speaking(SENTENCE);
+    let (status, seen) = signal_at(&mic, ("analysing", 60_000), "-INT");
+    let stderr = seen.join("\n");
+    assert_eq!(status.code(), Some(130), "{stderr}");
+    let kept = mic.kept();
+    assert_eq!(kept.len(), 1, "the take is in the history: {kept:?}");
+    let history = history_json(&mic);
+    let take = &history["takes"][0];
+    let id = take["id"].as_str().unwrap().to_string();
+    assert_eq!(take["analysed"], false, "{history}");
+    assert_eq!(take["wpm"], serde_json::Value::Null);
+    // On screen: which take is kept, where its audio is, and how to finish it.
+    let last = seen.last().unwrap();
+    assert!(
+        last.contains(&format!("take {id} is kept in the history, not analysed"))
+            && last.contains(path(&kept[0]))
+            && last.contains(&format!("`rehearse reanalyze {id}`")),
+        "{stderr}"
+    );
+    let table = text(&run(mic.rehearse(&["history"])).stdout);
+    assert!(table.contains("(not analysed)"), "{table}");
+    let shown = run(mic.rehearse(&["show", &id]));
+    assert!(!shown.status.success());
+    assert!(
+        text(&shown.stderr).contains("not analysed"),
+        "{}",
+        text(&shown.stderr)
+    );
+
+    let out = run(mic.rehearse(&["reanalyze", &id, "--format", "json"]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["audio"]["path"], path(&kept[0]));
+    let transcript = report["transcript"]["text"]
+        .as_str()
+        .unwrap()
+        .to_lowercase();
+    let heard = KEY_WORDS.iter().filter(|w| transcript.contains(*w)).count();
+    assert!(heard >= 3, "transcript {transcript:?} misses the key words");
+    let history = history_json(&mic);
+    let take = &history["takes"][0];
+    assert_eq!(take["id"], id.as_str());
+    assert_eq!(take["analysed"], true);
+    assert!(take["wpm"].as_f64().is_some(), "{history}");
+
+    // delete asks first; with no terminal to ask on, it refuses and keeps the take.
+    let out = run(mic.rehearse(&["delete", &id]));
+    assert!(!out.status.success());
+    assert!(text(&out.stderr).contains("--yes"), "{}", text(&out.stderr));
+    assert_eq!(mic.kept().len(), 1);
+    let out = run(mic.rehearse(&["delete", "--yes", &id]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // Nothing of the take is left: only the (empty) index remains in the data dir.
+    let left = all_files(&mic.home());
+    assert!(
+        left.iter().all(|f| f.starts_with("history/index.sqlite3")),
+        "{left:?}"
+    );
+}
+
+#[test]
+fn a_90_second_take_is_stored_once_in_a_quarter_of_the_old_space() {
+    let mic = FakeMic::speaking(SENTENCE);
+    let out = run(mic.rehearse(&[
+        "record",
+        "--no-analyze",
+        "--max-seconds",
+        "90",
+        "--countdown",
+        "0",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let files = all_files(&mic.home());
+    let audio: Vec<&String> = files.iter().filter(|f| f.ends_with(".wav")).collect();
+    assert_eq!(audio.len(), 1, "one copy of the recording: {files:?}");
+    assert!(audio[0].starts_with("history/takes/"), "{audio:?}");
+    let history = history_json(&mic);
+    let used = history["disk"]["history_bytes"].as_u64().unwrap();
+    let wav = std::fs::metadata(&mic.kept()[0]).unwrap().len();
+    assert!(
+        used < wav + 200_000,
+        "history {used} bytes for a {wav}-byte take"
+    );
+    eprintln!("a 90 s take: {used} bytes in the history ({wav} of audio)");
+    // Before: 48 kHz stereo 32-bit float, twice (34.56 MB each for 90 s).
+    assert!(
+        used <= 34_560_000 / 4,
+        "a 90 s take uses {used} bytes, more than a quarter of 34.5 MB"
+    );
+    let table = text(&run(mic.rehearse(&["history"])).stdout);
+    let footer = table.lines().last().unwrap();
+    assert!(
+        footer.starts_with("Disk use: ") && footer.contains(" MB for 1 take in "),
+        "{table}"
+    );
+}
+
+#[test]
+fn a_history_that_cannot_take_the_recording_leaves_it_in_the_takes_folder() {
+    let mic = FakeMic::speaking("Short answer.");
+    std::fs::create_dir_all(mic.home()).unwrap();
+    // A file where the history folder should be: the store cannot be opened.
+    std::fs::write(mic.home().join("history"), b"not a folder").unwrap();
+    let out = run(mic.rehearse(&[
+        "record",
+        "--no-analyze",
+        "--max-seconds",
+        "2",
+        "--countdown",
+        "0",
+    ]));
+    let stderr = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let takes = mic.takes();
+    assert_eq!(takes.len(), 1, "{takes:?}");
+    assert_eq!(text(&out.stdout).trim(), path(&takes[0]));
+    assert!(
+        stderr.contains("could not be added to the history; it is kept in")
+            && stderr.contains(path(&takes[0])),
+        "{stderr}"
+    );
+    let wav = hound::WavReader::open(&takes[0]).unwrap();
+    let seconds = f64::from(wav.duration()) / f64::from(wav.spec().sample_rate);
+    assert_eq!(seconds, 2.0, "the whole take is there");
+}
+
+#[test]
+fn delete_on_a_terminal_asks_and_only_yes_deletes() {
+    let mic = FakeMic::speaking("Short answer.");
+    let out = run(mic.rehearse(&[
+        "record",
+        "--no-analyze",
+        "--max-seconds",
+        "1",
+        "--countdown",
+        "0",
+    ]));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // `script` (util-linux) gives the command a terminal; what is written to its stdin is
+    // typed there.
+    let on_terminal = |answer: &str| {
+        let mut child = Command::new("script")
+            .args([
+                "-qec",
+                &format!("{} delete last", env!("CARGO_BIN_EXE_rehearse")),
+            ])
+            .arg("/dev/null")
+            .env("REHEARSE_HOME", mic.home())
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("script (util-linux) runs the command on a terminal");
+        use std::io::Write;
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(answer.as_bytes()).unwrap();
+        drop(stdin);
+        let out = child.wait_with_output().unwrap();
+        (out.status.success(), text(&out.stdout))
+    };
+    let (ok, screen) = on_terminal("n\n");
+    assert!(ok, "{screen}");
+    assert!(screen.contains("Delete 1 take? [y/N]"), "{screen}");
+    assert!(screen.contains("nothing deleted"), "{screen}");
+    assert_eq!(mic.kept().len(), 1, "no is no");
+    let (ok, screen) = on_terminal("y\n");
+    assert!(ok, "{screen}");
+    assert!(screen.contains("deleted take "), "{screen}");
+    assert!(mic.kept().is_empty(), "{screen}");
 }

@@ -1,11 +1,11 @@
 //! Command-line arguments of the history commands (clap derive): history, show, compare,
-//! progress, delete, export, import, config, and how `analyze` saves its take.
+//! progress, delete, reanalyze, export, import, config, and how `analyze` saves its take.
 
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
 
-use super::{OutputArgs, TargetArgs};
+use super::{EngineArgs, OutputArgs, TargetArgs};
 
 /// How `analyze` keeps its take.
 #[derive(Debug, Args)]
@@ -93,6 +93,25 @@ pub struct DeleteArgs {
     /// The takes to delete, with their audio (ids, unique prefixes, `last`).
     #[arg(required = true)]
     pub takes: Vec<String>,
+    /// Delete without asking (needed when standard input is not a terminal).
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ReanalyzeArgs {
+    /// The take (id, unique prefix, `last`, `last~N`).
+    pub take: String,
+    /// Check the answer against this story (`rehearse story list`) [default: the story the
+    /// take was checked against before, if any].
+    #[arg(long, value_name = "NAME")]
+    pub story: Option<String>,
+    #[command(flatten)]
+    pub engine: EngineArgs,
+    #[command(flatten)]
+    pub output: OutputArgs,
+    #[command(flatten)]
+    pub targets: TargetArgs,
 }
 
 #[derive(Debug, Args)]

@@ -53,11 +53,14 @@ pub enum Command {
     History(history::HistoryArgs),
     /// Print a saved take's report again, in any format, without re-transcribing.
     Show(history::ShowArgs),
+    /// Analyse a saved take again from its stored audio: finishes a take whose analysis was
+    /// interrupted (history marks it "not analysed"), or measures one again with another model.
+    Reanalyze(history::ReanalyzeArgs),
     /// Compare two takes side by side.
     Compare(history::CompareArgs),
     /// The trend of each metric over your takes.
     Progress(history::ProgressArgs),
-    /// Delete saved takes and their audio.
+    /// Delete saved takes and every file they own (asks first unless --yes).
     Delete(history::DeleteArgs),
     /// Correct the question a saved take answers (its question checks are run again).
     Retag(history::RetagArgs),

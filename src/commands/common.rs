@@ -2,7 +2,8 @@
 //! and the config file, the report options handed to [`crate::output`], the take store opened
 //! with its notices printed, saving an analysed take, and one take from the microphone at the
 //! terminal (device, countdown, live meter, Enter and Ctrl-C), which `record` and `practice`
-//! both make.
+//! both make, stored in the history as soon as it is recorded ([`keep_take`]) so that
+//! nothing is lost if the program is stopped while it analyses.
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -24,7 +25,7 @@ use crate::record::level::meter_bar;
 use crate::record::writer::TakeWriter;
 use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
-use crate::store::{self, Saved, Store};
+use crate::store::{self, Keep, Recording, Saved, Store};
 use crate::story::{Library, Named};
 use crate::term::printable_line;
 use crate::{history, paths};
@@ -116,21 +117,6 @@ pub fn say(text: &str) -> Result<()> {
     output::write_output(None, text)
 }
 
-/// After `analyze` or `record`: keep the take, unless told not to or already kept, and say so
-/// on stderr.
-pub fn save_after_analyze(
-    report: &Report,
-    file: &Path,
-    save: &SaveArgs,
-    question: Option<&str>,
-    quiet: bool,
-) -> Result<()> {
-    if let Some(note) = save_analyzed(report, file, save, question, quiet)? {
-        eprintln!("{note}");
-    }
-    Ok(())
-}
-
 /// Keep the take (unless `--no-save`); returns the line to tell the user, if any. Commands
 /// call this *before* writing the report, so a report that cannot be written (a closed pipe,
 /// a full disk) never costs the take.
@@ -155,6 +141,13 @@ pub fn save_analyzed(
             m.id, m.id
         )),
         Saved::Stored(_) => None,
+        Saved::Finished(m) => Some(format!(
+            "rehearse: take {} (recorded {}, not analysed until now) has its report \
+             (`rehearse show {}` prints it again)",
+            m.id,
+            history::local_time(m.created),
+            m.id
+        )),
         Saved::Duplicate(m) => Some(format!(
             "rehearse: not saved again: this recording is already take {} from {}; \
              --force saves another take of it",
@@ -195,6 +188,110 @@ pub struct TakeOptions<'a> {
 
 /// True while a take is being recorded: Ctrl-C then stops the take instead of the program.
 static RECORDING: AtomicBool = AtomicBool::new(false);
+/// True while a recorded take is being moved into the history: Ctrl-C then waits for it.
+static STORING: AtomicBool = AtomicBool::new(false);
+/// Ctrl-C (or SIGTERM) came while [`STORING`]: the program ends once the take is stored.
+static STOPPED_WHILE_STORING: AtomicBool = AtomicBool::new(false);
+/// What is kept but not finished, by take id or recording path, and the line that says so:
+/// printed when the program is interrupted, so the user knows where their answer is.
+static UNFINISHED: Mutex<Vec<(String, String)>> = Mutex::new(Vec::new());
+
+fn set_unfinished(key: &str, line: Option<String>) {
+    if let Ok(mut list) = UNFINISHED.lock() {
+        list.retain(|(k, _)| k != key);
+        list.extend(line.map(|l| (key.to_string(), l)));
+    }
+}
+
+/// The take is analysed and its report stored: nothing about it to say if interrupted now.
+pub fn take_finished(id: &str) {
+    set_unfinished(id, None);
+}
+
+/// End the program after an interruption, naming what is kept and how to finish it.
+fn exit_interrupted() -> ! {
+    eprintln!("\nrehearse: interrupted");
+    if let Ok(list) = UNFINISHED.lock() {
+        for (_, line) in list.iter() {
+            eprintln!("rehearse: {line}");
+        }
+    }
+    std::process::exit(130);
+}
+
+/// A recorded take, stored in the history before it is analysed.
+pub struct Kept {
+    pub id: String,
+    /// The file to analyse: the take's audio in the history, or the user's `--out` file.
+    pub audio: PathBuf,
+}
+
+/// Store a recorded take in the history right away, marked not analysed: a recording in the
+/// data dir's `takes/` is moved into its take folder (one copy); a `--out` file stays where
+/// the user asked and the history keeps its own copy. Ctrl-C waits while this runs.
+pub fn keep_take(
+    take: &Take,
+    question: Option<&str>,
+    session: Option<&str>,
+    user_file: bool,
+) -> Result<Kept> {
+    STORING.store(true, Ordering::SeqCst);
+    let kept = store_recording(take, question, session, user_file);
+    if let Ok(k) = &kept {
+        set_unfinished(&take.path.display().to_string(), None);
+        set_unfinished(
+            &k.id,
+            Some(format!(
+                "take {} is kept in the history, not analysed ({}); `rehearse reanalyze {}` \
+                 analyses it",
+                k.id,
+                printable_line(&k.audio.display().to_string()),
+                k.id
+            )),
+        );
+    }
+    STORING.store(false, Ordering::SeqCst);
+    // The handler may have seen STORING just before it was cleared: whichever of the two
+    // takes the flag ends the program.
+    if STOPPED_WHILE_STORING.swap(false, Ordering::SeqCst) {
+        exit_interrupted();
+    }
+    kept
+}
+
+fn store_recording(
+    take: &Take,
+    question: Option<&str>,
+    session: Option<&str>,
+    user_file: bool,
+) -> Result<Kept> {
+    let not_kept = || {
+        format!(
+            "the recording could not be added to the history; it is kept in {}",
+            take.path.display()
+        )
+    };
+    let mut store = open_store().with_context(not_kept)?;
+    let meta = store
+        .add_recording(Recording {
+            audio: &take.path,
+            keep: if user_file { Keep::Copy } else { Keep::Move },
+            question: question.map(str::to_string),
+            duration_s: take.seconds(),
+            session: session.map(str::to_string),
+        })
+        .with_context(not_kept)?;
+    print_notices(&mut store);
+    let audio = if user_file {
+        take.path.clone()
+    } else {
+        store
+            .get(&meta.id)?
+            .and_then(|t| t.audio_path())
+            .unwrap_or_else(|| PathBuf::from(&meta.source_path))
+    };
+    Ok(Kept { id: meta.id, audio })
+}
 /// The stop signal of the take being recorded, for the Ctrl-C handler and the Enter key.
 static CURRENT_STOP: Mutex<Option<StopSignal>> = Mutex::new(None);
 
@@ -245,6 +342,13 @@ pub fn capture_take(opts: &TakeOptions<'_>, mut live: Option<&mut Live>) -> Resu
     };
     RECORDING.store(false, Ordering::SeqCst);
     meter.finish();
+    let path = printable_line(&take.path.display().to_string()).into_owned();
+    set_unfinished(
+        &take.path.display().to_string(),
+        Some(format!(
+            "the recording is kept in {path} (`rehearse analyze {path}` analyses it)"
+        )),
+    );
     Ok(take)
 }
 
@@ -253,7 +357,7 @@ fn take_destination(out: Option<&Path>) -> Result<(PathBuf, bool)> {
     if let Some(path) = out {
         return Ok((path.to_path_buf(), true));
     }
-    let dir = paths::data_dir()?.join("takes");
+    let dir = paths::data_dir()?.join(store::RECORDINGS_DIR);
     crate::store::take::create_private_dir_all(&dir)
         .with_context(|| format!("cannot create the takes folder {}", dir.display()))?;
     Ok((new_take_path(&dir, SystemTime::now()), false))
@@ -269,10 +373,16 @@ fn install_interrupt_handler() -> Result<()> {
                 let current = CURRENT_STOP.lock().ok().and_then(|c| c.clone());
                 match current {
                     Some(stop) if RECORDING.load(Ordering::SeqCst) => stop.interrupt(),
-                    _ => {
-                        eprintln!("\nrehearse: interrupted");
-                        std::process::exit(130);
+                    _ if STORING.load(Ordering::SeqCst) => {
+                        STOPPED_WHILE_STORING.store(true, Ordering::SeqCst);
+                        // Stored meanwhile, and `keep_take` may have looked already.
+                        if !STORING.load(Ordering::SeqCst)
+                            && STOPPED_WHILE_STORING.swap(false, Ordering::SeqCst)
+                        {
+                            exit_interrupted();
+                        }
                     }
+                    _ => exit_interrupted(),
                 }
             })
             .map_err(|e| e.to_string())

@@ -35,10 +35,23 @@ pub fn history(args: HistoryArgs) -> Result<()> {
         takes.retain(|t| t.meta.session.as_deref() == Some(session.trim()));
     }
     let targets = settings::load()?.targets;
+    let disk = store.disk_use();
+    let all = store.list()?.len();
     let text = if args.json {
-        json_text(&history::history_json(&takes, &targets))
+        let mut v = history::history_json(&takes, &targets);
+        v["disk"] = serde_json::json!({
+            "history_dir": disk.history_dir,
+            "history_bytes": disk.history_bytes,
+            "takes": all,
+            "recordings_dir": disk.recordings_dir,
+            "recordings": disk.recordings,
+            "recordings_bytes": disk.recordings_bytes,
+        });
+        json_text(&v)
     } else {
-        printable_styled(&history::history_table(&takes, &targets)).into_owned()
+        let table = history::history_table(&takes, &targets);
+        let footer = history::disk_use_text(&disk, all);
+        printable_styled(&format!("{table}{footer}")).into_owned()
     };
     write_output(None, &text)
 }
@@ -48,6 +61,14 @@ pub fn show(args: ShowArgs) -> Result<()> {
     let take = store.resolve(&args.take)?;
     if let Some(p) = take.files.problem(&take) {
         eprintln!("rehearse: warning: {}", printable_line(&p));
+    }
+    if !take.analysed() {
+        anyhow::bail!(
+            "{}{}",
+            history::not_analysed(&take),
+            take.audio_path()
+                .map_or(String::new(), |a| format!("; its audio is {}", a.display()))
+        );
     }
     match serde_json::from_str::<Report>(&take.report_json) {
         Ok(report) => emit(&report, &args.output, take.audio_path().as_deref()),

@@ -16,6 +16,19 @@ pub fn retag(args: RetagArgs) -> Result<()> {
     let mut store = open_store()?;
     let take = store.resolve(&args.take)?;
     let asked = Asked::from_flag(args.question.as_deref())?;
+    if !take.analysed() {
+        // No report to check yet: the question is kept for the analysis.
+        let mut meta = take.meta.clone();
+        meta.question = asked.as_ref().map(|a| a.text.clone());
+        store.update(&meta, None)?;
+        println!(
+            "take {} now answers {} (not analysed yet: `rehearse reanalyze {}` checks it)",
+            meta.id,
+            meta.question.as_deref().unwrap_or("no particular question"),
+            meta.id
+        );
+        return Ok(());
+    }
     let mut report: Report = serde_json::from_str(&take.report_json).with_context(|| {
         format!(
             "take {}'s report was written by a different rehearse; its question cannot be changed here",

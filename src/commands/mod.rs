@@ -14,6 +14,7 @@ pub mod label;
 pub mod model;
 pub mod practice;
 pub mod questions;
+pub mod reanalyze;
 pub mod record;
 pub mod shell;
 pub mod story;
@@ -33,6 +34,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Model(args) => model::model(args),
         Command::History(args) => history::history(args),
         Command::Show(args) => history::show(args),
+        Command::Reanalyze(args) => reanalyze::reanalyze(args),
         Command::Compare(args) => history::compare(args),
         Command::Progress(args) => history::progress(args),
         Command::Delete(args) => takes::delete(args),

@@ -1,7 +1,10 @@
 //! `rehearse practice`: a mock interview. Questions in a row (picked by [`crate::practice`]
 //! or given with `--question`), each shown with the story that answers it, thinking time, the
-//! answer recorded like `rehearse record`; then every answer analysed with one model load,
-//! checked against its story, saved as one session, and summed up in one summary.
+//! answer recorded like `rehearse record` and stored in the history at once (marked not
+//! analysed, all in one session); then every answer analysed with one model load, checked
+//! against its story, its report added to its take, and summed up in one summary. Stopped
+//! part-way, every answer recorded so far is in the history and `rehearse reanalyze` finishes
+//! it.
 
 use std::io::Write;
 use std::time::{Duration, Instant};
@@ -9,8 +12,8 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 use super::common::{
-    capture_take, check_take, engine_settings, enter_presses, open_store, output_options,
-    print_notices, targets, TakeOptions,
+    capture_take, check_take, engine_settings, enter_presses, keep_take, open_store,
+    output_options, print_notices, take_finished, targets, Kept, TakeOptions,
 };
 use crate::analyze::questions::Asked;
 use crate::cli::story::PracticeArgs;
@@ -21,7 +24,7 @@ use crate::pipeline::Pipeline;
 use crate::practice;
 use crate::record::Take;
 use crate::report::{self, session, Report};
-use crate::store::{NewTake, Saved};
+use crate::store::Store;
 use crate::story::coverage::{practice_weights, TakeFacts};
 use crate::story::format::NOT_STORY_KINDS;
 use crate::story::{Library, Named};
@@ -32,8 +35,9 @@ struct Turn<'a> {
     asked: Asked,
     story: Option<&'a Named>,
     take: Option<Take>,
+    /// The answer as stored in the history (unless `--no-save`).
+    kept: Option<Kept>,
     report: Option<Report>,
-    take_id: Option<String>,
 }
 
 pub fn practice(args: PracticeArgs) -> Result<()> {
@@ -62,8 +66,8 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
                 asked,
                 story,
                 take: None,
+                kept: None,
                 report: None,
-                take_id: None,
             }
         })
         .collect();
@@ -97,12 +101,21 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
                 take.reason.describe()
             );
         }
+        if !args.no_save {
+            let question = Some(turn.asked.text.as_str());
+            turn.kept = Some(keep_take(&take, question, Some(&session_id), false)?);
+        }
         turn.take = Some(take);
     }
 
-    analyse_all(&mut turns, engine, targets, quiet)?;
-    if !args.no_save {
-        save_all(&mut turns, &session_id, quiet)?;
+    let store = if args.no_save {
+        None
+    } else {
+        Some(open_store().context("the answers are kept in the history, not analysed")?)
+    };
+    analyse_all(&mut turns, engine, targets, store, quiet)?;
+    if !args.no_save && !quiet {
+        eprintln!("rehearse: saved {n} takes as session {session_id}");
     }
     let answers: Vec<session::Answer> = turns
         .iter()
@@ -110,7 +123,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
             Some(session::Answer {
                 question: &t.asked.text,
                 kind: t.asked.question.map(|q| q.id),
-                take: t.take_id.as_deref(),
+                take: t.kept.as_ref().map(|k| k.id.as_str()),
                 report: t.report.as_ref()?,
             })
         })
@@ -204,11 +217,13 @@ fn think(seconds: u32, quiet: bool) {
     }
 }
 
-/// Every answer through the pipeline with one model load, then checked against its story.
+/// Every answer through the pipeline with one model load, checked against its story, and
+/// its report added to its take in the history as soon as it is ready.
 fn analyse_all(
     turns: &mut [Turn],
     engine: crate::pipeline::EngineSettings,
     targets: crate::config::Targets,
+    mut store: Option<Store>,
     quiet: bool,
 ) -> Result<()> {
     if !quiet {
@@ -217,52 +232,46 @@ fn analyse_all(
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
     for (i, turn) in turns.iter_mut().enumerate() {
         let Some(take) = &turn.take else { continue };
+        let audio = turn.kept.as_ref().map_or(&take.path, |k| &k.audio);
         pipeline.question = Some(turn.asked.clone());
-        let mut report = pipeline.analyze_file(&take.path).with_context(|| {
-            format!(
-                "answer {} could not be analysed; its recording is kept in {}",
-                i + 1,
-                take.path.display()
-            )
-        })?;
+        let mut report = pipeline
+            .analyze_file(audio)
+            .with_context(|| unfinished(i + 1, turn.kept.as_ref(), &take.path))?;
         if let Some(s) = turn.story {
             report.story = Some(report::story::check(&s.name, &s.story, &report));
+        }
+        if let (Some(store), Some(kept)) = (store.as_mut(), &turn.kept) {
+            store
+                .attach_report(
+                    &kept.id,
+                    &report::json::render(&report),
+                    &report.model.path,
+                    report.audio.duration_s,
+                )
+                .with_context(|| unfinished(i + 1, Some(kept), &take.path))?;
+            print_notices(store);
+            take_finished(&kept.id);
         }
         turn.report = Some(report);
     }
     Ok(())
 }
 
-/// Every answer into the history, marked with the session id.
-fn save_all(turns: &mut [Turn], session_id: &str, quiet: bool) -> Result<()> {
-    let not_saved = "the answers were analysed but not saved (--no-save skips saving)";
-    let mut store = open_store().context(not_saved)?;
-    for turn in turns.iter_mut() {
-        let (Some(take), Some(report)) = (&turn.take, &turn.report) else {
-            continue;
-        };
-        let new = NewTake {
-            report_json: report::json::render(report),
-            source: &take.path,
-            question: Some(turn.asked.text.clone()),
-            model: report.model.path.clone(),
-            duration_s: report.audio.duration_s,
-        };
-        // Each answer is its own take, even if two recordings happen to be identical.
-        let saved = store
-            .save_in_session(new, Some(session_id), true)
-            .context(not_saved)?;
-        let (Saved::Stored(meta) | Saved::Duplicate(meta)) = saved;
-        turn.take_id = Some(meta.id);
+/// Where an answer whose analysis failed is kept, and how to finish it.
+fn unfinished(n: usize, kept: Option<&Kept>, recording: &std::path::Path) -> String {
+    match kept {
+        Some(k) => format!(
+            "answer {n} could not be analysed; it is kept as take {} ({}), not analysed: \
+             `rehearse reanalyze {}` analyses it",
+            k.id,
+            k.audio.display(),
+            k.id
+        ),
+        None => format!(
+            "answer {n} could not be analysed; its recording is kept in {}",
+            recording.display()
+        ),
     }
-    print_notices(&mut store);
-    if !quiet {
-        eprintln!(
-            "rehearse: saved {} takes as session {session_id}",
-            turns.len()
-        );
-    }
-    Ok(())
 }
 
 /// The summary in the chosen format; with `-o FILE` the terminal summary is printed too.

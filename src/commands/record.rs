@@ -3,20 +3,22 @@
 //! Everything that can fail before a word is spoken (model, targets, device, output path) is
 //! checked first. Then the question, a countdown, and the take with a live meter on stderr.
 //! Enter stops (only when stdin is a terminal), Ctrl-C or SIGTERM stops and keeps the take,
-//! and `--max-seconds` of captured audio stops. The take is saved, analysed with the shared
-//! [`Pipeline`], and reported like `rehearse analyze`.
+//! and `--max-seconds` of captured audio stops. The take goes into the history at once (the
+//! recording moved into its take folder, marked not analysed), is analysed with the shared
+//! [`Pipeline`], gets its report attached, and is reported like `rehearse analyze`. Stopped
+//! during the analysis, the take stays in the history and `rehearse reanalyze` finishes it.
 
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
 use super::common::{
-    capture_take, check_take, emit, engine_settings, load_story, output_options,
-    save_after_analyze, targets, TakeOptions,
+    capture_take, check_take, emit, engine_settings, keep_take, load_story, open_store,
+    output_options, take_finished, targets, Kept, TakeOptions,
 };
 use crate::analyze::questions::Asked;
 use crate::audio::capture;
-use crate::cli::{RecordArgs, SaveArgs};
+use crate::cli::RecordArgs;
 use crate::live::Live;
 use crate::output::{self, progress_bar, write_output};
 use crate::pipeline::Pipeline;
@@ -90,52 +92,108 @@ pub fn record(args: RecordArgs) -> Result<()> {
     }
     let take = take?;
     check_take(&take, quiet)?;
-
-    let analysed = pipeline
-        .map(|mut p| analyse(&mut p, &take))
+    // Into the history before the analysis: an interrupted analysis loses nothing. A store
+    // that cannot take it (a full disk) does not stop the analysis; the error comes after the
+    // report, and the recording stays where it was written.
+    let (kept, not_kept) = match (!args.no_save)
+        .then(|| keep_take(&take, question.as_deref(), None, args.out.is_some()))
         .transpose()
-        .map(|report| report.map(|r| with_story(r, story.as_ref())));
-    let report = analysed.as_ref().ok().and_then(Option::as_ref);
-    save_take(&take, question.as_deref(), report, args.no_save, quiet)?;
-    let report =
-        analysed.with_context(|| format!("the recording is kept in {}", take.path.display()))?;
-    match report {
-        Some(report) => emit(&report, &args.output, Some(Path::new(&report.audio.path))),
-        None => write_output(None, &format!("{}\n", take.path.display())),
-    }
+    {
+        Ok(kept) => (kept, None),
+        Err(e) => (None, Some(e)),
+    };
+    announce(&take, kept.as_ref(), pipeline.is_none(), quiet);
+    let audio = kept.as_ref().map_or(&take.path, |k| &k.audio);
+    let Some(mut pipeline) = pipeline else {
+        let shown = if args.out.is_some() {
+            &take.path
+        } else {
+            audio
+        };
+        write_output(None, &format!("{}\n", shown.display()))?;
+        return not_kept.map_or(Ok(()), Err);
+    };
+    crate::store::test_pause("analysing");
+    let report = analyse(&mut pipeline, &take, audio)
+        .map(|r| with_story(r, story.as_ref()))
+        .with_context(|| match &kept {
+            Some(k) => format!(
+                "take {} is kept in the history, not analysed ({}); `rehearse reanalyze {}` \
+                 analyses it",
+                k.id,
+                k.audio.display(),
+                k.id
+            ),
+            None => format!("the recording is kept in {}", take.path.display()),
+        })?;
+    // The report is shown even if it cannot be stored; the take is in the history anyway.
+    let stored = kept
+        .as_ref()
+        .map_or(Ok(()), |k| store_report(k, &report, quiet));
+    emit(&report, &args.output, Some(Path::new(&report.audio.path)))?;
+    not_kept.map_or(stored, Err)
 }
 
-/// Save the take: the one place a finished recording is registered. The WAV stays where it
-/// was written; an analysed take also goes into the history (unless `--no-save`).
-fn save_take(
-    take: &Take,
-    question: Option<&str>,
-    report: Option<&Report>,
-    no_save: bool,
-    quiet: bool,
-) -> Result<()> {
-    if !quiet {
-        eprintln!(
+/// Say what was recorded and where it is kept.
+fn announce(take: &Take, kept: Option<&Kept>, no_analyze: bool, quiet: bool) {
+    if quiet {
+        return;
+    }
+    let path = |p: &Path| crate::term::printable_line(&p.display().to_string()).into_owned();
+    match kept {
+        Some(k) => eprintln!(
+            "rehearse: recorded {:.1} s ({}), kept as take {}: {}{}",
+            take.seconds(),
+            take.reason.describe(),
+            k.id,
+            path(&k.audio),
+            if no_analyze {
+                format!(" (not analysed; `rehearse reanalyze {}` analyses it)", k.id)
+            } else {
+                String::new()
+            }
+        ),
+        None => eprintln!(
             "rehearse: recorded {:.1} s ({}): {}",
             take.seconds(),
             take.reason.describe(),
-            crate::term::printable_line(&take.path.display().to_string())
-        );
+            path(&take.path)
+        ),
     }
-    let Some(report) = report else {
-        return Ok(());
-    };
-    let save = SaveArgs {
-        no_save,
-        force: false,
-    };
-    save_after_analyze(report, &take.path, &save, question, quiet)
 }
 
-/// Analyse the saved take like any file; pieces transcribed while it was recorded are taken
-/// from the pipeline's cache.
-fn analyse(pipeline: &mut Pipeline, take: &Take) -> Result<Report> {
-    let mut report = pipeline.analyze_file(&take.path)?;
+/// The analysis's report into the take stored before it.
+fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
+    let not_stored = || {
+        format!(
+            "the report could not be stored with take {}; `rehearse reanalyze {}` analyses it \
+             again",
+            kept.id, kept.id
+        )
+    };
+    let mut store = open_store().with_context(not_stored)?;
+    store
+        .attach_report(
+            &kept.id,
+            &report::json::render(report),
+            &report.model.path,
+            report.audio.duration_s,
+        )
+        .with_context(not_stored)?;
+    take_finished(&kept.id);
+    if !quiet {
+        eprintln!(
+            "rehearse: saved as take {} (`rehearse show {}` prints it again)",
+            kept.id, kept.id
+        );
+    }
+    Ok(())
+}
+
+/// Analyse the saved take (`audio`: where it is kept now) like any file; pieces transcribed
+/// while it was recorded are taken from the pipeline's cache.
+fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report> {
+    let mut report = pipeline.analyze_file(audio)?;
     let from_recording = pipeline.pieces.as_ref().map_or(0, |c| c.hits());
     report.recording = Some(RecordingInfo {
         device: take.device.clone(),

@@ -1,11 +1,14 @@
 //! `rehearse delete`, `export`, `import` and `reindex`: moving takes into and out of the store.
 
-use anyhow::{Context, Result};
+use std::io::{IsTerminal, Write};
+
+use anyhow::{bail, Context, Result};
 
 use super::common::{json_text, open_store, open_store_for_reading, print_notices, say};
 use crate::cli::history::{DeleteArgs, ExportArgs, ImportArgs};
 use crate::history;
 use crate::output::write_output;
+use crate::store::StoredTake;
 use crate::term::printable_line;
 
 pub fn delete(args: DeleteArgs) -> Result<()> {
@@ -16,22 +19,61 @@ pub fn delete(args: DeleteArgs) -> Result<()> {
         .iter()
         .map(|spec| store.resolve(spec))
         .collect::<Result<Vec<_>, _>>()?;
+    let lines: Vec<String> = takes.iter().map(describe).collect();
+    if !args.yes && !confirm(&lines)? {
+        eprintln!("rehearse: nothing deleted");
+        return Ok(());
+    }
     // Every take is deleted before anything is printed: a closed stdout cannot stop it
     // half-way.
-    let mut lines = String::new();
-    for t in takes {
-        store.delete(&t.meta.id)?;
-        lines.push_str(&format!(
-            "deleted take {} ({}{})\n",
-            t.meta.id,
-            history::local_time(t.meta.created),
-            t.meta
-                .question
-                .as_deref()
-                .map_or(String::new(), |q| format!(", {}", printable_line(q)))
-        ));
+    let mut out = String::new();
+    for (t, line) in takes.iter().zip(&lines) {
+        let first_copy = store.delete(&t.meta.id)?;
+        out.push_str(&format!("deleted take {line}\n"));
+        if let Some(p) = first_copy {
+            out.push_str(&format!(
+                "deleted its earlier copy {}\n",
+                printable_line(&p.display().to_string())
+            ));
+        }
     }
-    say(&lines)
+    say(&out)
+}
+
+/// `1a2b3c4d (2026-11-27 09:00, the question)`.
+fn describe(t: &StoredTake) -> String {
+    format!(
+        "{} ({}{})",
+        t.meta.id,
+        history::local_time(t.meta.created),
+        t.meta
+            .question
+            .as_deref()
+            .map_or(String::new(), |q| format!(", {}", printable_line(q)))
+    )
+}
+
+/// Ask on the terminal before deleting; without a terminal to ask on, refuse.
+fn confirm(lines: &[String]) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        bail!(
+            "delete asks before removing takes, and standard input is not a terminal to \
+             answer on: add --yes to delete without asking"
+        );
+    }
+    eprintln!("This deletes, with their audio and reports:");
+    for line in lines {
+        eprintln!("  take {line}");
+    }
+    eprint!(
+        "Delete {} take{}? [y/N] ",
+        lines.len(),
+        if lines.len() == 1 { "" } else { "s" }
+    );
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().read_line(&mut answer)?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
 }
 
 pub fn export(args: ExportArgs) -> Result<()> {

@@ -18,7 +18,7 @@ use jiff::Timestamp;
 use serde_json::{json, Value};
 
 use crate::config::Targets;
-use crate::store::{FileState, Imported, Store, StoredTake, TakeMeta};
+use crate::store::{DiskUse, FileState, Imported, Store, StoredTake, TakeMeta};
 use crate::term::Style;
 use metrics::{Direction, Metric, StoredReport};
 
@@ -142,7 +142,7 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
         let f = |k: &str| by_key(k).format(by_key(k).value(&r));
         let _ = writeln!(
             out,
-            "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  {}{}",
+            "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  {}{}{}",
             t.meta.id,
             local_time(t.meta.created),
             f("answer_s"),
@@ -153,14 +153,18 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
             f("star_score"),
             f("pitch_variation_st"),
             f("trailing_off_pct"),
+            if t.analysed() { "" } else { "(not analysed) " },
             question_text(&t.meta, &r),
-            if t.files.problem(t).is_some() {
+            if t.files.problem(t).is_some() || !t.analysed() {
                 "  !"
             } else {
                 ""
             }
         );
         problems.extend(t.files.problem(t));
+        if !t.analysed() {
+            problems.push(not_analysed(t));
+        }
     }
     if takes.is_empty() {
         let _ = writeln!(out, "(no takes)");
@@ -168,6 +172,48 @@ pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
     for p in problems {
         let _ = writeln!(out, "! {p}");
     }
+    out
+}
+
+/// What the history says of a take whose analysis never finished.
+pub fn not_analysed(t: &StoredTake) -> String {
+    format!(
+        "take {} is not analysed (its analysis was interrupted or skipped): `rehearse \
+         reanalyze {}` analyses it",
+        t.meta.id, t.meta.id
+    )
+}
+
+/// A size on disk for people: bytes, kB, MB or GB (powers of 1000, as disks are sold).
+pub fn size_text(bytes: u64) -> String {
+    let b = bytes as f64;
+    match bytes {
+        0..1_000 => format!("{bytes} bytes"),
+        1_000..1_000_000 => format!("{:.1} kB", b / 1e3),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b / 1e6),
+        _ => format!("{:.2} GB", b / 1e9),
+    }
+}
+
+/// The footer of `rehearse history`: how much disk the takes use, and where.
+pub fn disk_use_text(d: &DiskUse, takes: usize) -> String {
+    let mut out = format!(
+        "Disk use: {} for {takes} take{} in {}",
+        size_text(d.history_bytes),
+        if takes == 1 { "" } else { "s" },
+        d.history_dir.display()
+    );
+    if d.recordings > 0 {
+        let _ = write!(
+            out,
+            "; {} in {} other recording{} in {} (not in the history)",
+            size_text(d.recordings_bytes),
+            d.recordings,
+            if d.recordings == 1 { "" } else { "s" },
+            d.recordings_dir.display()
+        );
+    }
+    out.push('\n');
     out
 }
 
@@ -183,6 +229,7 @@ pub fn history_json(takes: &[StoredTake], targets: &Targets) -> Value {
                 row[m.key] = metric_value(m, &r);
             }
             row["star"] = json!(metrics::star_letters(&r));
+            row["analysed"] = json!(t.analysed());
             row["audio"] = json!(files_label(t.files));
             row["problem"] = json!(t.files.problem(t));
             row
@@ -640,10 +687,10 @@ pub fn import(store: &mut Store, text: &str) -> Result<ImportSummary> {
 fn import_one(store: &mut Store, t: &Value) -> std::result::Result<Imported, String> {
     let meta: TakeMeta =
         serde_json::from_value(t.clone()).map_err(|e| format!("not a take ({e})"))?;
-    let report = t
-        .get("report")
-        .filter(|r| r.is_object())
-        .ok_or("it has no report (an export of a damaged take)")?;
+    let report = t.get("report").filter(|r| r.is_object()).ok_or(
+        "it has no report (a take never analysed, whose audio an export does not carry, or \
+         a damaged take)",
+    )?;
     let report_json = serde_json::to_string_pretty(report).map_err(|e| e.to_string())? + "\n";
     store.import(meta, &report_json).map_err(|e| e.to_string())
 }

@@ -232,3 +232,65 @@ fn coloured_compare_keeps_its_columns() {
         "{before:?}"
     );
 }
+
+#[test]
+fn a_take_not_analysed_is_listed_without_figures_and_says_how_to_finish_it() {
+    let mut t = takes();
+    t.push(take(
+        "cccc0001",
+        90,
+        crate::store::NOT_ANALYSED.into(),
+        FileState::Ok,
+    ));
+    let table = history_table(&t, &Targets::default());
+    let row = table.lines().find(|l| l.starts_with("cccc0001")).unwrap();
+    assert!(
+        row.contains("(not analysed) Tell me about a conflict") && row.ends_with("  !"),
+        "{row}"
+    );
+    assert!(!row.contains("0.0"), "no made-up figures: {row}");
+    assert!(
+        table.contains("take cccc0001 is not analysed") && table.contains("reanalyze cccc0001"),
+        "{table}"
+    );
+    let v = history_json(&t, &Targets::default());
+    let row = v["takes"].as_array().unwrap().last().unwrap().clone();
+    assert_eq!(row["analysed"], false);
+    assert_eq!(row["wpm"], Value::Null);
+    assert_eq!(v["takes"][0]["analysed"], true);
+    // Progress and compare skip it rather than fail.
+    let p = progress_json(&t, &Targets::default());
+    assert_eq!(p["takes"], t.len());
+    let c = compare_json(&t[0], t.last().unwrap(), &Targets::default());
+    assert!(c["metrics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["after"].is_null()));
+}
+
+#[test]
+fn disk_use_reads_as_a_size_and_names_recordings_outside_the_history() {
+    assert_eq!(size_text(999), "999 bytes");
+    assert_eq!(size_text(2_880_044), "2.9 MB");
+    assert_eq!(size_text(34_560_044), "34.6 MB");
+    let d = DiskUse {
+        history_dir: PathBuf::from("/data/history"),
+        history_bytes: 2_900_000,
+        recordings_dir: PathBuf::from("/data/takes"),
+        recordings: 0,
+        recordings_bytes: 0,
+    };
+    assert_eq!(
+        disk_use_text(&d, 1),
+        "Disk use: 2.9 MB for 1 take in /data/history\n"
+    );
+    let d = DiskUse {
+        recordings: 2,
+        recordings_bytes: 5_000,
+        ..d
+    };
+    assert!(disk_use_text(&d, 3).ends_with(
+        "for 3 takes in /data/history; 5.0 kB in 2 other recordings in /data/takes (not in the history)\n"
+    ));
+}

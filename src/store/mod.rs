@@ -5,7 +5,14 @@
 //! ```text
 //! history/index.sqlite3        the index (SQLite, WAL): one row per take
 //! history/takes/<id>/          one folder per take: meta.json, report.json, audio.<ext>
+//! takes/                       recordings not (yet) in the history (`record --no-save`)
 //! ```
+//!
+//! A take is stored once. A recording rehearse made in its own `takes/` folder is moved into
+//! the take's folder as soon as it is recorded, before it is analysed, so an interrupted
+//! analysis leaves a take marked not analysed ([`NOT_ANALYSED`]) that `rehearse reanalyze`
+//! finishes. A file the user named (`analyze FILE`, `record --out FILE`) stays theirs: the
+//! history keeps its own private copy, which `delete` removes, never the user's file.
 //!
 //! The folders are the truth and the index is derived from them. A take is written into a
 //! staging folder, then, holding SQLite's write lock, renamed into place and its row inserted
@@ -27,10 +34,15 @@ use jiff::Timestamp;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
 use crate::report::{self, Report};
-pub use take::TakeMeta;
+pub use take::{Keep, TakeMeta};
 use take::{DELETED_PREFIX, STAGING_PREFIX};
 
 pub const INDEX_FILE: &str = "index.sqlite3";
+/// The data dir's folder where `record` writes a take while it is being recorded.
+pub const RECORDINGS_DIR: &str = "takes";
+/// The stored report of a take that is recorded but not analysed yet (its folder has no
+/// `report.json`).
+pub const NOT_ANALYSED: &str = "null";
 /// How long a writer waits for another process's transaction before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(15);
 
@@ -81,6 +93,8 @@ pub enum Saved {
     Stored(TakeMeta),
     /// The same recording (by content) is already stored as this take; nothing was written.
     Duplicate(TakeMeta),
+    /// The recording is a take that was not analysed yet: the report was added to it.
+    Finished(TakeMeta),
 }
 
 /// What became of a take handed to [`Store::import`].
@@ -138,6 +152,35 @@ impl StoredTake {
     pub fn audio_path(&self) -> Option<PathBuf> {
         self.meta.audio_file.as_ref().map(|a| self.folder.join(a))
     }
+
+    /// Whether the take has its report (false: recorded, and its analysis never finished).
+    pub fn analysed(&self) -> bool {
+        self.report_json.trim() != NOT_ANALYSED
+    }
+}
+
+/// A take just recorded, to be stored before it is analysed.
+pub struct Recording<'a> {
+    pub audio: &'a Path,
+    /// [`Keep::Move`] for a recording in the data dir's `takes/`; [`Keep::Copy`] for a file
+    /// the user asked for (`--out`).
+    pub keep: Keep,
+    pub question: Option<String>,
+    pub duration_s: f64,
+    pub session: Option<String>,
+}
+
+/// How much disk the history takes, and the recordings outside it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct DiskUse {
+    /// The history folder: every take's files and the index.
+    pub history_dir: PathBuf,
+    pub history_bytes: u64,
+    /// The data dir's `takes/` folder: recordings kept out of the history (`--no-save`, or a
+    /// recording cut short by a crash).
+    pub recordings_dir: PathBuf,
+    pub recordings: u64,
+    pub recordings_bytes: u64,
 }
 
 /// A new take from an analysis.
@@ -273,6 +316,16 @@ impl Store {
             path: new.source.to_path_buf(),
             cause,
         })?;
+        // The audio of a take whose analysis never finished: this is its report.
+        if let Some(pending) = self.pending_with(&sha)? {
+            let meta = self.attach_report(
+                &pending.meta.id,
+                &new.report_json,
+                &new.model,
+                new.duration_s,
+            )?;
+            return Ok(Saved::Finished(meta));
+        }
         if !force {
             if let Some(existing) = find_source(&self.conn, &self.takes_dir(), &sha, None)? {
                 return Ok(Saved::Duplicate(existing));
@@ -336,7 +389,8 @@ impl Store {
         dup: Dup,
     ) -> Result<Option<TakeMeta>, StoreError> {
         let takes = self.takes_dir();
-        let staged = take::stage(&takes, meta, report_json, audio)?;
+        let audio = audio.map(|a| (a, Keep::Copy));
+        let staged = take::stage(&takes, meta, Some(report_json), audio)?;
         test_pause("staged");
         let result = self.commit_staged(&staged, meta, report_json, dup);
         if staged.exists() {
@@ -377,10 +431,124 @@ impl Store {
             Ok(tx.commit()?)
         });
         if inserted.is_err() {
-            // Without its row the folder would be adopted on the next open: take it back.
-            let _ = fs::remove_dir_all(&folder);
+            // Without its row the folder would be adopted on the next open: take it back
+            // (to the staging name, so a moved recording can be returned from there).
+            if fs::rename(&folder, staged).is_err() && report_json != NOT_ANALYSED {
+                let _ = fs::remove_dir_all(&folder);
+            }
         }
         inserted.map(|()| None)
+    }
+
+    /// Store a take as soon as it is recorded, before any analysis: its folder holds the
+    /// audio (moved in, or a copy, as `keep` says) and no report, and the history lists it as
+    /// not analysed until [`Store::attach_report`] adds one.
+    pub fn add_recording(&mut self, rec: Recording<'_>) -> Result<TakeMeta, StoreError> {
+        let sha = take::hash_file(rec.audio).map_err(|cause| StoreError::Source {
+            path: rec.audio.to_path_buf(),
+            cause,
+        })?;
+        let created = now_ms();
+        let id = self.unused_id(&sha, created)?;
+        let audio_file = take::audio_name(rec.audio);
+        let takes = self.takes_dir();
+        let source_path = match rec.keep {
+            // The recording's only copy is the one in the take's folder.
+            Keep::Move => takes.join(&id).join(&audio_file),
+            Keep::Copy => fs::canonicalize(rec.audio).unwrap_or_else(|_| rec.audio.into()),
+        };
+        let meta = TakeMeta {
+            id,
+            created,
+            question: rec.question,
+            source_path: source_path.display().to_string(),
+            source_sha256: sha,
+            audio_file: Some(audio_file),
+            model: String::new(),
+            duration_s: rec.duration_s,
+            note: None,
+            tags: Vec::new(),
+            session: rec.session,
+        };
+        let staged = take::stage(&takes, &meta, None, Some((rec.audio, rec.keep)))?;
+        test_pause("recording-staged");
+        let committed = self.commit_staged(&staged, &meta, NOT_ANALYSED, Dup::Allow);
+        if staged.exists() {
+            if rec.keep == Keep::Move {
+                take::return_audio(&staged, &meta, rec.audio);
+            }
+            let _ = fs::remove_dir_all(&staged);
+        }
+        committed.map(|_| meta)
+    }
+
+    /// Give a stored take its report (a take recorded and not analysed yet, or one analysed
+    /// again): the report file and metadata are replaced, then the index row.
+    pub fn attach_report(
+        &mut self,
+        id: &str,
+        report_json: &str,
+        model: &str,
+        duration_s: f64,
+    ) -> Result<TakeMeta, StoreError> {
+        let take = self
+            .get(id)?
+            .ok_or_else(|| StoreError::NotFound(id.to_string()))?;
+        let mut meta = take.meta;
+        meta.model = model.to_string();
+        meta.duration_s = duration_s;
+        self.update(&meta, Some(report_json))?;
+        Ok(meta)
+    }
+
+    /// The take not analysed yet whose recording has this hash, if any.
+    fn pending_with(&self, sha: &str) -> Result<Option<StoredTake>, StoreError> {
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT {COLUMNS} FROM takes WHERE source_sha256 = ?1 AND report_json = ?2 \
+             ORDER BY created_ms LIMIT 1"
+        ))?;
+        Ok(stmt
+            .query_row(params![sha, NOT_ANALYSED], |r| {
+                row_to_take(r, &self.takes_dir())
+            })
+            .optional()?)
+    }
+
+    /// The disk the history uses, and the recordings left outside it.
+    pub fn disk_use(&self) -> DiskUse {
+        let recordings_dir = self.recordings_dir();
+        let (_, history_bytes) = take::tree_size(&self.dir);
+        let (recordings, recordings_bytes) = take::tree_size(&recordings_dir);
+        DiskUse {
+            history_dir: self.dir.clone(),
+            history_bytes,
+            recordings_dir,
+            recordings,
+            recordings_bytes,
+        }
+    }
+
+    /// The data dir's `takes/` folder, where `record` writes a take while recording it.
+    pub fn recordings_dir(&self) -> PathBuf {
+        self.dir
+            .parent()
+            .map_or_else(|| self.dir.join(".."), Path::to_path_buf)
+            .join(RECORDINGS_DIR)
+    }
+
+    /// The first copy an older rehearse left in the data dir's `takes/` folder when it
+    /// copied a recording into the history: same bytes, directly in that folder.
+    fn first_copy(&self, meta: &TakeMeta) -> Option<PathBuf> {
+        let source = Path::new(&meta.source_path);
+        let recordings = fs::canonicalize(self.recordings_dir()).ok()?;
+        let parent = fs::canonicalize(source.parent()?).ok()?;
+        let regular = fs::symlink_metadata(source).ok()?.file_type().is_file();
+        let inside_take = source.starts_with(self.takes_dir());
+        (parent == recordings
+            && regular
+            && !inside_take
+            && take::hash_file(source).ok()? == meta.source_sha256)
+            .then(|| source.to_path_buf())
     }
 
     fn unused_id(&self, sha: &str, now: Timestamp) -> Result<String, StoreError> {
@@ -479,13 +647,15 @@ impl Store {
         take::replace_file(&folder, take::META_FILE, meta_json.as_bytes()).map_err(io_err)?;
         tx.execute(
             "UPDATE takes SET question = ?2, note = ?3, tags = ?4, \
-             report_json = COALESCE(?5, report_json) WHERE id = ?1",
+             report_json = COALESCE(?5, report_json), model = ?6, duration_s = ?7 WHERE id = ?1",
             params![
                 meta.id,
                 meta.question,
                 meta.note,
                 tags_json(&meta.tags),
-                report_json
+                report_json,
+                meta.model,
+                meta.duration_s
             ],
         )?;
         tx.commit()?;
@@ -493,8 +663,17 @@ impl Store {
     }
 
     /// Delete a take: its folder is renamed away and its row deleted in one transaction, then
-    /// the folder is removed. A crash in between is finished by the next open.
-    pub fn delete(&mut self, id: &str) -> Result<(), StoreError> {
+    /// the folder is removed. A crash in between is finished by the next open. Every file the
+    /// take owns goes: its folder (audio, report, metadata) and the first copy of its
+    /// recording an older rehearse left in the data dir's `takes/`, which is returned. A file
+    /// the user named is never touched.
+    pub fn delete(&mut self, id: &str) -> Result<Option<PathBuf>, StoreError> {
+        let first_copy = self.get(id)?.and_then(|t| self.first_copy(&t.meta));
+        self.delete_folder(id)?;
+        Ok(first_copy.filter(|p| fs::remove_file(p).is_ok()))
+    }
+
+    fn delete_folder(&mut self, id: &str) -> Result<(), StoreError> {
         let takes = self.takes_dir();
         let tx = self
             .conn
@@ -617,6 +796,7 @@ impl Store {
         if !folders.iter().any(|d| needs_recovery(d, &known)) {
             return Ok(());
         }
+        let takes_dir = self.takes_dir();
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -635,7 +815,13 @@ impl Store {
                 tx.execute("DELETE FROM takes WHERE id = ?1", [id])?;
                 let _ = fs::remove_dir_all(dir);
             } else if name.starts_with(STAGING_PREFIX) {
-                let _ = fs::remove_dir_all(dir);
+                match take::read_staged(dir) {
+                    // A recording moved in before its save was cut off: its only copy.
+                    Some(meta) => notices.push(adopt_staged(&tx, &takes_dir, dir, &meta)?),
+                    None => {
+                        let _ = fs::remove_dir_all(dir);
+                    }
+                }
             } else {
                 match take::read_folder(dir) {
                     Ok((meta, report)) => {
@@ -928,6 +1114,37 @@ fn file_name(p: &Path) -> &str {
     p.file_name().and_then(|n| n.to_str()).unwrap_or("")
 }
 
+/// Move an abandoned staging folder holding a recording into place and index it; returns
+/// the notice for the user. A folder whose id is taken meanwhile is left where it is.
+fn adopt_staged(
+    tx: &Connection,
+    takes: &Path,
+    dir: &Path,
+    meta: &TakeMeta,
+) -> Result<String, StoreError> {
+    let Some(folder) = take::folder(takes, &meta.id).filter(|f| !f.exists()) else {
+        return Ok(format!(
+            "the folder {} holds a recording whose save was cut off, and its take id is in \
+             use; it was left as it is",
+            dir.display()
+        ));
+    };
+    fs::rename(dir, &folder).map_err(|cause| StoreError::Io {
+        action: "recover a take",
+        path: dir.to_path_buf(),
+        cause,
+    })?;
+    take::sync_dir(takes);
+    insert_row(tx, meta, NOT_ANALYSED)?;
+    Ok(format!(
+        "recovered take {} (recorded {}, not analysed; `rehearse reanalyze {}` analyses it), \
+         left half-saved by an interrupted process",
+        meta.id,
+        meta.created.strftime("%Y-%m-%d %H:%M UTC"),
+        meta.id
+    ))
+}
+
 fn unreadable(dir: &Path, why: &str) -> String {
     format!(
         "the take folder {} cannot be read ({why}); it was left as it is and is not listed",
@@ -946,9 +1163,10 @@ fn remove_dir(dir: &Path) -> Result<(), StoreError> {
     }
 }
 
-/// A test-only hook: `REHEARSE_TEST_PAUSE=<stage>:<ms>` sleeps at that stage of a save, so
-/// the integration tests can kill a process mid-write or overlap two writers.
-fn test_pause(stage: &str) {
+/// A test-only hook: `REHEARSE_TEST_PAUSE=<stage>:<ms>` sleeps at that stage of a save (or,
+/// for `record`, at `analysing`, once the take is stored and before its analysis), so the
+/// integration tests can kill or interrupt a process at a known point.
+pub fn test_pause(stage: &str) {
     let Some(spec) = std::env::var_os("REHEARSE_TEST_PAUSE") else {
         return;
     };

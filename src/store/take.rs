@@ -1,4 +1,5 @@
 //! One take on disk: a folder `takes/<id>/` with `meta.json`, `report.json` and the audio.
+//! A take that is recorded but not analysed yet has no `report.json`; its analysis adds one.
 //!
 //! A folder is written under a staging name and renamed into place only when every file in
 //! it is complete and synced, so a folder named like a take is always a whole take. The
@@ -149,6 +150,16 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// How a take's audio gets into its folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    /// A private copy; the original stays where it is (a file the user named).
+    Copy,
+    /// The file itself is moved in (a recording rehearse made in its own data folder), so
+    /// the take is stored once.
+    Move,
+}
+
 /// The name the audio copy gets: `audio.<original extension>`.
 pub fn audio_name(source: &Path) -> String {
     let ext = source
@@ -159,12 +170,15 @@ pub fn audio_name(source: &Path) -> String {
     format!("audio.{ext}")
 }
 
-/// Write a take's files into a fresh staging folder and sync them; returns the folder.
+/// Write a take's files into a fresh staging folder and sync them; returns the folder. A take
+/// without a report (`None`: recorded, not analysed yet) gets no `report.json`. Its metadata is
+/// written before the audio is moved in, so a staging folder that holds a moved recording can
+/// always be told apart and adopted ([`read_staged`]) rather than removed.
 pub fn stage(
     takes_dir: &Path,
     meta: &TakeMeta,
-    report_json: &str,
-    audio: Option<&Path>,
+    report_json: Option<&str>,
+    audio: Option<(&Path, Keep)>,
 ) -> Result<PathBuf, StoreError> {
     let dir = takes_dir.join(format!(
         "{STAGING_PREFIX}{}-{}",
@@ -178,22 +192,46 @@ pub fn stage(
     };
     create_private_dir(&dir).map_err(io_err)?;
     let written = (|| {
-        if let (Some(src), Some(name)) = (audio, &meta.audio_file) {
-            // Not fs::copy: it would carry over the source's (often world-readable) mode.
-            let mut from = File::open(src)?;
-            let mut to = create_private(&dir.join(name))?;
-            io::copy(&mut from, &mut to)?;
-            to.sync_all()?;
+        if let Some(report) = report_json {
+            write_synced(&dir.join(REPORT_FILE), report.as_bytes())?;
         }
-        write_synced(&dir.join(REPORT_FILE), report_json.as_bytes())?;
         let meta_json = serde_json::to_string_pretty(meta).map_err(io::Error::other)?;
-        write_synced(&dir.join(META_FILE), meta_json.as_bytes())
+        write_synced(&dir.join(META_FILE), meta_json.as_bytes())?;
+        if let (Some((src, keep)), Some(name)) = (audio, &meta.audio_file) {
+            bring_audio(src, &dir.join(name), keep)?;
+        }
+        sync_dir(&dir);
+        Ok(())
     })();
     if let Err(e) = written {
         let _ = fs::remove_dir_all(&dir);
         return Err(io_err(e));
     }
     Ok(dir)
+}
+
+/// Put the audio at `to`: moved (renamed; copied then removed across file systems) or copied.
+fn bring_audio(src: &Path, to: &Path, keep: Keep) -> io::Result<()> {
+    if keep == Keep::Move && fs::rename(src, to).is_ok() {
+        make_private(to, false);
+        return Ok(());
+    }
+    // Not fs::copy: it would carry over the source's (often world-readable) mode.
+    let mut from = File::open(src)?;
+    let mut out = create_private(to)?;
+    io::copy(&mut from, &mut out)?;
+    out.sync_all()?;
+    if keep == Keep::Move {
+        fs::remove_file(src)?;
+    }
+    Ok(())
+}
+
+/// Put a moved recording back where it was, after a save that failed.
+pub fn return_audio(staged: &Path, meta: &TakeMeta, original: &Path) {
+    if let Some(name) = &meta.audio_file {
+        let _ = fs::rename(staged.join(name), original);
+    }
 }
 
 fn write_synced(path: &Path, bytes: &[u8]) -> io::Result<()> {
@@ -260,10 +298,11 @@ pub fn make_private(path: &Path, dir: bool) {
 /// Rewrite a take folder's files from the index's copy (used when the folder is damaged).
 pub fn rewrite_folder(dir: &Path, meta: &TakeMeta, report_json: &str) -> io::Result<()> {
     let meta_json = serde_json::to_string_pretty(meta).map_err(io::Error::other)?;
-    for (name, bytes) in [
-        (REPORT_FILE, report_json.as_bytes()),
-        (META_FILE, meta_json.as_bytes()),
-    ] {
+    let mut files = vec![(META_FILE, meta_json.as_bytes())];
+    if report_json != super::NOT_ANALYSED {
+        files.insert(0, (REPORT_FILE, report_json.as_bytes()));
+    }
+    for (name, bytes) in files {
         let tmp = dir.join(format!(".{name}.repair-{}", std::process::id()));
         write_synced(&tmp, bytes)?;
         fs::rename(&tmp, dir.join(name))?;
@@ -283,6 +322,27 @@ pub fn replace_file(folder: &Path, name: &str, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
+/// How many regular files are under `dir` (symbolic links not followed) and their bytes; a
+/// folder that does not exist holds none.
+pub fn tree_size(dir: &Path) -> (u64, u64) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return (0, 0);
+    };
+    entries
+        .filter_map(Result::ok)
+        .fold((0, 0), |(files, bytes), entry| match entry.file_type() {
+            Ok(t) if t.is_dir() => {
+                let (f, b) = tree_size(&entry.path());
+                (files + f, bytes + b)
+            }
+            Ok(t) if t.is_file() => {
+                let len = entry.metadata().map_or(0, |m| m.len());
+                (files + 1, bytes + len)
+            }
+            _ => (files, bytes),
+        })
+}
+
 /// Make a rename inside `dir` durable (a no-op where directories cannot be opened).
 pub fn sync_dir(dir: &Path) {
     if let Ok(d) = File::open(dir) {
@@ -290,20 +350,43 @@ pub fn sync_dir(dir: &Path) {
     }
 }
 
-/// Read a take folder back: its metadata and report JSON, both checked to parse.
+/// Read a take folder back: its metadata and report JSON, both checked to parse. A folder
+/// without `report.json` is a take not analysed yet ([`super::NOT_ANALYSED`]).
 pub fn read_folder(dir: &Path) -> Result<(TakeMeta, String), String> {
-    let meta_text =
-        fs::read_to_string(dir.join(META_FILE)).map_err(|e| format!("{META_FILE}: {e}"))?;
-    let meta: TakeMeta =
-        serde_json::from_str(&meta_text).map_err(|e| format!("{META_FILE}: {e}"))?;
-    let report =
-        fs::read_to_string(dir.join(REPORT_FILE)).map_err(|e| format!("{REPORT_FILE}: {e}"))?;
-    serde_json::from_str::<serde_json::Value>(&report)
-        .map_err(|e| format!("{REPORT_FILE}: {e}"))?;
+    let meta = read_meta(dir)?;
+    let report = match fs::read_to_string(dir.join(REPORT_FILE)) {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => super::NOT_ANALYSED.to_string(),
+        Err(e) => return Err(format!("{REPORT_FILE}: {e}")),
+        Ok(report) => {
+            serde_json::from_str::<serde_json::Value>(&report)
+                .map_err(|e| format!("{REPORT_FILE}: {e}"))?;
+            report
+        }
+    };
     if dir.file_name().and_then(|n| n.to_str()) != Some(meta.id.as_str()) {
         return Err(format!("{META_FILE} names take {}", meta.id));
     }
     Ok((meta, report))
+}
+
+fn read_meta(dir: &Path) -> Result<TakeMeta, String> {
+    let meta_text =
+        fs::read_to_string(dir.join(META_FILE)).map_err(|e| format!("{META_FILE}: {e}"))?;
+    serde_json::from_str(&meta_text).map_err(|e| format!("{META_FILE}: {e}"))
+}
+
+/// An abandoned staging folder that holds a recording moved in from the data folder (a take
+/// not analysed yet, with its audio): what it is, so it can be adopted. None for anything
+/// else, which is only a copy of files that still exist elsewhere and may be removed.
+pub fn read_staged(dir: &Path) -> Option<TakeMeta> {
+    let meta = read_meta(dir).ok()?;
+    let audio = meta.audio_file.as_ref()?;
+    let name = dir.file_name()?.to_str()?;
+    let holds_recording = !dir.join(REPORT_FILE).exists()
+        && dir.join(audio).is_file()
+        && is_take_id(&meta.id)
+        && name.starts_with(&format!("{STAGING_PREFIX}{}-", meta.id));
+    holds_recording.then_some(meta)
 }
 
 /// Whether a staging folder's writer is gone: its process no longer runs, or (where that

@@ -23,6 +23,7 @@ fn stored(saved: Saved) -> TakeMeta {
     match saved {
         Saved::Stored(m) => m,
         Saved::Duplicate(m) => panic!("unexpected duplicate of {}", m.id),
+        Saved::Finished(m) => panic!("unexpected finishing of {}", m.id),
     }
 }
 
@@ -464,4 +465,171 @@ fn a_read_only_open_reads_an_index_it_cannot_write() {
     let store = Store::open_read_only(tmp.path(), &why).unwrap();
     assert_eq!(store.list().unwrap()[0].meta, meta);
     assert!(!tmp.path().join("history").join(INDEX_FILE).exists());
+}
+
+fn recording<'a>(audio: &'a Path, keep: Keep) -> Recording<'a> {
+    Recording {
+        audio,
+        keep,
+        question: Some("Tell me about a conflict.".into()),
+        duration_s: 4.0,
+        session: None,
+    }
+}
+
+#[test]
+fn a_recording_is_moved_in_and_stays_not_analysed_until_its_report_comes() {
+    let tmp = tempfile::tempdir().unwrap();
+    let recordings = tmp.path().join(RECORDINGS_DIR);
+    fs::create_dir(&recordings).unwrap();
+    let wav = audio(&recordings, "2026-11-27-220000.wav", b"RIFF recorded");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let meta = store.add_recording(recording(&wav, Keep::Move)).unwrap();
+    assert!(!wav.exists(), "moved, not copied");
+    assert!(fs::read_dir(&recordings).unwrap().next().is_none());
+    let t = store.resolve("last").unwrap();
+    assert!(!t.analysed());
+    assert_eq!(t.files, FileState::Ok);
+    assert_eq!(fs::read(t.audio_path().unwrap()).unwrap(), b"RIFF recorded");
+    assert_eq!(
+        t.meta.source_path,
+        t.audio_path().unwrap().display().to_string()
+    );
+    assert!(!t.folder.join(take::REPORT_FILE).exists());
+    // The folder alone says it is not analysed: a rebuilt index agrees.
+    assert_eq!(store.reindex().unwrap(), 1);
+    assert!(!store.resolve("last").unwrap().analysed());
+
+    let done = store
+        .attach_report(
+            &meta.id,
+            "{\"pace\": {\"wpm\": 150}}",
+            "ggml-tiny.en.bin",
+            3.9,
+        )
+        .unwrap();
+    assert_eq!(
+        (done.model.as_str(), done.duration_s),
+        ("ggml-tiny.en.bin", 3.9)
+    );
+    store.reindex().unwrap();
+    let t = store.resolve("last").unwrap();
+    assert!(t.analysed());
+    assert_eq!(t.report_value()["pace"]["wpm"], 150);
+    assert_eq!(t.meta.model, "ggml-tiny.en.bin");
+    assert_eq!(
+        t.meta.question.as_deref(),
+        Some("Tell me about a conflict.")
+    );
+}
+
+#[test]
+fn an_out_file_is_copied_and_delete_leaves_it_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mine = audio(tmp.path(), "answer.wav", b"RIFF mine");
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    let meta = store.add_recording(recording(&mine, Keep::Copy)).unwrap();
+    let t = store.resolve(&meta.id).unwrap();
+    assert_eq!(fs::read(t.audio_path().unwrap()).unwrap(), b"RIFF mine");
+    assert_eq!(store.delete(&meta.id).unwrap(), None);
+    assert_eq!(
+        fs::read(&mine).unwrap(),
+        b"RIFF mine",
+        "the user's file stays"
+    );
+    assert!(!t.folder.exists());
+}
+
+#[test]
+fn analysing_the_audio_of_a_take_not_analysed_finishes_that_take() {
+    let tmp = tempfile::tempdir().unwrap();
+    let recordings = tmp.path().join(RECORDINGS_DIR);
+    fs::create_dir(&recordings).unwrap();
+    let wav = audio(&recordings, "a.wav", b"RIFF pending");
+    let mut store = Store::open(tmp.path()).unwrap();
+    let meta = store.add_recording(recording(&wav, Keep::Move)).unwrap();
+    let kept = store.resolve(&meta.id).unwrap().audio_path().unwrap();
+    match store.save(new_take(&kept, None, 133.0), false).unwrap() {
+        Saved::Finished(m) => assert_eq!(m.id, meta.id),
+        other => panic!("expected the pending take to be finished: {other:?}"),
+    }
+    let all = store.list().unwrap();
+    assert_eq!(all.len(), 1, "no second copy");
+    assert!(all[0].analysed());
+    assert_eq!(all[0].report_value()["pace"]["wpm"], 133.0);
+}
+
+#[test]
+fn a_recording_whose_save_was_cut_off_is_adopted_not_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let meta = {
+        let store = Store::open(tmp.path()).unwrap();
+        let meta = TakeMeta {
+            id: "0badcafe".into(),
+            created: Timestamp::from_second(1_795_000_000).unwrap(),
+            question: None,
+            source_path: "/x/audio.wav".into(),
+            source_sha256: "00".repeat(32),
+            audio_file: Some("audio.wav".into()),
+            model: String::new(),
+            duration_s: 2.0,
+            note: None,
+            tags: Vec::new(),
+            session: None,
+        };
+        // The staging folder of a process that no longer runs, with the moved recording.
+        let staged = store.takes_dir().join(".staging-0badcafe-4294967294");
+        fs::create_dir(&staged).unwrap();
+        fs::write(
+            staged.join("meta.json"),
+            serde_json::to_string(&meta).unwrap(),
+        )
+        .unwrap();
+        fs::write(staged.join("audio.wav"), b"RIFF only copy").unwrap();
+        // And one of a save that copied a file which still exists: only a leftover.
+        let copied = store.takes_dir().join(".staging-1badcafe-4294967294");
+        fs::create_dir(&copied).unwrap();
+        fs::write(copied.join("report.json"), "{}").unwrap();
+        meta
+    };
+    let mut store = Store::open(tmp.path()).unwrap();
+    let notices = store.take_notices();
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.contains("recovered take 0badcafe")),
+        "{notices:?}"
+    );
+    let t = store.resolve("0badcafe").unwrap();
+    assert!(!t.analysed());
+    assert_eq!(t.meta, meta);
+    assert_eq!(
+        fs::read(t.audio_path().unwrap()).unwrap(),
+        b"RIFF only copy"
+    );
+    assert_eq!(
+        tree(&store.takes_dir()),
+        ["0badcafe", "0badcafe/audio.wav", "0badcafe/meta.json"]
+    );
+}
+
+#[test]
+fn delete_also_removes_the_first_copy_an_older_rehearse_left_behind() {
+    let tmp = tempfile::tempdir().unwrap();
+    let recordings = tmp.path().join(RECORDINGS_DIR);
+    fs::create_dir(&recordings).unwrap();
+    let first = audio(&recordings, "2026-11-01-090000.wav", b"RIFF twice");
+    let elsewhere = audio(tmp.path(), "mine.wav", b"RIFF user");
+    let mut store = Store::open(tmp.path()).unwrap();
+    // What `record` did before takes were moved: the history copied the recording.
+    let old = stored(store.save(new_take(&first, None, 1.0), false).unwrap());
+    let users = stored(store.save(new_take(&elsewhere, None, 1.0), false).unwrap());
+    let d = store.disk_use();
+    assert_eq!((d.recordings, d.recordings_bytes), (1, 10));
+    assert!(d.history_bytes > 20, "{d:?}");
+    assert_eq!(store.delete(&old.id).unwrap(), Some(first.clone()));
+    assert!(!first.exists());
+    assert_eq!(store.delete(&users.id).unwrap(), None);
+    assert!(elsewhere.exists(), "a file the user named is theirs");
+    assert_eq!(store.disk_use().recordings, 0);
 }
