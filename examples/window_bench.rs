@@ -4,7 +4,7 @@
 //! `WINDOW_MARGIN_FRAMES` and the guard (`transcribe::suspect`).
 //!
 //! ```sh
-//! cargo run --release --example window_bench -- FILE...
+//! cargo run --release --example window_bench -- [--min-frames N] FILE...
 //! ```
 //!
 //! Prints one JSON object per piece (`file`, `start_s`, `len_s`, `speech_s`, for each window
@@ -27,9 +27,16 @@ use serde_json::json;
 const LEAD_IN_S: f64 = 0.3;
 
 fn main() -> Result<()> {
-    let files: Vec<PathBuf> = std::env::args().skip(1).map(PathBuf::from).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `--min-frames N` first puts a floor under the fitted window (`Window::Fitted`).
+    let mut min_frames = 0;
+    if args.first().map(String::as_str) == Some("--min-frames") && args.len() > 1 {
+        min_frames = args[1].parse()?;
+        args.drain(..2);
+    }
+    let files: Vec<PathBuf> = args.into_iter().map(PathBuf::from).collect();
     if files.is_empty() {
-        bail!("usage: window_bench FILE...");
+        bail!("usage: window_bench [--min-frames N] FILE...");
     }
     let settings = EngineSettings::resolve(None, None, Some(1), None)?;
     let engine = WhisperEngine::load(&settings.model, None, dtw_preset(&settings.model_info))?;
@@ -39,6 +46,7 @@ fn main() -> Result<()> {
         Box::new(indicatif::ProgressBar::hidden),
     );
     let mut session = engine.session(1)?;
+    let fitted = Window::Fitted { min_frames };
     let (mut pieces, mut seconds, mut words, mut edits, mut redone) = (0, [0.0; 2], [0; 2], 0, 0);
     for file in &files {
         let a = audio::load(file)?;
@@ -56,7 +64,7 @@ fn main() -> Result<()> {
             let mut out = Vec::new();
             let mut texts: Vec<Vec<String>> = Vec::new();
             let mut guard = None;
-            for (i, w) in [Window::Full, Window::Fitted].into_iter().enumerate() {
+            for (i, w) in [Window::Full, fitted].into_iter().enumerate() {
                 session.set_window(w);
                 let t = Instant::now();
                 let heard: Vec<Word> = session
@@ -71,7 +79,7 @@ fn main() -> Result<()> {
                     .collect();
                 seconds[i] += t.elapsed().as_secs_f64();
                 words[i] += heard.len();
-                if w == Window::Fitted {
+                if w == fitted {
                     guard = suspect(&heard, &speech);
                 }
                 texts.push(heard.iter().map(|x| norm(&x.text)).collect());

@@ -7,8 +7,10 @@
 //! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with
 //! Whisper's full 30 s encoder window. An encoder window fitted to each piece
 //! ([`whisper::Window::Fitted`]) halves the work, and [`suspect`] sends a piece whose words
-//! do not fit its speech back to the full window; but it still changed words on synthetic
-//! speech ("a deadline" heard as "an n9"), so it is not the default (README, "Speed").
+//! do not fit its speech back to the full window; but it changes words on the tests' takes
+//! ("a deadline" heard as "an N9"), with a floor of 15 or 20 s under the window too, so it is
+//! not the default (README, "Speed and memory"). A piece that had the full window already is
+//! never decoded twice.
 
 pub mod cache;
 pub mod chunks;
@@ -135,12 +137,16 @@ pub struct Chunked {
     /// Pieces whose first (short-window) transcript looked cut short or looped
     /// ([`suspect`]), so they were decoded again with the full window.
     pub redecoded: usize,
+    /// Pieces that looked suspect but had the full window already: kept as decoded, since
+    /// the same window again would spend the time again for the same words.
+    pub suspect_full: usize,
 }
 
 /// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
 /// whole take. `speech` is where someone is surely speaking (take timeline): a piece whose
 /// transcript does not fit the speech in it ([`suspect`]) is decoded again with the engine's
-/// full window. `progress` receives the share of audio done, 0.0..=1.0.
+/// full window, when it had a shorter one ([`Transcriber::encoder_frames`]). `progress`
+/// receives the share of audio done, 0.0..=1.0.
 pub fn transcribe_chunks(
     engine: &mut dyn Transcriber,
     samples: &[f32],
@@ -165,14 +171,22 @@ pub fn transcribe_chunks(
         let heard = speech_in(speech, chunk);
         // A short take gets the full window outright: it saves a second or two there, and
         // short disfluent takes are where the shortened window changes most words.
-        let mut part = if total <= SHORT_TAKE_S {
+        let short_take = total <= SHORT_TAKE_S;
+        let mut part = if short_take {
             on_piece(engine.transcribe_full_window(&piece)?, len)
         } else {
             on_piece(engine.transcribe(&piece, Box::new(|_| {}))?, len)
         };
-        if total > SHORT_TAKE_S && suspect(&part, &heard).is_some() {
-            part = on_piece(engine.transcribe_full_window(&piece)?, len);
-            out.redecoded += 1;
+        // A piece that already had the full window is not decoded again: the same decode
+        // would only spend the time again.
+        let full = short_take || engine.encoder_frames(piece.len()) == 0;
+        if suspect(&part, &heard).is_some() {
+            if full {
+                out.suspect_full += 1;
+            } else {
+                part = on_piece(engine.transcribe_full_window(&piece)?, len);
+                out.redecoded += 1;
+            }
         }
         out.transcript.words.extend(part.into_iter().map(|mut w| {
             w.start_s += chunk.start_s;
@@ -454,6 +468,10 @@ mod tests {
             Ok(Transcript::from_triples(&[("we", 0.5, 0.8)]))
         }
 
+        fn encoder_frames(&self, _: usize) -> i32 {
+            400
+        }
+
         fn transcribe_full_window(&mut self, _: &[f32]) -> Result<Transcript, TranscribeError> {
             self.full += 1;
             Ok(Transcript::from_triples(&[
@@ -497,6 +515,50 @@ mod tests {
             .map(|w| w.text.as_str())
             .collect();
         assert_eq!(text, ["we", "shipped", "early", "we"]);
+    }
+
+    /// Hears one word in every piece, always with its full window; counts its decodes.
+    struct OneWord(usize);
+
+    impl Transcriber for OneWord {
+        fn transcribe(
+            &mut self,
+            _: &[f32],
+            _: Box<dyn FnMut(i32) + 'static>,
+        ) -> Result<Transcript, TranscribeError> {
+            self.0 += 1;
+            Ok(Transcript::from_triples(&[("we", 0.5, 0.8)]))
+        }
+    }
+
+    #[test]
+    fn a_piece_that_had_the_full_window_is_not_decoded_again() {
+        let plan = [
+            Chunk {
+                start_s: 0.0,
+                end_s: 8.0,
+            },
+            Chunk {
+                start_s: 8.0,
+                end_s: 17.0,
+            },
+        ];
+        // 7 s of speech in each piece and one word: suspect (too few words), but the same
+        // window again would hear the same.
+        let speech = [(0.5, 7.5), (9.0, 16.0)];
+        let mut engine = OneWord(0);
+        let out = transcribe_chunks(
+            &mut engine,
+            &vec![0.0; 16000 * 17],
+            16000,
+            &plan,
+            &speech,
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!((out.pieces, out.redecoded, engine.0), (2, 0, 2));
+        assert_eq!(out.suspect_full, 2);
+        assert_eq!(out.transcript.words.len(), 2);
     }
 
     fn words(triples: &[(&str, f64, f64)]) -> Vec<Word> {

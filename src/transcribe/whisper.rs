@@ -124,9 +124,10 @@ impl WhisperEngine {
             engine: self,
             state,
             threads: threads.clamp(1, 64) as i32,
-            // The fitted window is off by default: it changed words on synthetic speech
-            // ("a deadline" heard as "an n9" in two of four repeated answers,
-            // tests/edge_cases.rs), and accuracy comes before speed.
+            // The fitted window is off by default: it changes words on the tests' takes
+            // ("a deadline" heard as "an N9" in tests/edge_cases.rs), also with a floor of
+            // 15 or 20 s under it (72-85 of 1498 words; README, "Speed and memory"), and
+            // accuracy comes before speed.
             window: Window::Full,
         })
     }
@@ -162,10 +163,11 @@ impl WhisperEngine {
 pub enum Window {
     /// Always the whole 30 s window (1500 encoder frames), as the model was trained.
     Full,
-    /// The audio given plus [`WINDOW_MARGIN_FRAMES`] (whisper.cpp's `audio_ctx`): a 6 s piece
-    /// costs the encoder about a third of a full window. Input that would need more than
+    /// The audio given plus [`WINDOW_MARGIN_FRAMES`] (whisper.cpp's `audio_ctx`), and never
+    /// fewer than `min_frames` encoder frames (20 ms each): a 6 s piece costs the encoder
+    /// about a third of a full window when `min_frames` is 0. Input that would need more than
     /// the full window gets the full window.
-    Fitted,
+    Fitted { min_frames: usize },
 }
 
 /// Encoder frames (20 ms each) added after the audio when the window is fitted to it: 5.1 s.
@@ -174,6 +176,9 @@ pub enum Window {
 /// different spellings of the same sounds; [`super::suspect`] catches the rest.
 pub const WINDOW_MARGIN_FRAMES: usize = 256;
 
+/// Encoder frames in Whisper's whole window (30 s).
+pub const FULL_WINDOW_FRAMES: usize = 1500;
+
 /// Samples per encoder frame: 16 kHz audio, 10 ms mel hop, the encoder's stride of 2.
 const SAMPLES_PER_FRAME: usize = 320;
 
@@ -181,12 +186,12 @@ const SAMPLES_PER_FRAME: usize = 320;
 /// window. Never shorter than the audio: whisper.cpp's DTW aborts the process when the audio
 /// outlasts the context.
 pub fn audio_ctx(window: Window, n_samples: usize) -> i32 {
-    const FULL: usize = 1500;
     match window {
         Window::Full => 0,
-        Window::Fitted => {
-            let frames = n_samples.div_ceil(SAMPLES_PER_FRAME) + WINDOW_MARGIN_FRAMES;
-            if frames >= FULL {
+        Window::Fitted { min_frames } => {
+            let frames =
+                (n_samples.div_ceil(SAMPLES_PER_FRAME) + WINDOW_MARGIN_FRAMES).max(min_frames);
+            if frames >= FULL_WINDOW_FRAMES {
                 0
             } else {
                 frames as i32
@@ -401,16 +406,25 @@ mod tests {
     #[test]
     fn a_fitted_window_covers_the_audio_and_never_exceeds_the_full_one() {
         // 6.6 s = 330 encoder frames, plus the margin.
+        let fitted = Window::Fitted { min_frames: 0 };
         assert_eq!(
-            audio_ctx(Window::Fitted, 105_600),
+            audio_ctx(fitted, 105_600),
             330 + WINDOW_MARGIN_FRAMES as i32
         );
         assert_eq!(
-            audio_ctx(Window::Fitted, 105_601),
+            audio_ctx(fitted, 105_601),
             331 + WINDOW_MARGIN_FRAMES as i32
         );
-        assert_eq!(audio_ctx(Window::Fitted, 16_000 * 29), 0, "full window");
+        assert_eq!(audio_ctx(fitted, 16_000 * 29), 0, "full window");
         assert_eq!(audio_ctx(Window::Full, 16_000), 0);
+        // A floor: a short piece gets at least `min_frames`, a long one its own length.
+        let floor = Window::Fitted { min_frames: 750 };
+        assert_eq!(audio_ctx(floor, 16_000), 750);
+        assert_eq!(
+            audio_ctx(floor, 16_000 * 12),
+            600 + WINDOW_MARGIN_FRAMES as i32
+        );
+        assert_eq!(audio_ctx(Window::Fitted { min_frames: 1500 }, 16_000), 0);
     }
 
     #[test]
