@@ -3,7 +3,9 @@
 //!
 //! The key is the piece's exact samples and the encoder window the decode uses: Whisper on
 //! the same samples with the same settings writes the same words (whisper.cpp on the CPU is
-//! deterministic, whatever the thread count), so a hit gives exactly what decoding again would.
+//! deterministic, whatever the thread count, and every piece is decoded on a fresh state, so
+//! a temperature fallback samples the same way: [`super::whisper::Session`]), so a hit gives
+//! exactly what decoding again would.
 //! A piece whose samples differ by one bit is a miss and is decoded.
 
 use std::collections::HashMap;

@@ -123,6 +123,7 @@ impl WhisperEngine {
         Ok(Session {
             engine: self,
             state,
+            used: false,
             threads: threads.clamp(1, 64) as i32,
             // The fitted window is off by default: it changes words on the tests' takes
             // ("a deadline" heard as "an N9" in tests/edge_cases.rs), also with a floor of
@@ -200,11 +201,19 @@ pub fn audio_ctx(window: Window, n_samples: usize) -> i32 {
     }
 }
 
-/// One whisper state on a shared engine: transcribes one piece of audio at a time, reusable
-/// for the next.
+/// Transcribes one piece of audio at a time on a shared engine.
+///
+/// Every piece gets a whisper state of its own (5 ms to make, measured): whisper.cpp seeds
+/// the random generator it samples with on a temperature fallback once per state, so on a
+/// state that decoded other pieces before, a piece that falls back could come out
+/// differently. With a fresh state a piece's words depend on its samples and settings only,
+/// which is what lets a piece transcribed while recording stand for the saved take's
+/// ([`super::cache`]).
 pub struct Session<'e> {
     engine: &'e WhisperEngine,
     state: WhisperState,
+    /// Whether `state` has decoded a piece already.
+    used: bool,
     threads: i32,
     window: Window,
 }
@@ -219,13 +228,22 @@ impl Session<'_> {
     fn decode(&mut self, samples: &[f32], window: Window) -> Result<Transcript, TranscribeError> {
         let mut params = self.engine.params(self.threads);
         params.set_audio_ctx(audio_ctx(window, samples.len()));
-        run(
-            self.engine,
-            &mut self.state,
-            params,
-            samples,
-            Box::new(|_| {}),
-        )
+        let engine = self.engine;
+        let state = self.fresh_state()?;
+        run(engine, state, params, samples, Box::new(|_| {}))
+    }
+
+    /// A state that has decoded nothing yet.
+    fn fresh_state(&mut self) -> Result<&mut WhisperState, TranscribeError> {
+        if self.used {
+            self.state = self
+                .engine
+                .ctx
+                .create_state()
+                .map_err(|e| TranscribeError::Engine(format!("{e:?}")))?;
+        }
+        self.used = true;
+        Ok(&mut self.state)
     }
 }
 
@@ -237,7 +255,9 @@ impl Transcriber for Session<'_> {
     ) -> Result<Transcript, TranscribeError> {
         let mut params = self.engine.params(self.threads);
         params.set_audio_ctx(audio_ctx(self.window, samples.len()));
-        run(self.engine, &mut self.state, params, samples, progress)
+        let engine = self.engine;
+        let state = self.fresh_state()?;
+        run(engine, state, params, samples, progress)
     }
 
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
