@@ -24,7 +24,7 @@ use crate::speech::silero::Silero;
 use crate::speech::SpeechMap;
 use crate::transcribe::cache::{Cached, PieceCache};
 use crate::transcribe::whisper::WhisperEngine;
-use crate::transcribe::{chunks, transcribe_chunks, Word};
+use crate::transcribe::{chunks, transcribe_chunks, Transcriber, Word};
 
 /// The last seconds of a take in progress that the speech detector may still revise: Silero
 /// itself only looks back, but the level evening it hears looks ahead by its window, half its
@@ -219,16 +219,7 @@ impl Worker {
                 if self.cancel.load(Ordering::SeqCst) {
                     return Ok(());
                 }
-                let mut cached = Cached::new(&mut session, &self.cache);
-                let part = transcribe_chunks(
-                    &mut cached,
-                    &samples,
-                    TARGET_RATE,
-                    std::slice::from_ref(piece),
-                    &map.speech,
-                    &|_| {},
-                )?;
-                words.extend(part.transcript.words);
+                words.extend(self.decode(&mut session, &samples, piece, &map)?);
                 done += 1;
                 self.report(done, &words);
             }
@@ -238,17 +229,29 @@ impl Worker {
                 if self.cancel.load(Ordering::SeqCst) {
                     return Ok(());
                 }
-                let mut cached = Cached::new(&mut session, &self.cache);
-                transcribe_chunks(
-                    &mut cached,
-                    &samples,
-                    TARGET_RATE,
-                    std::slice::from_ref(piece),
-                    &map.speech,
-                    &|_| {},
-                )?;
+                self.decode(&mut session, &samples, piece, &map)?;
             }
         }
+    }
+
+    /// One piece of the take, through the cache, as the final analysis decodes it.
+    fn decode(
+        &self,
+        session: &mut dyn Transcriber,
+        samples: &[f32],
+        piece: &chunks::Chunk,
+        map: &SpeechMap,
+    ) -> anyhow::Result<Vec<Word>> {
+        let mut cached = Cached::new(session, &self.cache);
+        let part = transcribe_chunks(
+            &mut cached,
+            samples,
+            TARGET_RATE,
+            std::slice::from_ref(piece),
+            &map.speech,
+            &|_| {},
+        )?;
+        Ok(part.transcript.words)
     }
 
     fn report(&self, pieces: usize, words: &[Word]) {
