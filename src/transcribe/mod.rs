@@ -15,6 +15,7 @@
 pub mod cache;
 pub mod chunks;
 pub mod download;
+pub mod level;
 pub mod model;
 pub mod threads;
 pub mod whisper;

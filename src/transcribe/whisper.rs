@@ -4,6 +4,7 @@
 //! unless a beam is asked for, one word per segment (`max_len = 1`, `split_on_word`) for word
 //! timestamps, and a short disfluent initial prompt so that Whisper is less inclined to clean
 //! "um" and "uh" out of the transcript. The prompt is never allowed to leak into the output.
+//! Every piece is decoded at one speech level ([`super::level`]), whatever the microphone gave.
 
 use std::path::Path;
 
@@ -12,6 +13,7 @@ use whisper_rs::{
     WhisperContextParameters, WhisperState, WhisperTokenId,
 };
 
+use super::level;
 use super::model::ModelInfo;
 use super::{TranscribeError, Transcriber, Transcript, Word};
 
@@ -281,7 +283,10 @@ fn run(
     }
     let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
     params.set_progress_callback_safe(progress);
-    state.full(params, samples).map_err(engine)?;
+    // Every piece is heard at one level, whatever the microphone gave (super::level).
+    state
+        .full(params, &level::normalise(samples))
+        .map_err(engine)?;
 
     let mut words = Vec::new();
     // DTW: the end of the previous word in this piece, where the next one starts.
