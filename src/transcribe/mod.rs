@@ -10,7 +10,8 @@
 //! do not fit its speech back to the full window; but it changes words on the tests' takes
 //! ("a deadline" heard as "an N9"), with a floor of 15 or 20 s under the window too, so it is
 //! not the default (README, "Speed and memory"). A piece that had the full window already is
-//! never decoded twice.
+//! never decoded twice. A quiet piece is raised to one speech level before Whisper hears it
+//! ([`level`]): Whisper's reading of it should not depend on the microphone's gain.
 
 pub mod cache;
 pub mod chunks;

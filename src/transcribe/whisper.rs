@@ -4,7 +4,7 @@
 //! unless a beam is asked for, one word per segment (`max_len = 1`, `split_on_word`) for word
 //! timestamps, and a short disfluent initial prompt so that Whisper is less inclined to clean
 //! "um" and "uh" out of the transcript. The prompt is never allowed to leak into the output.
-//! Every piece is decoded at one speech level ([`super::level`]), whatever the microphone gave.
+//! A quiet piece is raised to one speech level before it is decoded ([`super::level`]).
 
 use std::path::Path;
 
@@ -283,7 +283,7 @@ fn run(
     }
     let engine = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
     params.set_progress_callback_safe(progress);
-    // Every piece is heard at one level, whatever the microphone gave (super::level).
+    // A quiet piece is heard at one level, however quiet the microphone (super::level).
     state
         .full(params, &level::normalise(samples))
         .map_err(engine)?;
