@@ -26,6 +26,7 @@ use crate::record::writer::TakeWriter;
 use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
 use crate::store::{self, Keep, Recording, Saved, Store};
+use crate::story::coverage::TakeFacts;
 use crate::story::{Library, Named};
 use crate::term::printable_line;
 use crate::{history, paths};
@@ -94,6 +95,22 @@ pub fn open_store() -> Result<Store> {
         .with_context(|| format!("cannot open the take store in {}", data.display()))?;
     print_notices(&mut store);
     Ok(store)
+}
+
+/// What story coverage and practice weighting read of every stored take (question, time,
+/// story score), from the take store opened as by [`open_store`].
+pub fn stored_take_facts() -> Result<Vec<TakeFacts>> {
+    Ok(open_store()?
+        .list()?
+        .iter()
+        .map(|t| {
+            TakeFacts::from_report(
+                t.meta.created,
+                t.meta.question.as_deref(),
+                &t.report_value(),
+            )
+        })
+        .collect())
 }
 
 /// The store for a command that only reads: it still opens on a read-only or full disk.

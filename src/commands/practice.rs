@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 
 use super::common::{
     capture_take, check_take, engine_settings, enter_presses, keep_take, open_store,
-    output_options, print_notices, take_finished, targets, Kept, TakeOptions,
+    output_options, print_notices, stored_take_facts, take_finished, targets, Kept, TakeOptions,
 };
 use crate::analyze::questions::Asked;
 use crate::cli::story::PracticeArgs;
@@ -25,7 +25,7 @@ use crate::practice;
 use crate::record::Take;
 use crate::report::{self, session, Report};
 use crate::store::Store;
-use crate::story::coverage::{practice_weights, TakeFacts};
+use crate::story::coverage::practice_weights;
 use crate::story::format::NOT_STORY_KINDS;
 use crate::story::{Library, Named};
 use crate::term::Style;
@@ -141,18 +141,7 @@ fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>
             .map(|q| Asked::parse(q).map_err(Into::into))
             .collect();
     }
-    let store = open_store()?;
-    let facts: Vec<TakeFacts> = store
-        .list()?
-        .iter()
-        .map(|t| {
-            TakeFacts::from_report(
-                t.meta.created,
-                t.meta.question.as_deref(),
-                &t.report_value(),
-            )
-        })
-        .collect();
+    let facts = stored_take_facts()?;
     let weights = practice_weights(stories, &facts);
     let mut rng = match args.seed {
         Some(seed) => fastrand::Rng::with_seed(seed),

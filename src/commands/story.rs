@@ -7,11 +7,11 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use super::common::{json_text, open_store};
+use super::common::{json_text, stored_take_facts};
 use crate::cli::story::{StoryArgs, StoryCommand};
 use crate::output::write_output;
 use crate::paths;
-use crate::story::coverage::{self, TakeFacts};
+use crate::story::coverage;
 use crate::story::format::{self, parse_kind};
 use crate::story::library::{check_name, Library};
 
@@ -219,18 +219,7 @@ fn show(library: &Library, name: &str, json: bool) -> Result<()> {
 
 fn coverage(library: &Library, json: bool) -> Result<()> {
     let (stories, broken) = library.all()?;
-    let store = open_store()?;
-    let takes: Vec<TakeFacts> = store
-        .list()?
-        .iter()
-        .map(|t| {
-            TakeFacts::from_report(
-                t.meta.created,
-                t.meta.question.as_deref(),
-                &t.report_value(),
-            )
-        })
-        .collect();
+    let takes = stored_take_facts()?;
     let c = coverage::compute(
         &stories,
         &takes,
