@@ -142,3 +142,17 @@ pub fn file_mic_alsa_conf(infile: &Path) -> String {
         infile.display()
     )
 }
+
+/// One end of a pipe whose reading end is already closed: every write to it fails with EPIPE,
+/// as when `| head` has exited. For a child's stdout or stderr.
+#[cfg(unix)]
+pub fn closed_pipe() -> std::process::Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors; each is then owned by exactly one value.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe {
+        libc::close(fds[0]);
+        std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+    }
+}
