@@ -5,8 +5,12 @@
 # temporary files on exit. What differs stays in each script: the pins, the sources, the
 # converter and what counts as an installed model (is_verified_model).
 #
-# The sourcing script sets LOG_NAME (the prefix of its messages) before sourcing, and
-# MODELS_DIR and CACHE_DIR; set_dest FILE sets DEST and PART.
+# The sourcing script sets SCRIPT_DIR and LOG_NAME (the prefix of its messages) first; this
+# sets the folders below, and set_dest FILE sets DEST and PART.
+
+REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
+MODELS_DIR="${REHEARSE_MODELS_DIR:-$REPO_ROOT/models}"
+CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
 
 log() { printf '%s: %s\n' "$LOG_NAME" "$*" >&2; }
 
@@ -58,6 +62,74 @@ set_dest() {
   MODELS_DIR="$(cd "$MODELS_DIR" && pwd)"
   DEST="$MODELS_DIR/$1"
   PART="$DEST.tmp.$$"
+}
+
+# check_args MAX ARGS...: -h or --help prints the script's usage and exits 0; more than MAX
+# arguments print it and exit 2.
+check_args() {
+  local max=$1
+  shift
+  case "${1:-}" in
+    -h|--help) usage; exit 0 ;;
+  esac
+  if [ $# -gt "$max" ]; then
+    usage
+    exit 2
+  fi
+}
+
+# install_converted SHA256 DETAIL: the converter's output ($PART) becomes $DEST if it has that
+# sha256 (DETAIL is added to the message saying so); else it is refused.
+install_converted() {
+  local sha
+  sha="$(sha256_of "$PART")"
+  if [ "$sha" != "$1" ]; then
+    log "converted model has sha256 $sha, expected $1; refusing to install it"
+    return 1
+  fi
+  log "converted model verified (sha256 $sha, $2)"
+  mv -f "$PART" "$DEST"
+  rm -rf "$WORK_DIR"
+  WORK_DIR=""
+}
+
+# install_first_route ROUTE...: keep a verified $DEST, else try each route (a function that
+# leaves a verified file at $DEST or fails) in turn; print the path, or give_up (the script's).
+install_first_route() {
+  local route
+  if already_verified; then
+    return 0
+  fi
+  for route in "$@"; do
+    if "$route"; then
+      log "done: $DEST"
+      echo "$DEST"
+      return 0
+    fi
+  done
+  give_up
+}
+
+# already_verified: true, printing $DEST's path, when $DEST is there and passes the script's
+# is_verified_model; a file there that does not is reported, to be replaced.
+already_verified() {
+  [ -f "$DEST" ] || return 1
+  if is_verified_model "$DEST"; then
+    log "${DEST##*/} is already in place and verified: $DEST"
+    echo "$DEST"
+    return 0
+  fi
+  log "warning: $DEST does not match the pinned sha256; it will be replaced by a verified copy"
+  return 1
+}
+
+# explain_by_hand URL RERUN: the error when every route failed, and how to put the file
+# (pinned $OFFICIAL_SIZE and $OFFICIAL_SHA256) in place by hand.
+explain_by_hand() {
+  log "error: could not get ${DEST##*/}."
+  log "  Download it by hand from $1"
+  log "  ($OFFICIAL_SIZE bytes, sha256 $OFFICIAL_SHA256) into $MODELS_DIR/,"
+  log "  then rerun '$2' to verify it."
 }
 
 # download_official URL SIZE SHA256: download URL to $PART, check that it is a ggml file of

