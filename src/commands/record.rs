@@ -25,6 +25,7 @@ use crate::pipeline::Pipeline;
 use crate::record::Take;
 use crate::report::{self, RecordingInfo, Report};
 use crate::story::Named;
+use crate::tell;
 use crate::transcribe::cache::PieceCache;
 
 pub fn devices() -> Result<()> {
@@ -99,7 +100,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         .map(Live::finish)
         .filter(|p| !quiet && p.failed.is_some())
     {
-        eprintln!(
+        tell!(
             "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
             p.failed.unwrap_or_default()
         );
@@ -143,7 +144,7 @@ fn announce(take: &Take, kept: Option<&Kept>, no_analyze: bool, quiet: bool) {
     }
     let path = |p: &Path| crate::term::printable_line(&p.display().to_string()).into_owned();
     match kept {
-        Some(k) => eprintln!(
+        Some(k) => tell!(
             "rehearse: recorded {:.1} s ({}), kept as take {}: {}{}",
             take.seconds(),
             take.reason.describe(),
@@ -155,7 +156,7 @@ fn announce(take: &Take, kept: Option<&Kept>, no_analyze: bool, quiet: bool) {
                 String::new()
             }
         ),
-        None => eprintln!(
+        None => tell!(
             "rehearse: recorded {:.1} s ({}): {}",
             take.seconds(),
             take.reason.describe(),
@@ -184,9 +185,10 @@ fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
         .with_context(not_stored)?;
     take_finished(&kept.id);
     if !quiet {
-        eprintln!(
+        tell!(
             "rehearse: saved as take {} (`rehearse show {}` prints it again)",
-            kept.id, kept.id
+            kept.id,
+            kept.id
         );
     }
     Ok(())
