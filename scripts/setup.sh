@@ -5,6 +5,9 @@
 #   bash scripts/setup.sh          # system packages, the Whisper and VAD models, a release build
 #
 # Environment: REHEARSE_MODEL_NAME (default tiny.en) picks the model scripts/fetch-model.sh gets.
+# REHEARSE_BLAS=1 also installs OpenBLAS (libopenblas-dev) and builds with the opt-in `blas`
+# feature (whisper.cpp's matrix products through OpenBLAS; README, "A BLAS build": less CPU on
+# one thread, slower on two, so not the default).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -18,6 +21,11 @@ cd "$ROOT"
 # Benchmarks: GNU time for peak memory.
 PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev
   espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion)
+FEATURES=()
+if [ "${REHEARSE_BLAS:-0}" = 1 ]; then
+  PACKAGES+=(libopenblas-dev)
+  FEATURES=(--features blas)
+fi
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -42,6 +50,11 @@ bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
 # Silero VAD for whisper.cpp's voice activity detector: models/ggml-silero-v6.2.0.bin.
 bash scripts/fetch-vad-model.sh >/dev/null
 
-echo "setup: building (release)" >&2
-cargo build --release --locked --quiet
+echo "setup: building (release${FEATURES[*]:+, ${FEATURES[*]}})" >&2
+if ((${#FEATURES[@]})); then
+  # whisper-rs-sys needs the folder of OpenBLAS's cblas.h (its build script stops without it).
+  BLAS_INCLUDE_DIRS="${BLAS_INCLUDE_DIRS:-$(pkg-config --variable=includedir openblas)}"
+  export BLAS_INCLUDE_DIRS
+fi
+cargo build --release --locked --quiet "${FEATURES[@]}"
 echo "setup: ready: target/release/rehearse" >&2

@@ -11,6 +11,11 @@
 //! [`output`]). Arrows only point down: no stage imports a command, [`output`] imports no
 //! command and no clap struct, and `tests/layout.rs` fails on any circle between modules.
 
+// `println!` and `eprintln!` panic when the pipe they write to is closed (`| head`). Results go
+// through `output::write_output` (its error ends the program quietly in `main`); messages
+// through `tell!` (term.rs), which drops them instead.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod analyze;
 pub mod audio;
 pub mod cli;

@@ -145,21 +145,17 @@ impl Drop for Live {
     }
 }
 
-/// The plan the take would have if it ended at `settled_s`, when what may be speech ended
-/// before that in sure silence (the last piece then ends where the speech does, not at the
-/// end of the take, and stays the same however long the silence goes on); empty otherwise.
-fn ending_now(map: &SpeechMap, settled_s: f64) -> Vec<chunks::Chunk> {
-    let frames = ((settled_s / map.frame_s).floor().max(0.0) as usize).min(map.probabilities.len());
-    let duration = frames as f64 * map.frame_s;
-    let so_far = SpeechMap::from_probabilities(
-        map.probabilities[..frames].to_vec(),
-        map.frame_s,
-        duration,
-        map.policy,
-    );
-    let plan = chunks::plan_for(&so_far);
+/// The plan the take would have if it ended now, when what may be speech ended in sure
+/// silence (the last piece then ends where the speech does, not at the end of the take, and
+/// stays the same however long the silence goes on); empty otherwise.
+///
+/// A guess: the detector may still revise its last second (the level evening looks ahead),
+/// and the speaker may go on. A wrong guess costs a decode, never a different report: the
+/// final analysis only takes pieces whose samples match exactly.
+fn ending_now(map: &SpeechMap) -> Vec<chunks::Chunk> {
+    let plan = chunks::plan_for(map);
     match plan.last() {
-        Some(last) if last.end_s < duration => plan,
+        Some(last) if last.end_s < map.duration_s => plan,
         _ => Vec::new(),
     }
 }
@@ -225,7 +221,7 @@ impl Worker {
             }
             // The speaker may be done: if the take ended now, after this silence, its last
             // pieces would be these. Decode them ahead; if more is said they are not used.
-            for piece in ending_now(&map, settled).iter().skip(done) {
+            for piece in ending_now(&map).iter().skip(done) {
                 if self.cancel.load(Ordering::SeqCst) {
                     return Ok(());
                 }

@@ -1,5 +1,8 @@
 //! The `rehearse` binary: parse, run, report errors on one line with a non-zero exit.
 
+// As in lib.rs: messages through `tell!`, which cannot panic on a closed pipe.
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,7 +15,7 @@ fn main() -> ExitCode {
         Err(err) => {
             // Paths, ids and question text in an error come from outside: escaped.
             let text = format!("{err:#}");
-            eprintln!("rehearse: error: {}", rehearse::term::printable_line(&text));
+            rehearse::tell!("rehearse: error: {}", rehearse::term::printable_line(&text));
             ExitCode::FAILURE
         }
     }

@@ -12,6 +12,7 @@ use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::report::{self, Report};
+use crate::tell;
 use crate::term::{printable, printable_line, printable_styled, ColorChoice, Style};
 
 /// A report's format.
@@ -137,13 +138,13 @@ fn open_in_browser(path: &Path) {
         .stderr(std::process::Stdio::null())
         .status();
     match status {
-        Ok(s) if s.success() => eprintln!("rehearse: opened {shown} in the browser"),
+        Ok(s) if s.success() => tell!("rehearse: opened {shown} in the browser"),
         Ok(s) => {
-            eprintln!("rehearse: {opener} could not open a browser ({s}); the report is at {shown}")
+            tell!("rehearse: {opener} could not open a browser ({s}); the report is at {shown}")
         }
-        Err(e) => eprintln!(
-            "rehearse: cannot run {opener} to open a browser ({e}); the report is at {shown}"
-        ),
+        Err(e) => {
+            tell!("rehearse: cannot run {opener} to open a browser ({e}); the report is at {shown}")
+        }
     }
 }
 

@@ -1,10 +1,34 @@
-//! Terminal styling: colour only for a terminal, never when NO_COLOR is set; and
+//! Terminal styling: colour only for a terminal, never when NO_COLOR is set;
 //! [`printable`], which makes untrusted text (file names, take ids, questions, imported
-//! reports) safe to show on a terminal.
+//! reports) safe to show on a terminal; and [`tell!`](crate::tell), the messages on standard
+//! error that never stop the program.
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::io::IsTerminal;
+
+/// A message line for the user on standard error, like `eprintln!`, except that a standard
+/// error nobody reads (a closed pipe: `rehearse model download 2>&1 | head -1`) loses the
+/// message instead of panicking: messages are not the command's result, so the work goes on
+/// and the exit status is the command's. (A fully closed descriptor, `2>&-`, is already safe:
+/// Rust's runtime opens /dev/null in its place.) Results go to standard output through
+/// [`crate::output::write_output`], whose errors do reach `main`.
+#[macro_export]
+macro_rules! tell {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = writeln!(::std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// [`tell!`](crate::tell) without the newline: a prompt, or a countdown's next number.
+#[macro_export]
+macro_rules! tell_part {
+    ($($arg:tt)*) => {{
+        use ::std::io::Write as _;
+        let _ = write!(::std::io::stderr(), $($arg)*);
+    }};
+}
 
 /// `text` with every character that could steer a terminal written out as a visible escape
 /// (`\x1b`, `\u{202e}`): C0 controls except tab and newline, DEL, C1 controls (some terminals

@@ -605,31 +605,30 @@ fn an_error_says_its_cause_once() {
     assert_eq!(err.matches("Not a directory").count(), 1, "{err}");
 }
 
-/// Standard output whose reading end is already closed: every write fails with EPIPE, as
-/// when `| head` has exited.
+/// `rehearse ARGS` with `home`'s data dir and the given stdout and stderr.
 #[cfg(unix)]
-fn closed_stdout() -> Stdio {
-    use std::os::fd::FromRawFd;
-    let mut fds = [0; 2];
-    // SAFETY: pipe fills the two descriptors; each is then owned by exactly one value.
-    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
-    unsafe {
-        libc::close(fds[0]);
-        Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
-    }
-}
-
-#[cfg(unix)]
-fn run_closed(home: &Home, args: &[&str]) -> Output {
+fn run_with(home: &Home, args: &[&str], stdout: Stdio, stderr: Stdio) -> Output {
     Command::new(env!("CARGO_BIN_EXE_rehearse"))
         .args(args)
         .env("REHEARSE_HOME", &home.0)
         .current_dir(root())
         .stdin(Stdio::null())
-        .stdout(closed_stdout())
-        .stderr(Stdio::piped())
+        .stdout(stdout)
+        .stderr(stderr)
         .output()
         .unwrap()
+}
+
+/// Standard output a closed pipe (`| head` after head has exited); stderr read.
+#[cfg(unix)]
+fn run_closed(home: &Home, args: &[&str]) -> Output {
+    run_with(home, args, common::closed_pipe(), Stdio::piped())
+}
+
+/// Standard error a closed pipe (`2>&1 | head -1` after head has exited); stdout read.
+#[cfg(unix)]
+fn run_stderr_closed(home: &Home, args: &[&str]) -> Output {
+    run_with(home, args, Stdio::piped(), common::closed_pipe())
 }
 
 /// Silence with a little noise (so each file's content, and hash, differs).
@@ -688,6 +687,10 @@ fn a_closed_stdout_loses_no_take_and_panics_no_command() {
         &["reindex"],
         &["import", export.to_str().unwrap()],
         &["delete", "--yes", "88888888"],
+        &["note", "last", "said too fast"],
+        &["note", "last"],
+        &["tag", "last", "closed"],
+        &["retag", "last", "--question", "conflict"],
     ] {
         let out = run_closed(&home, args);
         let err = stderr(&out);
@@ -706,6 +709,51 @@ fn a_closed_stdout_loses_no_take_and_panics_no_command() {
         .collect();
     assert_eq!(ids.len(), 5, "{ids:?}");
     assert!(!ids.contains(&"88888888".to_string()));
+    // note, tag and retag changed the take although nobody read their answer.
+    let last = home.run(&["show", "last", "--format", "json"]);
+    assert!(last.status.success(), "{}", stderr(&last));
+    let last: Value = serde_json::from_slice(&last.stdout).unwrap();
+    assert_eq!(last["question"]["id"], "conflict", "{last}");
+    let listed = home.run(&["history", "--json"]);
+    let listed = String::from_utf8_lossy(&listed.stdout);
+    assert!(
+        listed.contains("said too fast") && listed.contains("closed"),
+        "{listed}"
+    );
+}
+
+/// Messages on stderr are not the result: with nobody reading them, every command still does
+/// its work and ends with its own status (0, or 1 for an error), never a panic's 101.
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_stops_no_command() {
+    let home = Home::new();
+    // The recording sits in the data dir's top folder, which the store does not read.
+    let one = home.0.join("one.wav");
+    quiet_wav(&one, 11);
+    let out = run_stderr_closed(
+        &home,
+        &["analyze", one.to_str().unwrap(), "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let report: Value = serde_json::from_slice(&out.stdout).expect("the whole report");
+    assert!(report["summary"]["verdict"].is_string(), "{report}");
+    assert_eq!(home.takes().len(), 1, "the take was not saved");
+
+    for args in [
+        &["note", "last", "said too fast"][..],
+        &["note", "last"],
+        &["config", "show"],
+        &["history"],
+    ] {
+        let out = run_stderr_closed(&home, args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+    }
+    // An error whose message nobody reads is still an error, not a panic.
+    let out = run_stderr_closed(&home, &["show", "nosuchtake"]);
+    assert_eq!(out.status.code(), Some(1));
+    let out = run_stderr_closed(&home, &["analyze", "/nonexistent/take.wav"]);
+    assert_eq!(out.status.code(), Some(1));
 }
 
 #[cfg(unix)]

@@ -436,8 +436,9 @@ fn with_speech_detector(home: &Path) {
     .expect("the speech detector model: run `bash scripts/setup.sh`");
 }
 
-#[test]
-fn model_download_also_fetches_the_speech_detector_when_none_is_found() {
+/// A mirror serving the speech detector's file at `/mirror` (and the file's bytes), and a data
+/// dir whose models/ folder holds the Whisper model but no speech detector.
+fn detector_mirror_and_home() -> (Server, Vec<u8>, PathBuf) {
     let vad = std::fs::read(common::root().join("models").join(VAD_FILE))
         .expect("the speech detector model: run `bash scripts/setup.sh`");
     let server = Server::start(
@@ -449,6 +450,13 @@ fn model_download_also_fetches_the_speech_detector_when_none_is_found() {
     let models = home.join("models");
     std::fs::create_dir_all(&models).expect("models dir");
     std::fs::write(models.join("ggml-tiny.en.bin"), real_model()).expect("whisper model");
+    (server, vad, home)
+}
+
+#[test]
+fn model_download_also_fetches_the_speech_detector_when_none_is_found() {
+    let (server, vad, home) = detector_mirror_and_home();
+    let models = home.join("models");
     let out = rehearse_in(
         &home,
         &[
@@ -476,6 +484,40 @@ fn model_download_also_fetches_the_speech_detector_when_none_is_found() {
         text.contains(&models.join(VAD_FILE).display().to_string()),
         "{text}"
     );
+}
+
+/// `rehearse model download 2>&1 | head -1` after head has exited: the download's messages
+/// and progress go to a closed pipe, and the download still completes and says where it is.
+#[cfg(unix)]
+#[test]
+fn a_closed_stderr_does_not_stop_a_download() {
+    let (server, vad, home) = detector_mirror_and_home();
+    let models = home.join("models");
+    let whisper = models.join("ggml-tiny.en.bin");
+    // A working directory with no models/ folder, as in rehearse_in.
+    std::fs::create_dir_all(home.join("cwd")).expect("a working directory");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_rehearse"))
+        .args([
+            "model",
+            "download",
+            "--base-url",
+            &server.base_url("/mirror"),
+        ])
+        .current_dir(home.join("cwd"))
+        .env("REHEARSE_HOME", &home)
+        .env_remove("REHEARSE_MODEL")
+        .env_remove(rehearse::settings::BASE_URL_ENV)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(common::closed_pipe())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        whisper.display().to_string()
+    );
+    assert_eq!(std::fs::read(models.join(VAD_FILE)).expect("stored"), vad);
 }
 
 fn real_model() -> Vec<u8> {

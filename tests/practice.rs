@@ -93,11 +93,7 @@ fn speech_raw(dir: &Path, name: &str, text: &str) -> PathBuf {
         "espeak-ng",
         &["-v", "en-us", "-s", "150", "-w", s(&wav), text],
     );
-    #[rustfmt::skip]
-    tool("sox", &[
-        s(&wav), "-t", "raw", "-r", "48000", "-c", "2",
-        "-e", "floating-point", "-b", "32", "-L", s(&raw),
-    ]);
+    common::sox_to_mic_raw(&[&wav], &raw, &[]);
     raw
 }
 
@@ -122,15 +118,7 @@ fn a_three_question_mock_interview_checks_each_answer_against_its_story() {
     let home = dir.path().join("home");
     let mic = dir.path().join("mic.raw");
     let alsa = dir.path().join("asound.conf");
-    std::fs::write(
-        &alsa,
-        format!(
-            "</usr/share/alsa/alsa.conf>\npcm.!default {{\n  type file\n  slave.pcm \"null\"\n  \
-             file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
-            mic.display()
-        ),
-    )
-    .unwrap();
+    std::fs::write(&alsa, common::file_mic_alsa_conf(&mic)).unwrap();
     let answers: Vec<PathBuf> = ANSWERS
         .iter()
         .map(|(kind, text)| speech_raw(dir.path(), kind, text))

@@ -6,6 +6,8 @@
 //! (it delivers audio as fast as it is read, then silence), which is why durations here are
 //! checked in samples. See docs/record.md.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
@@ -23,21 +25,13 @@ struct FakeMic {
 }
 
 impl FakeMic {
-    /// A default capture device that "hears" `raw` (48 kHz, stereo, 32-bit float, little end).
-    ///
-    /// The ALSA `file` plugin sits directly over `null`, and the raw file is already in the
-    /// format cpal asks for (f32), so nothing converts: with a `plug` layer converting s16 to
-    /// f32 between them, ALSA skips whole periods of the input file.
+    /// A default capture device that "hears" `raw`, in [`common::MIC_RAW_FORMAT`] (48 kHz,
+    /// stereo, 32-bit float, little end: what cpal asks for, so nothing converts).
     fn with_raw(raw: &[u8]) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let input = dir.path().join("input.raw");
         std::fs::write(&input, raw).unwrap();
-        let conf = format!(
-            "</usr/share/alsa/alsa.conf>\n\
-             pcm.!default {{\n  type file\n  slave.pcm \"null\"\n  file \"/dev/null\"\n  \
-             infile \"{}\"\n  format \"raw\"\n}}\n",
-            input.display()
-        );
+        let conf = common::file_mic_alsa_conf(&input);
         std::fs::write(dir.path().join("asound.conf"), conf).unwrap();
         FakeMic { dir }
     }
@@ -51,11 +45,7 @@ impl FakeMic {
             "espeak-ng",
             &["-v", "en-us", "-s", "150", "-w", path(&wav), text],
         );
-        #[rustfmt::skip]
-        run_tool("sox", &[
-            path(&wav), "-t", "raw", "-r", "48000", "-c", "2",
-            "-e", "floating-point", "-b", "32", "-L", path(&raw),
-        ]);
+        common::sox_to_mic_raw(&[&wav], &raw, &[]);
         Self::with_raw(&std::fs::read(raw).unwrap())
     }
 
@@ -383,9 +373,7 @@ fn no_usable_default_device_is_a_clear_error() {
     let conf = dir.path().join("asound.conf");
     std::fs::write(
         &conf,
-        "</usr/share/alsa/alsa.conf>\n\
-         pcm.!default { type file slave.pcm \"null\" file \"/dev/null\" \
-         infile \"/nonexistent/input.raw\" format \"raw\" }\n",
+        common::file_mic_alsa_conf(Path::new("/nonexistent/input.raw")),
     )
     .unwrap();
     let home = dir.path().join("home");

@@ -33,36 +33,12 @@ impl LiveMic {
     fn hearing(audio: &[&Path], then_silence_s: f64) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let raw = dir.path().join("speech.raw");
-        let mut args: Vec<String> = audio.iter().map(|p| p.display().to_string()).collect();
-        args.extend(
-            [
-                "-t",
-                "raw",
-                "-r",
-                "48000",
-                "-c",
-                "2",
-                "-e",
-                "floating-point",
-                "-b",
-                "32",
-                "-L",
-            ]
-            .map(String::from),
-        );
-        args.push(raw.display().to_string());
-        args.extend(["pad", "0", &format!("{then_silence_s}")].map(String::from));
-        let status = Command::new("sox").args(&args).status().expect("sox runs");
-        assert!(status.success(), "sox {args:?}");
+        common::sox_to_mic_raw(audio, &raw, &["pad", "0", &then_silence_s.to_string()]);
         let fifo = dir.path().join("mic.fifo");
         let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
         // SAFETY: mkfifo reads a NUL-terminated path; no other effects.
         assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0, "mkfifo");
-        let conf = format!(
-            "</usr/share/alsa/alsa.conf>\npcm.!default {{\n  type file\n  slave.pcm \"null\"\n  \
-             file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
-            fifo.display()
-        );
+        let conf = common::file_mic_alsa_conf(&fifo);
         std::fs::write(dir.path().join("asound.conf"), conf).unwrap();
         let bytes = std::fs::read(&raw).unwrap();
         let feeder = std::thread::spawn(move || feed(&fifo, &bytes));

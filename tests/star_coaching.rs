@@ -5,6 +5,8 @@
 //!
 //! Needs `espeak-ng` and `sox` on the PATH and `models/ggml-tiny.en.bin` (scripts/setup.sh).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -244,37 +246,12 @@ fn the_same_answer_labels_the_same_from_a_file_and_through_the_microphone() {
     );
     let from_file = analyze_json(&wav, "technical_problem");
 
-    // The fake microphone of tests/record.rs: ALSA's file plugin plays a raw 48 kHz stereo
+    // The fake microphone of tests/common: ALSA's file plugin plays a raw 48 kHz stereo
     // float file as the default capture device.
     let raw = d.join("input.raw");
-    tool(
-        "sox",
-        &[
-            p(&wav),
-            "-t",
-            "raw",
-            "-r",
-            "48000",
-            "-c",
-            "2",
-            "-e",
-            "floating-point",
-            "-b",
-            "32",
-            "-L",
-            p(&raw),
-        ],
-    );
+    common::sox_to_mic_raw(&[&wav], &raw, &[]);
     let conf = d.join("asound.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "</usr/share/alsa/alsa.conf>\npcm.!default {{\n  type file\n  slave.pcm \"null\"\n  \
-             file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
-            raw.display()
-        ),
-    )
-    .unwrap();
+    std::fs::write(&conf, common::file_mic_alsa_conf(&raw)).unwrap();
     let seconds = (std::fs::metadata(&raw).unwrap().len() / (48_000 * 8) + 2).to_string();
     let out = Command::new(env!("CARGO_BIN_EXE_rehearse"))
         .args([

@@ -17,6 +17,7 @@ use crate::output::{self, progress_bar, report_path, write_output, Format};
 use crate::pipeline::{EngineSettings, Pipeline};
 use crate::report;
 use crate::story::Named;
+use crate::tell;
 use crate::term::{printable_line, Style};
 
 pub fn analyze(args: AnalyzeArgs) -> Result<()> {
@@ -42,7 +43,7 @@ pub fn analyze(args: AnalyzeArgs) -> Result<()> {
         let saved = save_analyzed(&report, path, &args.save, question.as_deref(), quiet);
         let shown = output::emit(&report, &opts, out.as_deref(), Some(path));
         if let Some(note) = saved? {
-            eprintln!("{note}");
+            tell!("{note}");
         }
         return shown;
     }
@@ -185,7 +186,7 @@ fn analyze_batch(
     for input in inputs {
         if let Input::BadPattern { pattern, message } = input {
             failed += 1;
-            eprintln!("rehearse: error: {}", printable_line(message));
+            tell!("rehearse: error: {}", printable_line(message));
             if format == Format::Json && out_dir.is_none() {
                 to_stdout(&report::json::error_line(pattern, message))?;
             }
@@ -201,7 +202,7 @@ fn analyze_batch(
             Err(err) => {
                 failed += 1;
                 let text = format!("{err:#}");
-                quietly(&mut || eprintln!("rehearse: error: {}", printable_line(&text)));
+                quietly(&mut || tell!("rehearse: error: {}", printable_line(&text)));
                 if format == Format::Json && out_dir.is_none() {
                     let line = report::json::error_line(&path.display().to_string(), &text);
                     quietly(&mut || res = to_stdout(&line));
@@ -237,12 +238,12 @@ fn analyze_batch(
                 }
                 written += 1;
                 match saved {
-                    Ok(Some(note)) => quietly(&mut || eprintln!("{note}")),
+                    Ok(Some(note)) => quietly(&mut || tell!("{note}")),
                     Ok(None) => {}
                     Err(err) => {
                         failed += 1;
                         let text = format!("{}: {err:#}", path.display());
-                        quietly(&mut || eprintln!("rehearse: error: {}", printable_line(&text)));
+                        quietly(&mut || tell!("rehearse: error: {}", printable_line(&text)));
                     }
                 }
             }
@@ -254,7 +255,7 @@ fn analyze_batch(
         anyhow::bail!("{failed} of {all} recordings could not be analysed");
     }
     if !out.quiet {
-        quietly(&mut || eprintln!("rehearse: analysed {written} recordings"));
+        quietly(&mut || tell!("rehearse: analysed {written} recordings"));
     }
     Ok(())
 }

@@ -26,9 +26,11 @@ use crate::record::writer::TakeWriter;
 use crate::record::{self as capture_loop, new_take_path, Status, StopReason, StopSignal, Take};
 use crate::report::Report;
 use crate::store::{self, Keep, Recording, Saved, Store};
+use crate::story::coverage::TakeFacts;
 use crate::story::{Library, Named};
 use crate::term::printable_line;
 use crate::{history, paths};
+use crate::{tell, tell_part};
 
 /// The targets in force: the config file's, overridden by any flags.
 pub fn targets(args: &TargetArgs) -> Result<Targets> {
@@ -96,6 +98,22 @@ pub fn open_store() -> Result<Store> {
     Ok(store)
 }
 
+/// What story coverage and practice weighting read of every stored take (question, time,
+/// story score), from the take store opened as by [`open_store`].
+pub fn stored_take_facts() -> Result<Vec<TakeFacts>> {
+    Ok(open_store()?
+        .list()?
+        .iter()
+        .map(|t| {
+            TakeFacts::from_report(
+                t.meta.created,
+                t.meta.question.as_deref(),
+                &t.report_value(),
+            )
+        })
+        .collect())
+}
+
 /// The store for a command that only reads: it still opens on a read-only or full disk.
 pub fn open_store_for_reading() -> Result<Store> {
     let data = paths::data_dir()?;
@@ -107,7 +125,7 @@ pub fn open_store_for_reading() -> Result<Store> {
 
 pub fn print_notices(store: &mut Store) {
     for n in store.take_notices() {
-        eprintln!("rehearse: note: {}", printable_line(&n));
+        tell!("rehearse: note: {}", printable_line(&n));
     }
 }
 
@@ -210,10 +228,10 @@ pub fn take_finished(id: &str) {
 
 /// End the program after an interruption, naming what is kept and how to finish it.
 fn exit_interrupted() -> ! {
-    eprintln!("\nrehearse: interrupted");
+    tell!("\nrehearse: interrupted");
     if let Ok(list) = UNFINISHED.lock() {
         for (_, line) in list.iter() {
-            eprintln!("rehearse: {line}");
+            tell!("rehearse: {line}");
         }
     }
     std::process::exit(130);
@@ -307,7 +325,7 @@ pub fn capture_take(opts: &TakeOptions<'_>, mut live: Option<&mut Live>) -> Resu
         *current = Some(stop.clone());
     }
     if let Some(q) = opts.question {
-        eprintln!("\nQuestion: {}\n", printable_line(q));
+        tell!("\nQuestion: {}\n", printable_line(q));
     }
     if !opts.quiet {
         introduce(&mic, opts.max_seconds);
@@ -430,7 +448,7 @@ fn introduce(mic: &Microphone, max_seconds: f64) {
     } else {
         ""
     };
-    eprintln!(
+    tell!(
         "Recording from {} ({} ch, {} Hz, {}). {enter}Ctrl-C also stops and keeps the take; \
          stops by itself after {}.",
         mic.name,
@@ -444,13 +462,13 @@ fn introduce(mic: &Microphone, max_seconds: f64) {
 fn countdown(seconds: u32, quiet: bool) {
     for n in (1..=seconds).rev() {
         if !quiet {
-            eprint!("{n}... ");
+            tell_part!("{n}... ");
             let _ = std::io::stderr().flush();
         }
         std::thread::sleep(Duration::from_secs(1));
     }
     if seconds > 0 && !quiet {
-        eprintln!("go!");
+        tell!("go!");
     }
 }
 
@@ -530,7 +548,7 @@ pub fn check_take(take: &Take, quiet: bool) -> Result<()> {
         );
     }
     if let (Some(w), false) = (take.level.warning(), quiet) {
-        eprintln!("rehearse: warning: {}", w.message());
+        tell!("rehearse: warning: {}", w.message());
     }
     Ok(())
 }

@@ -8,6 +8,7 @@ use anyhow::{bail, Context, Result};
 use super::common::say;
 use crate::cli::history::{ConfigAction, ConfigArgs};
 use crate::settings;
+use crate::tell;
 use crate::term::printable_line;
 
 pub fn config(args: ConfigArgs) -> Result<()> {
@@ -33,7 +34,7 @@ pub fn config(args: ConfigArgs) -> Result<()> {
                 );
             }
             write_new(&path, &settings::template())?;
-            eprintln!("rehearse: wrote {shown}; uncomment and change what you want");
+            tell!("rehearse: wrote {shown}; uncomment and change what you want");
             say(&format!("{shown}\n"))
         }
     }

@@ -12,6 +12,7 @@ use crate::history;
 use crate::output::{self, write_output};
 use crate::report::Report;
 use crate::settings;
+use crate::tell;
 use crate::term::{printable_line, printable_styled, ColorChoice, Style};
 
 fn stdout_style() -> Style {
@@ -60,7 +61,7 @@ pub fn show(args: ShowArgs) -> Result<()> {
     let store = open_store_for_reading()?;
     let take = store.resolve(&args.take)?;
     if let Some(p) = take.files.problem(&take) {
-        eprintln!("rehearse: warning: {}", printable_line(&p));
+        tell!("rehearse: warning: {}", printable_line(&p));
     }
     if !take.analysed() {
         anyhow::bail!(
@@ -91,7 +92,7 @@ pub fn compare(args: CompareArgs) -> Result<()> {
     let a = store.resolve(&args.before)?;
     let b = store.resolve(&args.after)?;
     if a.meta.id == b.meta.id {
-        eprintln!(
+        tell!(
             "rehearse: warning: both name take {}, so nothing can differ; compare two takes, \
              e.g. `rehearse compare last~1 last`",
             a.meta.id

@@ -4,12 +4,13 @@
 
 use anyhow::{bail, Context, Result};
 
-use super::common::open_store;
+use super::common::{open_store, say};
 use crate::analyze::flags::FlagKind;
 use crate::analyze::questions::{self, Asked};
 use crate::cli::history::{NoteArgs, RetagArgs, TagArgs};
 use crate::report::{self, Report};
 use crate::store::StoredTake;
+use crate::tell;
 use crate::transcribe::Word;
 
 pub fn retag(args: RetagArgs) -> Result<()> {
@@ -21,13 +22,12 @@ pub fn retag(args: RetagArgs) -> Result<()> {
         let mut meta = take.meta.clone();
         meta.question = asked.as_ref().map(|a| a.text.clone());
         store.update(&meta, None)?;
-        println!(
-            "take {} now answers {} (not analysed yet: `rehearse reanalyze {}` checks it)",
+        return say(&format!(
+            "take {} now answers {} (not analysed yet: `rehearse reanalyze {}` checks it)\n",
             meta.id,
             meta.question.as_deref().unwrap_or("no particular question"),
             meta.id
-        );
-        return Ok(());
+        ));
     }
     let mut report: Report = serde_json::from_str(&take.report_json).with_context(|| {
         format!(
@@ -61,17 +61,16 @@ pub fn retag(args: RetagArgs) -> Result<()> {
     let mut meta = take.meta.clone();
     meta.question = asked.as_ref().map(|a| a.text.clone());
     store.update(&meta, Some(&report::json::render(&report)))?;
-    match &report.question {
-        Some(q) => println!(
-            "take {} now answers: {}{}",
+    say(&match &report.question {
+        Some(q) => format!(
+            "take {} now answers: {}{}\n",
             meta.id,
             q.id.as_deref()
                 .map_or(String::new(), |id| format!("[{id}] ")),
             q.text
         ),
-        None => println!("take {} now answers no particular question", meta.id),
-    }
-    Ok(())
+        None => format!("take {} now answers no particular question\n", meta.id),
+    })
 }
 
 pub fn note(args: NoteArgs) -> Result<()> {
@@ -81,18 +80,19 @@ pub fn note(args: NoteArgs) -> Result<()> {
         (_, true) => None,
         (Some(text), false) => Some(one_line(&text)?),
         (None, false) => {
-            match &take.meta.note {
-                Some(n) => println!("{n}"),
-                None => eprintln!("rehearse: take {} has no note", take.meta.id),
-            }
-            return Ok(());
+            return match &take.meta.note {
+                Some(n) => say(&format!("{n}\n")),
+                None => {
+                    tell!("rehearse: take {} has no note", take.meta.id);
+                    Ok(())
+                }
+            };
         }
     };
     let mut meta = take.meta.clone();
     meta.note = new;
     store.update(&meta, None)?;
-    println!("{}", describe(&meta.id, &meta.note, &meta.tags));
-    Ok(())
+    say(&format!("{}\n", describe(&meta.id, &meta.note, &meta.tags)))
 }
 
 pub fn tag(args: TagArgs) -> Result<()> {
@@ -108,8 +108,7 @@ pub fn tag(args: TagArgs) -> Result<()> {
         }
     }
     store.update(&meta, None)?;
-    println!("{}", describe(&meta.id, &meta.note, &meta.tags));
-    Ok(())
+    say(&format!("{}\n", describe(&meta.id, &meta.note, &meta.tags)))
 }
 
 /// A note or tag is one line of text: trimmed, not empty, no control characters.

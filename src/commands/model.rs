@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use super::common::say;
 use crate::cli::{DownloadArgs, ModelAction, ModelArgs};
 use crate::speech::silero::{self, VadModelSearch, VadModelSource};
+use crate::tell;
 use crate::term::printable_line;
 use crate::transcribe::download::{self, ModelFile, Outcome, Request};
 use crate::transcribe::model::{self, ModelSearch};
@@ -104,7 +105,7 @@ fn fetch(file: &ModelFile, base_url: &str, dir: &Path, quiet: bool) -> Result<Pa
     };
     let talk = !quiet;
     if talk {
-        eprintln!("rehearse: downloading {} into {}", req.url(), dir.display());
+        tell!("rehearse: downloading {} into {}", req.url(), dir.display());
     }
     let bar = byte_bar(quiet);
     let outcome = download::download(&req, &mut |p| {
@@ -117,7 +118,7 @@ fn fetch(file: &ModelFile, base_url: &str, dir: &Path, quiet: bool) -> Result<Pa
     Ok(match outcome? {
         Outcome::AlreadyThere { path } => {
             if talk {
-                eprintln!("rehearse: {} is already there and verified", path.display());
+                tell!("rehearse: {} is already there and verified", path.display());
             }
             path
         }
@@ -132,7 +133,7 @@ fn fetch(file: &ModelFile, base_url: &str, dir: &Path, quiet: bool) -> Result<Pa
                 } else {
                     String::new()
                 };
-                eprintln!(
+                tell!(
                     "rehearse: {:.1} MB downloaded and sha256 verified{resumed}",
                     size as f64 / 1e6
                 );

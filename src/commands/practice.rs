@@ -13,7 +13,7 @@ use anyhow::{bail, Context, Result};
 
 use super::common::{
     capture_take, check_take, engine_settings, enter_presses, keep_take, open_store,
-    output_options, print_notices, take_finished, targets, Kept, TakeOptions,
+    output_options, print_notices, stored_take_facts, take_finished, targets, Kept, TakeOptions,
 };
 use crate::analyze::questions::Asked;
 use crate::cli::story::PracticeArgs;
@@ -25,10 +25,11 @@ use crate::practice;
 use crate::record::Take;
 use crate::report::{self, session, Report};
 use crate::store::Store;
-use crate::story::coverage::{practice_weights, TakeFacts};
+use crate::story::coverage::practice_weights;
 use crate::story::format::NOT_STORY_KINDS;
 use crate::story::{Library, Named};
 use crate::term::Style;
+use crate::{tell, tell_part};
 
 /// One question of the session and what became of it.
 struct Turn<'a> {
@@ -51,7 +52,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let (stories, broken) = Library::new(&paths::data_dir()?).all()?;
     for e in &broken {
-        eprintln!("rehearse: warning: {e} (this story is left out of the session)");
+        tell!("rehearse: warning: {e} (this story is left out of the session)");
     }
     let questions = choose_questions(&args, &stories)?;
     let session_id = practice::new_session_id();
@@ -72,7 +73,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
         })
         .collect();
     let n = turns.len();
-    eprintln!(
+    tell!(
         "Practice session {session_id}: {n} question{}, {} s to think before each, answers up to {}.",
         if n == 1 { "" } else { "s" },
         args.think,
@@ -94,7 +95,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
         )?;
         check_take(&take, quiet)?;
         if !quiet {
-            eprintln!(
+            tell!(
                 "rehearse: answer {} recorded ({:.1} s, {})",
                 i + 1,
                 take.seconds(),
@@ -115,7 +116,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
     };
     analyse_all(&mut turns, engine, targets, store, quiet)?;
     if !args.no_save && !quiet {
-        eprintln!("rehearse: saved {n} takes as session {session_id}");
+        tell!("rehearse: saved {n} takes as session {session_id}");
     }
     let answers: Vec<session::Answer> = turns
         .iter()
@@ -141,18 +142,7 @@ fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>
             .map(|q| Asked::parse(q).map_err(Into::into))
             .collect();
     }
-    let store = open_store()?;
-    let facts: Vec<TakeFacts> = store
-        .list()?
-        .iter()
-        .map(|t| {
-            TakeFacts::from_report(
-                t.meta.created,
-                t.meta.question.as_deref(),
-                &t.report_value(),
-            )
-        })
-        .collect();
+    let facts = stored_take_facts()?;
     let weights = practice_weights(stories, &facts);
     let mut rng = match args.seed {
         Some(seed) => fastrand::Rng::with_seed(seed),
@@ -172,13 +162,14 @@ fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>
 /// Show the question and the story that answers it (shown even with --quiet: it is what the
 /// user answers).
 fn ask(i: usize, n: usize, turn: &Turn) {
-    eprintln!("\nQuestion {i} of {n}: {}", turn.asked.text);
+    tell!("\nQuestion {i} of {n}: {}", turn.asked.text);
     match (turn.story, turn.asked.question) {
-        (Some(s), _) => eprintln!("  Your story: {} ({})", s.name, s.story.title),
-        (None, Some(q)) if !NOT_STORY_KINDS.contains(&q.id) => eprintln!(
+        (Some(s), _) => tell!("  Your story: {} ({})", s.name, s.story.title),
+        (None, Some(q)) if !NOT_STORY_KINDS.contains(&q.id) => tell!(
             "  None of your stories answers {} yet: `rehearse story add NAME --kind {}` after \
              this session.",
-            q.id, q.id
+            q.id,
+            q.id
         ),
         _ => {}
     }
@@ -199,7 +190,7 @@ fn think(seconds: u32, quiet: bool) {
         } else {
             ""
         };
-        eprint!("  Think: {seconds} s{enter}... ");
+        tell_part!("  Think: {seconds} s{enter}... ");
         let _ = std::io::stderr().flush();
     }
     let end = Instant::now() + Duration::from_secs(u64::from(seconds));
@@ -213,7 +204,7 @@ fn think(seconds: u32, quiet: bool) {
         }
     }
     if !quiet {
-        eprintln!("answer now.");
+        tell!("answer now.");
     }
 }
 
@@ -227,7 +218,7 @@ fn analyse_all(
     quiet: bool,
 ) -> Result<()> {
     if !quiet {
-        eprintln!("\nrehearse: analysing {} answers", turns.len());
+        tell!("\nrehearse: analysing {} answers", turns.len());
     }
     let mut pipeline = Pipeline::new(engine, targets, Box::new(move || progress_bar(quiet)));
     for (i, turn) in turns.iter_mut().enumerate() {

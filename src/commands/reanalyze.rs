@@ -14,6 +14,7 @@ use crate::output::{self, progress_bar};
 use crate::pipeline::Pipeline;
 use crate::report;
 use crate::store::{FileState, StoredTake};
+use crate::tell;
 use crate::term::printable_line;
 
 pub fn reanalyze(args: ReanalyzeArgs) -> Result<()> {
@@ -61,7 +62,7 @@ pub fn reanalyze(args: ReanalyzeArgs) -> Result<()> {
         .with_context(|| format!("take {id}'s new report could not be stored"))?;
     print_notices(&mut store);
     if !quiet {
-        eprintln!(
+        tell!(
             "rehearse: take {id} {} (`rehearse show {id}` prints it again)",
             if take.analysed() {
                 "analysed again; its report is replaced"

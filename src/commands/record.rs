@@ -25,6 +25,8 @@ use crate::pipeline::Pipeline;
 use crate::record::Take;
 use crate::report::{self, RecordingInfo, Report};
 use crate::story::Named;
+use crate::tell;
+use crate::transcribe::cache::PieceCache;
 
 pub fn devices() -> Result<()> {
     let devices = capture::list_devices()?;
@@ -77,7 +79,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         p
     });
     let mut live = match pipeline.as_mut() {
-        Some(p) if !args.no_live => Some(Live::start(p, live_threads(p.engine.threads))?),
+        Some(p) if !args.no_live => Some(Live::start(p, p.engine.threads)?),
         _ => None,
     };
     // On an error the live transcriber is dropped, which stops it.
@@ -98,7 +100,7 @@ pub fn record(args: RecordArgs) -> Result<()> {
         .map(Live::finish)
         .filter(|p| !quiet && p.failed.is_some())
     {
-        eprintln!(
+        tell!(
             "rehearse: transcribing while recording stopped ({}); the take is transcribed now",
             p.failed.unwrap_or_default()
         );
@@ -142,7 +144,7 @@ fn announce(take: &Take, kept: Option<&Kept>, no_analyze: bool, quiet: bool) {
     }
     let path = |p: &Path| crate::term::printable_line(&p.display().to_string()).into_owned();
     match kept {
-        Some(k) => eprintln!(
+        Some(k) => tell!(
             "rehearse: recorded {:.1} s ({}), kept as take {}: {}{}",
             take.seconds(),
             take.reason.describe(),
@@ -154,7 +156,7 @@ fn announce(take: &Take, kept: Option<&Kept>, no_analyze: bool, quiet: bool) {
                 String::new()
             }
         ),
-        None => eprintln!(
+        None => tell!(
             "rehearse: recorded {:.1} s ({}): {}",
             take.seconds(),
             take.reason.describe(),
@@ -183,9 +185,10 @@ fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
         .with_context(not_stored)?;
     take_finished(&kept.id);
     if !quiet {
-        eprintln!(
+        tell!(
             "rehearse: saved as take {} (`rehearse show {}` prints it again)",
-            kept.id, kept.id
+            kept.id,
+            kept.id
         );
     }
     Ok(())
@@ -194,27 +197,27 @@ fn store_report(kept: &Kept, report: &Report, quiet: bool) -> Result<()> {
 /// Analyse the saved take (`audio`: where it is kept now) like any file; pieces transcribed
 /// while it was recorded are taken from the pipeline's cache.
 fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report> {
-    let hits = |p: &Pipeline| p.pieces.as_ref().map_or(0, |c| c.hits());
-    let before = hits(pipeline);
+    // Through a cache even without live transcription, so every piece is counted.
+    pipeline
+        .pieces
+        .get_or_insert_with(|| std::sync::Arc::new(PieceCache::new()));
+    let counts = |p: &Pipeline| p.pieces.as_ref().map_or((0, 0), |c| (c.hits(), c.misses()));
+    let before = counts(pipeline);
     let mut report = pipeline.analyze_file(audio)?;
-    // Pieces of this analysis found already transcribed (not the live thread's own look-ups).
-    let from_recording = hits(pipeline) - before;
+    // Pieces of this analysis found already transcribed, and decoded now (not the live
+    // thread's own look-ups).
+    let after = counts(pipeline);
+    let (from_recording, after_stop) = (after.0 - before.0, after.1 - before.1);
     report.recording = Some(RecordingInfo {
         device: take.device.clone(),
         started_at: take.started_at,
         stopped_at: take.stopped_at,
         stop_reason: take.reason.describe().into(),
         pieces_while_recording: from_recording,
+        pieces_after_stop: after_stop,
         report_after_stop_s: take.ended.elapsed().as_secs_f64(),
     });
     Ok(report)
-}
-
-/// Threads for transcribing while recording: one core is left to the audio capture and the
-/// display, so a busy decoder never makes the device drop samples.
-fn live_threads(threads: usize) -> usize {
-    let cores = crate::transcribe::threads::cores();
-    threads.min(cores.saturating_sub(1)).max(1)
 }
 
 /// The report with the answer checked against the story, when one was named.

@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 use clap::CommandFactory;
 
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
+use crate::tell;
 
 pub fn completions(args: &CompletionsArgs) -> Result<()> {
     let mut cmd = Cli::command();
@@ -43,7 +44,7 @@ fn write_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
         let path = dir.join(format!("{name}.1"));
         std::fs::write(&path, page(&c)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
-        eprintln!("rehearse: wrote {}", path.display());
+        tell!("rehearse: wrote {}", path.display());
     }
     Ok(())
 }

@@ -7,13 +7,14 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use super::common::{json_text, open_store};
+use super::common::{json_text, stored_take_facts};
 use crate::cli::story::{StoryArgs, StoryCommand};
 use crate::output::write_output;
 use crate::paths;
-use crate::story::coverage::{self, TakeFacts};
+use crate::story::coverage;
 use crate::story::format::{self, parse_kind};
 use crate::story::library::{check_name, Library};
+use crate::{tell, tell_part};
 
 pub fn story(args: StoryArgs) -> Result<()> {
     let library = Library::new(&paths::data_dir()?);
@@ -24,7 +25,7 @@ pub fn story(args: StoryArgs) -> Result<()> {
         StoryCommand::Show { name, json } => show(&library, &name, json),
         StoryCommand::Remove { name } => {
             library.remove(&name)?;
-            eprintln!("rehearse: removed story {name}");
+            tell!("rehearse: removed story {name}");
             Ok(())
         }
         StoryCommand::Coverage { json } => coverage(&library, json),
@@ -66,7 +67,7 @@ fn add(library: &Library, name: &str, file: Option<&Path>, kind: &[String]) -> R
         }
     };
     let story = library.write(name, &text, false)?;
-    eprintln!(
+    tell!(
         "rehearse: saved story {name} (\"{}\", {} points, answers {}) in {}",
         story.title,
         story.points.len(),
@@ -83,13 +84,13 @@ fn edit(library: &Library, name: &str, file: Option<&Path>) -> Result<()> {
         None => match edit_in_editor(name, &old)? {
             Some(text) => text,
             None => {
-                eprintln!("rehearse: story {name} unchanged");
+                tell!("rehearse: story {name} unchanged");
                 return Ok(());
             }
         },
     };
     let story = library.write(name, &text, true)?;
-    eprintln!(
+    tell!(
         "rehearse: saved story {name} (\"{}\", {} points)",
         story.title,
         story.points.len()
@@ -144,8 +145,8 @@ fn edit_in_editor(name: &str, text: &str) -> Result<Option<String>> {
         match format::parse(&edited) {
             Ok(_) => return Ok(Some(edited)),
             Err(e) if std::io::stdin().is_terminal() => {
-                eprintln!("rehearse: the story has a mistake: {e}");
-                eprint!("Press Enter to fix it in the editor, or type q and Enter to give up: ");
+                tell!("rehearse: the story has a mistake: {e}");
+                tell_part!("Press Enter to fix it in the editor, or type q and Enter to give up: ");
                 let mut answer = String::new();
                 std::io::stdin().read_line(&mut answer)?;
                 if answer.trim().eq_ignore_ascii_case("q") {
@@ -162,7 +163,7 @@ fn edit_in_editor(name: &str, text: &str) -> Result<Option<String>> {
 fn list(library: &Library, json: bool) -> Result<()> {
     let (stories, broken) = library.all()?;
     for e in &broken {
-        eprintln!("rehearse: warning: {e}");
+        tell!("rehearse: warning: {e}");
     }
     if json {
         let v: Vec<serde_json::Value> = stories
@@ -219,18 +220,7 @@ fn show(library: &Library, name: &str, json: bool) -> Result<()> {
 
 fn coverage(library: &Library, json: bool) -> Result<()> {
     let (stories, broken) = library.all()?;
-    let store = open_store()?;
-    let takes: Vec<TakeFacts> = store
-        .list()?
-        .iter()
-        .map(|t| {
-            TakeFacts::from_report(
-                t.meta.created,
-                t.meta.question.as_deref(),
-                &t.report_value(),
-            )
-        })
-        .collect();
+    let takes = stored_take_facts()?;
     let c = coverage::compute(
         &stories,
         &takes,

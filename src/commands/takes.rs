@@ -10,6 +10,7 @@ use crate::history;
 use crate::output::write_output;
 use crate::store::StoredTake;
 use crate::term::printable_line;
+use crate::{tell, tell_part};
 
 pub fn delete(args: DeleteArgs) -> Result<()> {
     let mut store = open_store()?;
@@ -21,7 +22,7 @@ pub fn delete(args: DeleteArgs) -> Result<()> {
         .collect::<Result<Vec<_>, _>>()?;
     let lines: Vec<String> = takes.iter().map(describe).collect();
     if !args.yes && !confirm(&lines)? {
-        eprintln!("rehearse: nothing deleted");
+        tell!("rehearse: nothing deleted");
         return Ok(());
     }
     // Every take is deleted before anything is printed: a closed stdout cannot stop it
@@ -61,11 +62,11 @@ fn confirm(lines: &[String]) -> Result<bool> {
              answer on: add --yes to delete without asking"
         );
     }
-    eprintln!("This deletes, with their audio and reports:");
+    tell!("This deletes, with their audio and reports:");
     for line in lines {
-        eprintln!("  take {line}");
+        tell!("  take {line}");
     }
-    eprint!(
+    tell_part!(
         "Delete {} take{}? [y/N] ",
         lines.len(),
         if lines.len() == 1 { "" } else { "s" }
@@ -92,7 +93,7 @@ pub fn import(args: ImportArgs) -> Result<()> {
     let summary = history::import(&mut store, &text)
         .with_context(|| format!("cannot import {}", args.file.display()))?;
     for (n, id, why) in &summary.refused {
-        eprintln!(
+        tell!(
             "rehearse: skipped take {n} of the file ({}): {}",
             printable_line(id),
             printable_line(why)

@@ -78,6 +78,10 @@ pub struct RecordingInfo {
     /// Pieces of the report transcribed while the speaker was still talking (or in the
     /// silence before the stop); the rest were transcribed after the stop.
     pub pieces_while_recording: usize,
+    /// Pieces the report needed that were transcribed after the stop (usually the last one,
+    /// or none when the speaker paused before stopping).
+    #[serde(default)]
+    pub pieces_after_stop: usize,
     /// Seconds from the end of the take to the report being ready (analysis of what was not
     /// transcribed yet, and every measure), measured on this machine.
     pub report_after_stop_s: f64,

@@ -6,8 +6,7 @@
 //! header (lengths, layer counts), so [`validate`] walks the file first and turns any
 //! inconsistency into a readable error instead of a crash.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read, Seek};
+use std::io::{self, Read, Seek};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
@@ -15,7 +14,9 @@ use whisper_rs::{WhisperVadContext, WhisperVadContextParams};
 
 use super::level::Leveller;
 use super::{Policy, SpeechMap};
-use crate::ggml::{read_i32, walk_tensors, WalkError, GGML_MAGIC};
+use crate::ggml::{
+    find_model, read_i32, walk_file, walk_tensors, FindError, WalkError, GGML_MAGIC,
+};
 
 /// File names searched for in each model folder, most preferred first.
 pub const PREFERRED: &[&str] = &["ggml-silero-v6.2.0.bin", "ggml-silero-v5.1.2.bin"];
@@ -42,6 +43,15 @@ pub enum SpeechError {
     Load { path: PathBuf, reason: String },
     #[error("speech detection failed: {0}")]
     Detect(String),
+}
+
+impl From<FindError> for SpeechError {
+    fn from(e: FindError) -> Self {
+        match e {
+            FindError::Missing { path } => SpeechError::Missing { path },
+            FindError::NotFound { searched } => SpeechError::NotFound { searched },
+        }
+    }
 }
 
 /// Where a model was found, for the report.
@@ -83,43 +93,14 @@ impl VadModelSearch {
 
     /// Resolve the model path. An explicit path (flag or env) must exist; folders are searched.
     pub fn resolve(&self) -> Result<(PathBuf, VadModelSource), SpeechError> {
-        for (explicit, source) in [
-            (&self.flag, VadModelSource::Flag),
-            (&self.env, VadModelSource::Env),
-        ] {
-            if let Some(path) = explicit {
-                return if path.is_file() {
-                    Ok((path.clone(), source))
-                } else {
-                    Err(SpeechError::Missing { path: path.clone() })
-                };
-            }
-        }
+        use VadModelSource::{BesideWhisperModel, DataDir, Env, Flag, WorkingDir};
+        let explicit = [(self.flag.as_ref(), Flag), (self.env.as_ref(), Env)];
         let folders = [
-            self.beside
-                .as_ref()
-                .map(|d| (d, VadModelSource::BesideWhisperModel)),
-            Some((&self.working_dir, VadModelSource::WorkingDir)),
-            self.data_dir.as_ref().map(|d| (d, VadModelSource::DataDir)),
+            (self.beside.as_ref(), BesideWhisperModel),
+            (Some(&self.working_dir), WorkingDir),
+            (self.data_dir.as_ref(), DataDir),
         ];
-        let mut searched: Vec<String> = Vec::new();
-        for (folder, source) in folders.into_iter().flatten() {
-            let shown = folder.display().to_string();
-            if searched.contains(&shown) {
-                continue;
-            }
-            searched.push(shown);
-            if let Some(path) = PREFERRED
-                .iter()
-                .map(|n| folder.join(n))
-                .find(|p| p.is_file())
-            {
-                return Ok((path, source));
-            }
-        }
-        Err(SpeechError::NotFound {
-            searched: searched.join(", "),
-        })
+        Ok(find_model(explicit, folders, PREFERRED)?)
     }
 }
 
@@ -134,21 +115,9 @@ pub struct VadModelInfo {
 
 /// Check that `path` is a complete, well-formed Silero VAD ggml file.
 pub fn validate(path: &Path) -> Result<VadModelInfo, SpeechError> {
-    let corrupt = |reason: String| SpeechError::Corrupt {
+    walk_file(path, walk).map_err(|reason| SpeechError::Corrupt {
         path: path.to_path_buf(),
         reason,
-    };
-    let file = File::open(path).map_err(|e| corrupt(format!("cannot open: {e}")))?;
-    let len = file
-        .metadata()
-        .map_err(|e| corrupt(format!("cannot stat: {e}")))?
-        .len();
-    walk(&mut BufReader::new(file), len).map_err(|e| match e {
-        WalkError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            corrupt("the file is truncated".into())
-        }
-        WalkError::Io(e) => corrupt(e.to_string()),
-        WalkError::Format(s) => corrupt(s),
     })
 }
 

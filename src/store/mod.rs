@@ -34,6 +34,7 @@ use jiff::Timestamp;
 use rusqlite::{params, Connection, ErrorCode, OptionalExtension, TransactionBehavior};
 
 use crate::report::{self, Report};
+use crate::tell;
 pub use take::{Keep, TakeMeta};
 use take::{DELETED_PREFIX, STAGING_PREFIX};
 
@@ -1174,7 +1175,7 @@ pub fn test_pause(stage: &str) {
     if let Some((at, ms)) = spec.split_once(':') {
         if at == stage {
             if let Ok(ms) = ms.parse::<u64>() {
-                eprintln!("rehearse: test pause at {stage}");
+                tell!("rehearse: test pause at {stage}");
                 std::thread::sleep(Duration::from_millis(ms));
             }
         }

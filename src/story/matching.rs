@@ -22,6 +22,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use serde::{Deserialize, Serialize};
 
 use super::format::{Part, Story};
+use crate::analyze::star::quantity::{number_word, scale_word};
 use crate::transcribe::Word;
 
 /// Score from which a point counts as covered.
@@ -533,50 +534,6 @@ fn synonyms() -> &'static HashMap<&'static str, &'static str> {
     })
 }
 
-fn small_number(w: &str) -> Option<u64> {
-    const UNITS: &[&str] = &[
-        "zero",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "six",
-        "seven",
-        "eight",
-        "nine",
-        "ten",
-        "eleven",
-        "twelve",
-        "thirteen",
-        "fourteen",
-        "fifteen",
-        "sixteen",
-        "seventeen",
-        "eighteen",
-        "nineteen",
-    ];
-    const TENS: &[&str] = &[
-        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-    ];
-    if let Some(i) = UNITS.iter().position(|u| *u == w) {
-        return Some(i as u64);
-    }
-    TENS.iter()
-        .position(|t| *t == w)
-        .map(|i| 20 + 10 * i as u64)
-}
-
-fn scale(w: &str) -> Option<u64> {
-    match w {
-        "hundred" => Some(100),
-        "thousand" => Some(1_000),
-        "million" => Some(1_000_000),
-        "billion" => Some(1_000_000_000),
-        _ => None,
-    }
-}
-
 /// Lowercase pieces of words: letter runs and number runs, with `%` as `percent`, and
 /// thousands separators dropped.
 fn pieces(words: &[&str]) -> Vec<(String, usize)> {
@@ -645,7 +602,7 @@ fn tokens(words: &[&str]) -> Vec<Tok> {
     while i < ps.len() {
         let (w, src) = (&ps[i].0, ps[i].1);
         // A number: digits or number words, with "and" and scale words inside it.
-        if is_digits(w) || small_number(w).is_some() || (scale(w).is_some() && w != "hundred") {
+        if is_digits(w) || number_word(w).is_some() || (scale_word(w).is_some() && w != "hundred") {
             let (value, used) = read_number(&ps[i..]);
             if used > 0 {
                 out.push(Tok {
@@ -689,7 +646,7 @@ fn read_number(ps: &[(String, usize)]) -> (String, usize) {
     let first = ps[0].0.as_str();
     if is_digits(first) {
         let base = canonical_number(first);
-        if let Some(s) = ps.get(1).and_then(|(w, _)| scale(w)) {
+        if let Some(s) = ps.get(1).and_then(|(w, _)| scale_word(w)) {
             if let Ok(x) = first.parse::<f64>() {
                 return (canonical_number(&format!("{}", x * s as f64)), 2);
             }
@@ -700,7 +657,7 @@ fn read_number(ps: &[(String, usize)]) -> (String, usize) {
     let mut last_small: Option<u64> = None;
     while used < ps.len() {
         let w = ps[used].0.as_str();
-        if let Some(n) = small_number(w) {
+        if let Some(n) = number_word(w) {
             // "twenty five" joins; "two three" does not.
             match last_small {
                 Some(prev) if prev >= 20 && prev % 10 == 0 && n < 10 => current += n,
@@ -708,7 +665,7 @@ fn read_number(ps: &[(String, usize)]) -> (String, usize) {
                 None => current += n,
             }
             last_small = Some(n);
-        } else if let Some(s) = scale(w) {
+        } else if let Some(s) = scale_word(w) {
             if used == 0 {
                 return (String::new(), 0);
             }
@@ -723,7 +680,7 @@ fn read_number(ps: &[(String, usize)]) -> (String, usize) {
             && used > 0
             && ps
                 .get(used + 1)
-                .is_some_and(|(n, _)| small_number(n).is_some())
+                .is_some_and(|(n, _)| number_word(n).is_some())
             && last_small.is_none()
         {
             // "two hundred and fifty"

@@ -20,6 +20,7 @@ use super::{TranscribeError, Transcriber, Transcript};
 pub struct PieceCache {
     pieces: Mutex<HashMap<Key, Transcript>>,
     hits: std::sync::atomic::AtomicUsize,
+    misses: std::sync::atomic::AtomicUsize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -53,6 +54,11 @@ impl PieceCache {
         self.hits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Pieces not found, decoded and added so far.
+    pub fn misses(&self) -> usize {
+        self.misses.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Pieces held.
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -75,6 +81,8 @@ impl PieceCache {
             self.hits.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(t.clone());
         }
+        self.misses
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let t = decode()?;
         self.lock().insert(key, t.clone());
         Ok(t)
@@ -165,6 +173,7 @@ mod tests {
             .unwrap();
         assert_eq!(first, again);
         assert_eq!((engine.calls, cache.hits(), cache.len()), (1, 1, 1));
+        assert_eq!(cache.misses(), 1);
     }
 
     #[test]
@@ -182,6 +191,6 @@ mod tests {
         let mut c = Cached::new(&mut engine, &cache);
         c.transcribe(&a, Box::new(|_| {})).unwrap();
         c.transcribe_full_window(&a).unwrap();
-        assert_eq!((engine.calls, cache.hits()), (3, 1));
+        assert_eq!((engine.calls, cache.hits(), cache.misses()), (3, 1, 3));
     }
 }

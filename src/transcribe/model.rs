@@ -4,11 +4,12 @@
 //! layout itself first (header, mel filters, vocabulary, every tensor header and its data
 //! size) and turns any inconsistency into a readable error.
 
-use std::fs::File;
-use std::io::{self, BufReader, Read, Seek};
-
-use crate::ggml::{count, read_i32, skip, walk_tensors, WalkError, GGML_MAGIC};
+use std::io::{Read, Seek};
 use std::path::{Path, PathBuf};
+
+use crate::ggml::{
+    count, find_model, read_i32, skip, walk_file, walk_tensors, FindError, WalkError, GGML_MAGIC,
+};
 
 /// The model `rehearse model download` (and `scripts/fetch-model.sh`) installs by default.
 pub const DEFAULT_MODEL: &str = "tiny.en";
@@ -35,6 +36,15 @@ pub enum ModelError {
         "model file {path} is not usable ({reason}); delete it and run `rehearse model download`"
     )]
     Corrupt { path: PathBuf, reason: String },
+}
+
+impl From<FindError> for ModelError {
+    fn from(e: FindError) -> Self {
+        match e {
+            FindError::Missing { path } => ModelError::Missing { path },
+            FindError::NotFound { searched } => ModelError::NotFound { searched },
+        }
+    }
 }
 
 /// Where a model was found, for the report.
@@ -83,36 +93,13 @@ impl ModelSearch {
 
     /// Resolve the model path. An explicit path (flag or env) must exist; folders are searched.
     pub fn resolve(&self) -> Result<(PathBuf, ModelSource), ModelError> {
-        for (explicit, source) in [
-            (&self.flag, ModelSource::Flag),
-            (&self.env, ModelSource::Env),
-        ] {
-            if let Some(path) = explicit {
-                return if path.is_file() {
-                    Ok((path.clone(), source))
-                } else {
-                    Err(ModelError::Missing { path: path.clone() })
-                };
-            }
-        }
-        let mut searched = Vec::new();
+        use ModelSource::{DataDir, Env, Flag, WorkingDir};
+        let explicit = [(self.flag.as_ref(), Flag), (self.env.as_ref(), Env)];
         let folders = [
-            Some((&self.working_dir, ModelSource::WorkingDir)),
-            self.data_dir.as_ref().map(|d| (d, ModelSource::DataDir)),
+            (Some(&self.working_dir), WorkingDir),
+            (self.data_dir.as_ref(), DataDir),
         ];
-        for (folder, source) in folders.into_iter().flatten() {
-            searched.push(folder.display().to_string());
-            if let Some(path) = PREFERRED
-                .iter()
-                .map(|n| folder.join(n))
-                .find(|p| p.is_file())
-            {
-                return Ok((path, source));
-            }
-        }
-        Err(ModelError::NotFound {
-            searched: searched.join(", "),
-        })
+        Ok(find_model(explicit, folders, PREFERRED)?)
     }
 }
 
@@ -129,22 +116,9 @@ pub struct ModelInfo {
 
 /// Check that `path` is a complete, well-formed ggml Whisper model.
 pub fn validate(path: &Path) -> Result<ModelInfo, ModelError> {
-    let corrupt = |reason: String| ModelError::Corrupt {
+    walk_file(path, walk).map_err(|reason| ModelError::Corrupt {
         path: path.to_path_buf(),
         reason,
-    };
-    let file = File::open(path).map_err(|e| corrupt(format!("cannot open: {e}")))?;
-    let len = file
-        .metadata()
-        .map_err(|e| corrupt(format!("cannot stat: {e}")))?
-        .len();
-    let mut r = BufReader::new(file);
-    walk(&mut r, len).map_err(|e| match e {
-        WalkError::Io(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
-            corrupt("the file is truncated".into())
-        }
-        WalkError::Io(e) => corrupt(e.to_string()),
-        WalkError::Format(s) => corrupt(s),
     })
 }
 

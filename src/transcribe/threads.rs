@@ -6,6 +6,14 @@
 //! one thread took 2.2 s. So the default is one thread per physical core that is free: the
 //! cores minus what the other programs are using (the larger of the 1-minute load average and
 //! the processes running right now), never fewer than one and never more than the cores.
+//!
+//! The opt-in `blas` build (OpenBLAS for whisper.cpp's large matrix products) takes the same
+//! count: whisper.cpp hands it to every backend, and ggml's BLAS backend calls
+//! `openblas_set_num_threads` with it before each product, so OpenBLAS never runs more threads
+//! than chosen here (`OPENBLAS_NUM_THREADS` is overridden). Its worker threads still spin for a
+//! while after each product while ggml starts its own for the next step: on two threads under
+//! load that build used 21.4-31.3 CPU s on the real 27 s take against 15.7-19.1 s for the
+//! default build (README, "A BLAS build"), one reason it is not the default.
 
 /// Threads for `physical` cores when `busy` cores' worth of other work is running.
 pub fn choose(physical: usize, busy: f64) -> usize {

@@ -98,3 +98,61 @@ pub fn write_wav(path: &Path, rate: u32, samples: &[f32]) {
     }
     w.finalize().expect("finalize");
 }
+
+/// The fake microphone's raw format as sox output options: 48 kHz, stereo, 32-bit float,
+/// little end. It is what cpal asks ALSA for, so ALSA's `file` device converts nothing (with a
+/// `plug` layer converting between them, ALSA skips whole periods of the input file).
+pub const MIC_RAW_FORMAT: [&str; 11] = [
+    "-t",
+    "raw",
+    "-r",
+    "48000",
+    "-c",
+    "2",
+    "-e",
+    "floating-point",
+    "-b",
+    "32",
+    "-L",
+];
+
+/// `inputs` (any files sox reads, one after the other) written to `raw` in the fake
+/// microphone's format, then the sox `effects` (`["pad", "0", "1"]`, or none).
+pub fn sox_to_mic_raw(inputs: &[&Path], raw: &Path, effects: &[&str]) {
+    let status = std::process::Command::new("sox")
+        .args(inputs)
+        .args(MIC_RAW_FORMAT)
+        .arg(raw)
+        .args(effects)
+        .status()
+        .unwrap_or_else(|e| panic!("sox is needed for this test: {e}"));
+    assert!(
+        status.success(),
+        "sox {inputs:?} -> {raw:?} {effects:?} failed"
+    );
+}
+
+/// An ALSA configuration whose default capture device reads raw audio in
+/// [`MIC_RAW_FORMAT`] from `infile` (a file or a FIFO): the fake microphone. Point
+/// `ALSA_CONFIG_PATH` at a file holding it.
+pub fn file_mic_alsa_conf(infile: &Path) -> String {
+    format!(
+        "</usr/share/alsa/alsa.conf>\npcm.!default {{\n  type file\n  slave.pcm \"null\"\n  \
+         file \"/dev/null\"\n  infile \"{}\"\n  format \"raw\"\n}}\n",
+        infile.display()
+    )
+}
+
+/// One end of a pipe whose reading end is already closed: every write to it fails with EPIPE,
+/// as when `| head` has exited. For a child's stdout or stderr.
+#[cfg(unix)]
+pub fn closed_pipe() -> std::process::Stdio {
+    use std::os::fd::FromRawFd;
+    let mut fds = [0; 2];
+    // SAFETY: pipe fills the two descriptors; each is then owned by exactly one value.
+    assert_eq!(unsafe { libc::pipe(fds.as_mut_ptr()) }, 0);
+    unsafe {
+        libc::close(fds[0]);
+        std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
+    }
+}

@@ -4,8 +4,10 @@
 //! ("two weeks", "half"), so both count. Years ("in 2021") set the scene rather than measure
 //! an outcome, and incidental words ("one of my strengths", "double-check") are not amounts.
 
-/// Number words that are amounts wherever they appear.
-const NUMBER_WORDS: &[&str] = &[
+/// Number words below twenty, each at the index of its value.
+const SMALL_NUMBERS: &[&str] = &[
+    "zero",
+    "one",
     "two",
     "three",
     "four",
@@ -24,21 +26,39 @@ const NUMBER_WORDS: &[&str] = &[
     "seventeen",
     "eighteen",
     "nineteen",
-    "twenty",
-    "thirty",
-    "forty",
-    "fifty",
-    "sixty",
-    "seventy",
-    "eighty",
-    "ninety",
-    "hundred",
+];
+
+/// The tens from twenty to ninety.
+const TENS: &[&str] = &[
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+
+/// The value of a number word from "zero" to "nineteen" or a ten from "twenty" to "ninety".
+pub fn number_word(w: &str) -> Option<u64> {
+    if let Some(i) = SMALL_NUMBERS.iter().position(|u| *u == w) {
+        return Some(i as u64);
+    }
+    TENS.iter()
+        .position(|t| *t == w)
+        .map(|i| 20 + 10 * i as u64)
+}
+
+/// The value of a scale word: "hundred", "thousand", "million", "billion".
+pub fn scale_word(w: &str) -> Option<u64> {
+    match w {
+        "hundred" => Some(100),
+        "thousand" => Some(1_000),
+        "million" => Some(1_000_000),
+        "billion" => Some(1_000_000_000),
+        _ => None,
+    }
+}
+
+/// Words besides the number and scale words from two up that are amounts wherever they appear.
+const AMOUNT_WORDS: &[&str] = &[
     "hundreds",
-    "thousand",
     "thousands",
-    "million",
     "millions",
-    "billion",
     "dozen",
     "dozens",
     "half",
@@ -71,7 +91,10 @@ pub fn is_amount(raw: &[&str], norms: &[&str], i: usize) -> bool {
     if w.chars().any(|c| c.is_ascii_digit()) {
         return !is_year(w);
     }
-    if NUMBER_WORDS.contains(&w) {
+    if number_word(w).is_some_and(|n| n >= 2)
+        || scale_word(w).is_some()
+        || AMOUNT_WORDS.contains(&w)
+    {
         return true;
     }
     w == "one" && norms.get(i + 1).is_some_and(|n| is_unit(n))
@@ -126,5 +149,16 @@ mod tests {
         assert!(!amount("it's one of my strengths"));
         assert!(!amount("I always double-check attachments"));
         assert!(!amount("the patient was fine"));
+    }
+
+    #[test]
+    fn number_words_have_their_values() {
+        assert_eq!(number_word("zero"), Some(0));
+        assert_eq!(number_word("nineteen"), Some(19));
+        assert_eq!(number_word("twenty"), Some(20));
+        assert_eq!(number_word("ninety"), Some(90));
+        assert_eq!(number_word("hundred"), None);
+        assert_eq!(scale_word("thousand"), Some(1_000));
+        assert_eq!(scale_word("dozen"), None);
     }
 }
