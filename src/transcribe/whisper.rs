@@ -124,8 +124,7 @@ impl WhisperEngine {
             .map_err(|e| TranscribeError::Engine(format!("{e:?}")))?;
         Ok(Session {
             engine: self,
-            state,
-            used: false,
+            state: Some(state),
             threads: threads.clamp(1, 64) as i32,
             // The fitted window is off by default: it changes words on the tests' takes
             // ("a deadline" heard as "an N9" in tests/edge_cases.rs), also with a floor of
@@ -213,9 +212,9 @@ pub fn audio_ctx(window: Window, n_samples: usize) -> i32 {
 /// ([`super::cache`]).
 pub struct Session<'e> {
     engine: &'e WhisperEngine,
-    state: WhisperState,
-    /// Whether `state` has decoded a piece already.
-    used: bool,
+    /// The state for the next piece; `None` once it decoded one (it is freed at once, so
+    /// two states never live side by side).
+    state: Option<WhisperState>,
     threads: i32,
     window: Window,
 }
@@ -231,21 +230,20 @@ impl Session<'_> {
         let mut params = self.engine.params(self.threads);
         params.set_audio_ctx(audio_ctx(window, samples.len()));
         let engine = self.engine;
-        let state = self.fresh_state()?;
-        run(engine, state, params, samples, Box::new(|_| {}))
+        let mut state = self.fresh_state()?;
+        run(engine, &mut state, params, samples, Box::new(|_| {}))
     }
 
-    /// A state that has decoded nothing yet.
-    fn fresh_state(&mut self) -> Result<&mut WhisperState, TranscribeError> {
-        if self.used {
-            self.state = self
+    /// A state that has decoded nothing yet, for one piece.
+    fn fresh_state(&mut self) -> Result<WhisperState, TranscribeError> {
+        match self.state.take() {
+            Some(state) => Ok(state),
+            None => self
                 .engine
                 .ctx
                 .create_state()
-                .map_err(|e| TranscribeError::Engine(format!("{e:?}")))?;
+                .map_err(|e| TranscribeError::Engine(format!("{e:?}"))),
         }
-        self.used = true;
-        Ok(&mut self.state)
     }
 }
 
@@ -258,8 +256,8 @@ impl Transcriber for Session<'_> {
         let mut params = self.engine.params(self.threads);
         params.set_audio_ctx(audio_ctx(self.window, samples.len()));
         let engine = self.engine;
-        let state = self.fresh_state()?;
-        run(engine, state, params, samples, progress)
+        let mut state = self.fresh_state()?;
+        run(engine, &mut state, params, samples, progress)
     }
 
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
