@@ -374,8 +374,13 @@ Answers: technical_problem
         for p in points {
             assert!(p["covered"].is_boolean() || p["covered"].is_null(), "{p}");
         }
-        // Never said: the number is missing.
-        assert_eq!(point(s, "thirty dollars")["covered"], false);
+        // Never said: the number is missing on the clean take. Under this much noise Whisper
+        // hears a third of the words, and the check may say it cannot tell; never covered.
+        if file == &clean {
+            assert_eq!(point(s, "thirty dollars")["covered"], false, "{s}");
+        } else {
+            assert_ne!(point(s, "thirty dollars")["covered"], true, "{s}");
+        }
         covered.push(s["covered"].as_u64().unwrap());
         if file == &clean {
             assert_eq!(point(s, "I read random text")["covered"], true, "{s}");
