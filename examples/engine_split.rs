@@ -20,18 +20,20 @@
 //! cargo run --release --example engine_split -- [--model PATH] [--threads N] [--runs N] FILE...
 //! ```
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use cpu::cpu_s;
 use rehearse::audio::{self, TARGET_RATE};
 use rehearse::pipeline::{EngineSettings, Pipeline};
 use rehearse::transcribe::chunks;
-use rehearse::transcribe::whisper::{dtw_preset, FILLER_PROMPT};
+use rehearse::transcribe::whisper::{decode_params, dtw_preset};
 use serde_json::json;
-use whisper_rs::{
-    DtwMode, DtwParameters, FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters,
-};
+use whisper_rs::{DtwMode, DtwParameters, FullParams, WhisperContext, WhisperContextParameters};
 
 const STEPS: [&str; 4] = ["mel", "encode", "full_plain", "full_dtw"];
 
@@ -146,23 +148,9 @@ fn main() -> Result<()> {
     Ok(())
 }
 
-/// `analyze`'s decoding settings (src/transcribe/whisper.rs, greedy).
+/// `analyze`'s decoding settings (greedy).
 fn params(threads: usize) -> FullParams<'static, 'static> {
-    let mut p = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-    p.set_n_threads(threads as i32);
-    p.set_language(Some("en"));
-    p.set_translate(false);
-    p.set_no_context(true);
-    p.set_token_timestamps(true);
-    p.set_max_len(1);
-    p.set_split_on_word(true);
-    p.set_suppress_blank(true);
-    p.set_initial_prompt(FILLER_PROMPT);
-    p.set_print_special(false);
-    p.set_print_progress(false);
-    p.set_print_realtime(false);
-    p.set_print_timestamps(false);
-    p
+    decode_params(threads as i32, None)
 }
 
 fn add(a: (f64, f64), b: (f64, f64)) -> (f64, f64) {
@@ -174,15 +162,4 @@ fn timed<E: std::fmt::Debug>(f: impl FnOnce() -> Result<(), E>) -> Result<(f64, 
     let (t, c) = (Instant::now(), cpu_s());
     f().map_err(|e| anyhow::anyhow!("{e:?}"))?;
     Ok((t.elapsed().as_secs_f64(), cpu_s() - c))
-}
-
-/// CPU seconds this process has used so far (user + system, every thread, joined ones too).
-fn cpu_s() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return f64::NAN;
-    }
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
 }

@@ -21,10 +21,14 @@
 //! section as a share of the total, and `voice_with_pitch_share`, with the pitch track counted
 //! as its own; with `--text`, the transcript.
 
+#[path = "common/cpu.rs"]
+mod cpu;
+
 use std::path::PathBuf;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
+use cpu::cpu_s;
 use rehearse::analyze::{self, vad, voice};
 use rehearse::audio::{self, TARGET_RATE};
 use rehearse::config::Targets;
@@ -188,15 +192,4 @@ impl Stage {
         self.1.push((name, cpu_s() - c));
         out
     }
-}
-
-/// CPU seconds this process has used so far (user + system, every thread, joined ones too).
-fn cpu_s() -> f64 {
-    // SAFETY: getrusage only writes into the struct it is given.
-    let mut u: libc::rusage = unsafe { std::mem::zeroed() };
-    if unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } != 0 {
-        return f64::NAN;
-    }
-    let t = |v: libc::timeval| v.tv_sec as f64 + v.tv_usec as f64 / 1e6;
-    t(u.ru_utime) + t(u.ru_stime)
 }

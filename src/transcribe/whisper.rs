@@ -135,29 +135,36 @@ impl WhisperEngine {
     }
 
     fn params(&self, threads: i32) -> FullParams<'static, 'static> {
-        let strategy = match self.beam {
-            Some(beam_size) => SamplingStrategy::BeamSearch {
-                beam_size: beam_size as i32,
-                patience: -1.0,
-            },
-            None => SamplingStrategy::Greedy { best_of: 1 },
-        };
-        let mut p = FullParams::new(strategy);
-        p.set_n_threads(threads);
-        p.set_language(Some("en"));
-        p.set_translate(false);
-        p.set_no_context(true);
-        p.set_token_timestamps(true);
-        p.set_max_len(1);
-        p.set_split_on_word(true);
-        p.set_suppress_blank(true);
-        p.set_initial_prompt(FILLER_PROMPT);
-        p.set_print_special(false);
-        p.set_print_progress(false);
-        p.set_print_realtime(false);
-        p.set_print_timestamps(false);
-        p
+        decode_params(threads, self.beam)
     }
+}
+
+/// The settings every piece is decoded with (see the module docs): greedy unless `beam`
+/// asks for a beam search of that width, on `threads` threads. Public so that measurements
+/// of the engine (examples/engine_split.rs) decode exactly as `analyze` does.
+pub fn decode_params(threads: i32, beam: Option<u16>) -> FullParams<'static, 'static> {
+    let strategy = match beam {
+        Some(beam_size) => SamplingStrategy::BeamSearch {
+            beam_size: i32::from(beam_size),
+            patience: -1.0,
+        },
+        None => SamplingStrategy::Greedy { best_of: 1 },
+    };
+    let mut p = FullParams::new(strategy);
+    p.set_n_threads(threads);
+    p.set_language(Some("en"));
+    p.set_translate(false);
+    p.set_no_context(true);
+    p.set_token_timestamps(true);
+    p.set_max_len(1);
+    p.set_split_on_word(true);
+    p.set_suppress_blank(true);
+    p.set_initial_prompt(FILLER_PROMPT);
+    p.set_print_special(false);
+    p.set_print_progress(false);
+    p.set_print_realtime(false);
+    p.set_print_timestamps(false);
+    p
 }
 
 /// How much of Whisper's 30 s encoder window a piece of audio pays for.
