@@ -75,12 +75,19 @@ pub fn plan_settled(map: &SpeechMap, settled_s: f64) -> Vec<Chunk> {
     // stretch runs through.
     let p = &map.policy;
     let guard = p.min_silence_s.max(p.min_speech_s) + p.min_speech_s + 2.0 * map.frame_s;
-    for u in map
-        .to_transcribe()
-        .into_iter()
-        .take_while(|u| u.1 + guard < settled_s)
-    {
+    let units = map.to_transcribe();
+    let n_settled = units.iter().take_while(|u| u.1 + guard < settled_s).count();
+    for &u in &units[..n_settled] {
         grouper.push(u);
+    }
+    // The unit still going on (a long sentence) already decides the cut before it once it is
+    // known to last MIN_PIECE_S: the cut depends on its end only through that length and
+    // through ties between equally wide gaps, which `push_partial` leaves open.
+    if let Some(&(start, end)) = units.get(n_settled) {
+        let known_end = end.min(settled_s - guard);
+        if known_end - start >= MIN_PIECE_S {
+            grouper.push_partial((start, known_end));
+        }
     }
     // The cut after a closed group needs the next group's first unit, which is settled: the
     // grouper only closes a group once the unit after it was pushed.
@@ -135,6 +142,19 @@ impl Open {
 impl Grouper {
     fn push(&mut self, unit: (f64, f64)) {
         self.open.units.push(unit);
+        self.close_groups(false);
+    }
+
+    /// Push the part heard so far of a unit that goes on, at least [`MIN_PIECE_S`] long.
+    /// Only cuts that its real end cannot change are made: a longer unit only makes the group
+    /// longer and every gap as balanced as it already is, but the tie-break between equally
+    /// wide gaps (nearest the middle) moves with the end, so a tie leaves the group open.
+    fn push_partial(&mut self, unit: (f64, f64)) {
+        self.open.units.push(unit);
+        self.close_groups(true);
+    }
+
+    fn close_groups(&mut self, partial: bool) {
         while self.open.units.len() >= 2 && self.open.span() > TARGET_S {
             let units = &self.open.units;
             let (first, last) = (units[0], units[units.len() - 1]);
@@ -152,9 +172,19 @@ impl Grouper {
                         .then(off_centre(b).total_cmp(&off_centre(a)))
                 })
             };
-            let cut = widest(&mut (0..units.len() - 1).filter(balanced))
-                .or_else(|| widest(&mut (0..units.len() - 1)))
-                .expect("two or more units have a gap");
+            let candidates: Vec<usize> = {
+                let balanced: Vec<usize> = (0..units.len() - 1).filter(balanced).collect();
+                if balanced.is_empty() {
+                    (0..units.len() - 1).collect()
+                } else {
+                    balanced
+                }
+            };
+            let cut =
+                widest(&mut candidates.iter().copied()).expect("two or more units have a gap");
+            if partial && candidates.iter().any(|&i| i != cut && gap(i) == gap(cut)) {
+                return;
+            }
             let rest = self.open.units.split_off(cut + 1);
             self.closed.extend(self.open.finish());
             self.open.units = rest;
@@ -455,6 +485,61 @@ mod tests {
                 whole.len()
             );
         }
+    }
+
+    #[test]
+    fn a_long_sentence_still_going_on_settles_the_piece_before_it() {
+        // Two 3 s sentences 0.4 s apart, a 1.2 s pause, then a sentence that goes on: 12 s
+        // into the take (8.4 s in the third sentence) the first piece is already settled.
+        let runs = [
+            (0.9f32, 94usize),
+            (0.01, 12),
+            (0.9, 94),
+            (0.01, 38),
+            (0.9, 400),
+        ];
+        let whole = plan_for(&map(&runs));
+        let so_far = map(&[
+            (0.9f32, 94usize),
+            (0.01, 12),
+            (0.9, 94),
+            (0.01, 38),
+            (0.9, 137),
+        ]);
+        let settled = plan_settled(&so_far, so_far.duration_s - 1.3);
+        assert_eq!(settled.len(), 1, "{settled:?}");
+        assert_eq!(settled[0], whole[0]);
+        // Only 1.5 s into the third sentence, its length (at least MIN_PIECE_S) is not known.
+        let early = map(&[
+            (0.9f32, 94usize),
+            (0.01, 12),
+            (0.9, 94),
+            (0.01, 38),
+            (0.9, 88),
+        ]);
+        assert!(plan_settled(&early, early.duration_s - 1.3).is_empty());
+    }
+
+    #[test]
+    fn equally_wide_pauses_wait_for_the_end_of_the_sentence_going_on() {
+        // Which of two equally wide pauses is cut depends on where the take's middle is, and so
+        // on where the sentence going on ends: nothing is settled until it does.
+        // Frames of 1/32 s, so that times are exact and the two gaps equal to the last bit.
+        let exact = |runs: &[(f32, usize)]| {
+            let p: Vec<f32> = runs
+                .iter()
+                .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+                .collect();
+            let d = p.len() as f64 / 32.0;
+            SpeechMap::from_probabilities(p, 1.0 / 32.0, d, crate::speech::Policy::default())
+        };
+        let so_far = exact(&[(0.9, 96), (0.01, 20), (0.9, 96), (0.01, 20), (0.9, 150)]);
+        assert!(plan_settled(&so_far, so_far.duration_s - 1.3).is_empty());
+        // Once it ended, the cut is the pause nearer the middle: the second.
+        let whole = exact(&[(0.9, 96), (0.01, 20), (0.9, 96), (0.01, 20), (0.9, 300)]);
+        let c = plan_for(&whole);
+        assert_eq!(c.len(), 2, "{c:?}");
+        assert!(c[0].end_s > 6.6 && c[0].end_s < 7.3, "{c:?}");
     }
 
     #[test]
