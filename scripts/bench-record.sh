@@ -5,11 +5,13 @@
 #
 #   bash scripts/bench-record.sh          # RUNS=2 takes of each kind
 #   RUNS=3 SECONDS_SPOKEN=90 bash scripts/bench-record.sh
+#   SILENCE_S=1 bash scripts/bench-record.sh   # a speaker quicker to press Enter
 #   MODES=live BIN=/path/to/other/rehearse bash scripts/bench-record.sh   # one mode, a given build
 #
 # The answer: real recordings (tests/fixtures/realspeech, several clips one after another) cut
-# to SECONDS_SPOKEN (60) seconds, then 2 s of silence, the way an answer ends before the
-# speaker presses Enter; the take is SECONDS_SPOKEN + 2 s (`--max-seconds`). The microphone is
+# to SECONDS_SPOKEN (60) seconds, then SILENCE_S (2) seconds of silence, the way an answer ends
+# before the speaker presses Enter; the take is SECONDS_SPOKEN + SILENCE_S (`--max-seconds`).
+# The microphone is
 # ALSA's `file` device reading a FIFO that a feeder writes at real-time pace, dropping what
 # nobody reads, as a microphone does (docs/record.md, tests/record_live.rs).
 #
@@ -21,6 +23,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 RUNS="${RUNS:-2}"
 SECONDS_SPOKEN="${SECONDS_SPOKEN:-60}"
+SILENCE_S="${SILENCE_S:-2}"
 MODES="${MODES:-live no-live}"
 BIN="${BIN:-$ROOT/target/release/rehearse}"
 [ -x "$BIN" ] || cargo build --release --locked
@@ -33,8 +36,8 @@ CLIPS=(tests/fixtures/realspeech/batchalign2_test.wav
   tests/fixtures/realspeech/mfa_crossword.wav)
 sox "${CLIPS[@]}" -r 16000 -c 1 "$WORK/joined.wav"
 sox "$WORK/joined.wav" -t raw -r 48000 -c 2 -e floating-point -b 32 -L "$WORK/answer.raw" \
-  trim 0 "$SECONDS_SPOKEN" pad 0 2
-TAKE_S=$((SECONDS_SPOKEN + 2))
+  trim 0 "$SECONDS_SPOKEN" pad 0 "$SILENCE_S"
+TAKE_S=$((SECONDS_SPOKEN + SILENCE_S)) # whole seconds: --max-seconds takes an integer
 
 cat > "$WORK/feed.py" <<'EOF'
 import os, sys, time
@@ -108,5 +111,5 @@ for n in $(seq 1 "$RUNS"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
-echo "Median report after stop, ${SECONDS_SPOKEN} s answer: live ${LIVE:+$(median "${LIVE[@]}")} s," \
+echo "Median report after stop, ${SECONDS_SPOKEN} s answer + ${SILENCE_S} s silence: live ${LIVE:+$(median "${LIVE[@]}")} s," \
   "--no-live ${NOLIVE:+$(median "${NOLIVE[@]}")} s ($(nproc) CPUs, $(date -u +%Y-%m-%d))."

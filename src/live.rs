@@ -145,17 +145,34 @@ impl Drop for Live {
     }
 }
 
-/// The plan the take would have if it ended now, when what may be speech ended in sure
-/// silence (the last piece then ends where the speech does, not at the end of the take, and
-/// stays the same however long the silence goes on); empty otherwise.
+/// Silence after the last thing that may be speech before the take is guessed to end there,
+/// seconds: long enough that most pauses inside an answer do not each cost a decode, short
+/// enough that the guess is decoded before a speaker who has finished reaches for the key.
+pub const GUESS_AFTER_S: f64 = 0.5;
+
+/// The plan the take would have if the speaker said nothing more and stopped after a pause,
+/// when what may be speech ended in at least [`GUESS_AFTER_S`] of sure silence: the last
+/// piece then ends where the speech does (plus its padding), not at the end of the take, and
+/// stays the same however long the silence goes on. Empty otherwise, or when that last piece
+/// would need audio not heard yet.
 ///
 /// A guess: the detector may still revise its last second (the level evening looks ahead),
 /// and the speaker may go on. A wrong guess costs a decode, never a different report: the
 /// final analysis only takes pieces whose samples match exactly.
 fn ending_now(map: &SpeechMap) -> Vec<chunks::Chunk> {
-    let plan = chunks::plan_for(map);
+    let Some(&(_, speech_end)) = map.to_transcribe().last() else {
+        return Vec::new();
+    };
+    if map.duration_s - speech_end < GUESS_AFTER_S
+        || !map.confidently_silent(speech_end, map.duration_s)
+    {
+        return Vec::new();
+    }
+    // Silence long enough to be left out after the last piece (chunks::MIN_SKIP_S and the
+    // padding either side) and then some.
+    let plan = chunks::plan_for(&map.followed_by_silence(2.0));
     match plan.last() {
-        Some(last) if last.end_s < map.duration_s => plan,
+        Some(last) if last.end_s <= map.duration_s => plan,
         _ => Vec::new(),
     }
 }
@@ -272,6 +289,42 @@ impl Worker {
 mod tests {
     use super::*;
     use crate::speech::level::Leveller;
+
+    fn map(runs: &[(f32, usize)]) -> SpeechMap {
+        let p: Vec<f32> = runs
+            .iter()
+            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+            .collect();
+        let d = p.len() as f64 * 0.032;
+        SpeechMap::from_probabilities(p, 0.032, d, crate::speech::Policy::default())
+    }
+
+    #[test]
+    fn the_ending_is_guessed_after_half_a_second_of_sure_silence() {
+        // Two sentences, then 0.54 s of sure silence: the guess is the plan of the same take
+        // stopped 3 s later, whose last piece ends at the speech, not at the end of the take.
+        let talk = [(0.9f32, 150usize), (0.01, 30), (0.9, 200)];
+        let so_far = map(&[&talk[..], &[(0.01, 17)]].concat());
+        let stopped_later = map(&[&talk[..], &[(0.01, 110)]].concat());
+        let guess = ending_now(&so_far);
+        assert_eq!(guess, chunks::plan_for(&stopped_later));
+        let speech_end = 380.0 * 0.032;
+        assert!((guess.last().map_or(0.0, |c| c.end_s) - (speech_end + 0.2)).abs() < 1e-9);
+        assert!(guess.iter().all(|c| c.end_s <= so_far.duration_s));
+    }
+
+    #[test]
+    fn no_guess_inside_a_short_pause_or_an_unsure_one() {
+        let talk = [(0.9f32, 150usize), (0.01, 30), (0.9, 200)];
+        // 0.35 s: a pause inside the answer, most likely.
+        assert!(ending_now(&map(&[&talk[..], &[(0.01, 11)]].concat())).is_empty());
+        // Something the detector is unsure of in the silence: the last piece would not end
+        // at the speech.
+        let unsure = [&talk[..], &[(0.01, 10), (0.2, 2), (0.01, 20)]].concat();
+        assert!(ending_now(&map(&unsure)).is_empty());
+        // Nothing said yet.
+        assert!(ending_now(&map(&[(0.01, 100)])).is_empty());
+    }
 
     #[test]
     fn unsettled_time_covers_the_detectors_look_ahead() {

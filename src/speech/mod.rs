@@ -102,6 +102,22 @@ impl SpeechMap {
         Self::from_probabilities(Vec::new(), 0.032, duration_s, Policy::default())
     }
 
+    /// The map this take would have if `seconds` of confident silence followed it: the same
+    /// regions, the last one ending with the take's last frame.
+    pub fn followed_by_silence(&self, seconds: f64) -> SpeechMap {
+        let extra = (seconds.max(0.0) / self.frame_s).ceil() as usize;
+        let mut probabilities = self.probabilities.clone();
+        // Frames cover whole 32 ms; the take's last may be cut short.
+        let covered = probabilities.len() as f64 * self.frame_s;
+        probabilities.resize(probabilities.len() + extra, 0.0);
+        SpeechMap::from_probabilities(
+            probabilities,
+            self.frame_s,
+            covered.max(self.duration_s) + extra as f64 * self.frame_s,
+            self.policy,
+        )
+    }
+
     pub fn has_speech(&self) -> bool {
         !self.speech.is_empty()
     }
@@ -317,6 +333,17 @@ mod tests {
         let cut = m.quietest(10.0 * F, 21.0 * F);
         assert!(close(cut, 15.5 * F), "{cut}");
         assert_eq!(m.quietest(5.0, 4.0), 5.0);
+    }
+
+    #[test]
+    fn silence_after_a_take_keeps_its_regions_and_closes_the_last() {
+        let m = map(&[(0.02, 10), (0.9, 20), (0.02, 5), (0.3, 6)]);
+        let longer = m.followed_by_silence(1.0);
+        assert_eq!(longer.speech, m.speech);
+        assert_eq!(longer.unsure, m.unsure);
+        assert_eq!(longer.probabilities.len(), 41 + 32);
+        assert!(close(longer.duration_s, 73.0 * F));
+        assert!(longer.confidently_silent(41.0 * F, longer.duration_s));
     }
 
     #[test]
