@@ -48,7 +48,8 @@ const MIN_SKIP_S: f64 = 0.6;
 /// Pieces that together cover everything in `map` that may be speech.
 ///
 /// The pieces are planned left to right ([`Grouper`]): what is decided about the audio up to
-/// some time never depends on what comes after it (beyond the unit being closed). So a take
+/// some time never depends on what comes after it (beyond the first [`MIN_PIECE_S`] of the
+/// unit that follows, and its end when two gaps tie). So a take
 /// being recorded can have its first pieces planned, and transcribed, while the speaker goes
 /// on ([`plan_settled`]), and they are exactly the pieces this plan gives for the whole take.
 pub fn plan_for(map: &SpeechMap) -> Vec<Chunk> {
@@ -89,8 +90,8 @@ pub fn plan_settled(map: &SpeechMap, settled_s: f64) -> Vec<Chunk> {
             grouper.push_partial((start, known_end));
         }
     }
-    // The cut after a closed group needs the next group's first unit, which is settled: the
-    // grouper only closes a group once the unit after it was pushed.
+    // The cut after a closed group needs the start of the next group's first unit, which is
+    // settled: the grouper only closes a group once the unit after it was pushed.
     let mut groups = grouper.closed;
     let n = groups.len();
     if n == 0 {
