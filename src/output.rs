@@ -44,7 +44,7 @@ pub struct Options {
     pub open: bool,
 }
 
-/// Where a recording's report goes when -o names a directory: DIR/<file name>.<ext>.
+/// Where a recording's report goes when -o names a directory: `DIR/<file name>.<ext>`.
 pub fn report_path(dir: &Path, input: &Path, format: Format) -> PathBuf {
     let name = input
         .file_name()

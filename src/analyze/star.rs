@@ -1,6 +1,6 @@
 //! STAR structure: does the answer tell a Situation, a Task, the Actions taken and a Result?
 //!
-//! Each sentence is labelled ([`label`]), then the labels are summed up per part (present or
+//! Each sentence is labelled (`label`), then the labels are summed up per part (present or
 //! missing, share of words and of time, which sentences), checked for order, and turned into
 //! coaching that names the fix and a 0-100 structure score whose every point has a reason.
 //! Interview coaches' norms (see the README's sources): Situation and Task short (~15% and

@@ -213,7 +213,7 @@ pub struct DownloadArgs {
     #[arg(value_name = "NAME", default_value = "tiny.en", value_parser = MODEL_NAMES)]
     pub name: String,
     /// Fetch from this folder of ggml-NAME.bin files (a mirror) instead of
-    /// $REHEARSE_MODEL_BASE_URL, the config file's [model] base_url, or Hugging Face.
+    /// $REHEARSE_MODEL_BASE_URL, the config file's `[model] base_url`, or Hugging Face.
     #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
     /// No progress bar or status lines on standard error.

@@ -4,7 +4,7 @@
 //! Each block from the device is mixed down to mono, resampled to [`TARGET_RATE`] as it
 //! streams ([`StreamResampler`]), rounded to 16 bits and written. A 90 s take is 2.9 MB, where
 //! the device's own format (48 kHz stereo 32-bit float) would be 34.5 MB. The samples as they
-//! will read back from the file are also kept in memory ([`TakeWriter::heard`]), so the take
+//! will read back from the file are also kept in memory ([`TakeWriter::take_heard`]), so the take
 //! can be transcribed while it is recorded and give exactly what `analyze` gives on the file.
 //!
 //! The WAV header is brought up to date every [`FLUSH_S`] of audio (hound's `flush` rewrites

@@ -47,7 +47,7 @@ const MIN_SKIP_S: f64 = 0.6;
 
 /// Pieces that together cover everything in `map` that may be speech.
 ///
-/// The pieces are planned left to right ([`Grouper`]): what is decided about the audio up to
+/// The pieces are planned left to right (`Grouper`): what is decided about the audio up to
 /// some time never depends on what comes after it (beyond the first 2 s (`MIN_PIECE_S`) of the
 /// unit that follows, and its end when two gaps tie). So a take
 /// being recorded can have its first pieces planned, and transcribed, while the speaker goes

@@ -17,7 +17,7 @@ pub fn frame_levels(samples: &[f32], rate: u32) -> Vec<f64> {
     samples.chunks(frame).map(rms_db).collect()
 }
 
-/// RMS level of `samples`, dBFS (at least [`FLOOR_DB`]).
+/// RMS level of `samples`, dBFS (at least `FLOOR_DB`, -100).
 pub fn rms_db(samples: &[f32]) -> f64 {
     let energy = samples
         .iter()

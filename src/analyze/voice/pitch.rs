@@ -123,7 +123,7 @@ fn blocks(regions: &[(f64, f64)], max_s: f64) -> Vec<(f64, f64)> {
 
 /// Fold frames an octave away from their neighbours back (by 12 semitones) when that puts
 /// them among the neighbours, and drop those that fit nowhere. The neighbours are the voiced
-/// frames within [`LOCAL_S`] seconds; their median is the reference.
+/// frames within `LOCAL_S` (0.75) seconds; their median is the reference.
 pub fn repair_octaves(frames: &[PitchFrame]) -> Vec<PitchFrame> {
     let st: Vec<f64> = frames.iter().map(|f| semitones(f.hz)).collect();
     let mut out = Vec::with_capacity(frames.len());
