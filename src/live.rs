@@ -160,12 +160,7 @@ pub const GUESS_AFTER_S: f64 = 0.5;
 /// and the speaker may go on. A wrong guess costs a decode, never a different report: the
 /// final analysis only takes pieces whose samples match exactly.
 fn ending_now(map: &SpeechMap) -> Vec<chunks::Chunk> {
-    let Some(&(_, speech_end)) = map.to_transcribe().last() else {
-        return Vec::new();
-    };
-    if map.duration_s - speech_end < GUESS_AFTER_S
-        || !map.confidently_silent(speech_end, map.duration_s)
-    {
+    if trailing_silence(map).is_none_or(|s| s < GUESS_AFTER_S) {
         return Vec::new();
     }
     // Silence long enough to be left out after the last piece (chunks::MIN_SKIP_S and the
@@ -174,6 +169,28 @@ fn ending_now(map: &SpeechMap) -> Vec<chunks::Chunk> {
     match plan.last() {
         Some(last) if last.end_s <= map.duration_s => plan,
         _ => Vec::new(),
+    }
+}
+
+/// Seconds of sure silence the take so far ends in, after something that may be speech; `None`
+/// when nothing was said yet or the take ends in what may be speech.
+fn trailing_silence(map: &SpeechMap) -> Option<f64> {
+    let &(_, speech_end) = map.to_transcribe().last()?;
+    let silence = map.duration_s - speech_end;
+    (silence > 0.0 && map.confidently_silent(speech_end, map.duration_s)).then_some(silence)
+}
+
+/// Seconds of audio before the next look at the take: [`LOOK_EVERY_S`], less often on a long
+/// take (the detector runs over the whole take so far: looking more often than four passes
+/// cost would starve the decoder), but as soon as a pause reaches [`GUESS_AFTER_S`] when the
+/// take so far ends in a shorter one, so that the ending is guessed without waiting for the
+/// next regular look (one extra detector pass per pause).
+fn next_look_s(map: &SpeechMap, pass_cost_s: f64) -> f64 {
+    let regular = LOOK_EVERY_S.max(4.0 * pass_cost_s);
+    match trailing_silence(map) {
+        // A little past the mark: the map's frames quantise it.
+        Some(s) if s < GUESS_AFTER_S => (GUESS_AFTER_S - s + 0.05).min(regular),
+        _ => regular,
     }
 }
 
@@ -199,12 +216,12 @@ impl Worker {
     fn transcribe(&self, threads: usize) -> anyhow::Result<()> {
         let mut session = self.engine.session(threads)?;
         let mut samples: Vec<f32> = Vec::new();
+        let rate = f64::from(TARGET_RATE);
         let mut looked_at = 0usize;
-        // Seconds of audio (as samples) one pass of the detector took the last time.
-        let mut pass_cost = 0usize;
+        // Samples of new audio before the next look.
+        let mut next_look = (LOOK_EVERY_S * rate) as usize;
         let mut done = 0usize;
         let mut words: Vec<Word> = Vec::new();
-        let look_every = (LOOK_EVERY_S * f64::from(TARGET_RATE)) as usize;
         loop {
             match self.rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(more) => samples.extend(more),
@@ -217,16 +234,14 @@ impl Worker {
             if self.cancel.load(Ordering::SeqCst) {
                 return Ok(());
             }
-            // The detector runs over the whole take so far: on a long take, look less often
-            // than one pass costs, so the decoder is not starved.
-            if samples.len() < looked_at + look_every.max(pass_cost * 4) {
+            if samples.len() < looked_at + next_look {
                 continue;
             }
             looked_at = samples.len();
             let pass = std::time::Instant::now();
             let map = pipeline::speech_map_of(&self.detector, &samples)?;
-            pass_cost = (pass.elapsed().as_secs_f64() * f64::from(TARGET_RATE)) as usize;
-            let settled = samples.len() as f64 / f64::from(TARGET_RATE) - UNSETTLED_S;
+            next_look = (next_look_s(&map, pass.elapsed().as_secs_f64()) * rate) as usize;
+            let settled = samples.len() as f64 / rate - UNSETTLED_S;
             let plan = chunks::plan_settled(&map, settled);
             for piece in plan.iter().skip(done) {
                 if self.cancel.load(Ordering::SeqCst) {
@@ -324,6 +339,26 @@ mod tests {
         assert!(ending_now(&map(&unsure)).is_empty());
         // Nothing said yet.
         assert!(ending_now(&map(&[(0.01, 100)])).is_empty());
+    }
+
+    #[test]
+    fn a_pause_is_looked_at_again_when_it_is_long_enough_for_a_guess() {
+        let talk = [(0.9f32, 150usize), (0.01, 30), (0.9, 200)];
+        // 0.32 s of silence: look again when it is 0.5 s long.
+        let pause = map(&[&talk[..], &[(0.01, 10)]].concat());
+        let wait = next_look_s(&pause, 0.01);
+        assert!(
+            (wait - (GUESS_AFTER_S - 0.32 + 0.05)).abs() < 1e-9,
+            "{wait}"
+        );
+        // Speaking, or already long enough: the regular look.
+        assert_eq!(next_look_s(&map(&talk), 0.01), LOOK_EVERY_S);
+        let long = map(&[&talk[..], &[(0.01, 20)]].concat());
+        assert_eq!(next_look_s(&long, 0.01), LOOK_EVERY_S);
+        // On a long take, where a pass costs 0.3 s, the regular look is every 1.2 s; a pause
+        // still gets its early look.
+        assert!((next_look_s(&map(&talk), 0.3) - 1.2).abs() < 1e-9);
+        assert!(next_look_s(&pause, 0.3) < 0.3);
     }
 
     #[test]
