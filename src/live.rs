@@ -180,17 +180,22 @@ fn trailing_silence(map: &SpeechMap) -> Option<f64> {
     (silence > 0.0 && map.confidently_silent(speech_end, map.duration_s)).then_some(silence)
 }
 
-/// Seconds of audio before the next look at the take: [`LOOK_EVERY_S`], less often on a long
-/// take (the detector runs over the whole take so far: looking more often than four passes
-/// cost would starve the decoder), but as soon as a pause reaches [`GUESS_AFTER_S`] when the
-/// take so far ends in a shorter one, so that the ending is guessed without waiting for the
-/// next regular look (one extra detector pass per pause).
-fn next_look_s(map: &SpeechMap, pass_cost_s: f64) -> f64 {
+/// Seconds of audio before the next look at the take, and whether that look comes early:
+/// every [`LOOK_EVERY_S`], less often on a long take (the detector runs over the whole take so
+/// far: looking more often than four passes cost would starve the decoder), but as soon as a
+/// pause reaches [`GUESS_AFTER_S`] when the take so far ends in a shorter one, so that the
+/// ending is guessed without waiting for the next regular look. Never two early looks in a
+/// row (`after_early`): one extra detector pass per pause, even where the detector keeps
+/// moving the end of the speech.
+fn next_look_s(map: &SpeechMap, pass_cost_s: f64, after_early: bool) -> (f64, bool) {
     let regular = LOOK_EVERY_S.max(4.0 * pass_cost_s);
     match trailing_silence(map) {
         // A little past the mark: the map's frames quantise it.
-        Some(s) if s < GUESS_AFTER_S => (GUESS_AFTER_S - s + 0.05).min(regular),
-        _ => regular,
+        Some(s) if s < GUESS_AFTER_S && !after_early => {
+            let wait = GUESS_AFTER_S - s + 0.05;
+            (wait.min(regular), wait < regular)
+        }
+        _ => (regular, false),
     }
 }
 
@@ -218,8 +223,9 @@ impl Worker {
         let mut samples: Vec<f32> = Vec::new();
         let rate = f64::from(TARGET_RATE);
         let mut looked_at = 0usize;
-        // Samples of new audio before the next look.
+        // Samples of new audio before the next look, and whether it comes early.
         let mut next_look = (LOOK_EVERY_S * rate) as usize;
+        let mut early = false;
         let mut done = 0usize;
         let mut words: Vec<Word> = Vec::new();
         loop {
@@ -240,7 +246,9 @@ impl Worker {
             looked_at = samples.len();
             let pass = std::time::Instant::now();
             let map = pipeline::speech_map_of(&self.detector, &samples)?;
-            next_look = (next_look_s(&map, pass.elapsed().as_secs_f64()) * rate) as usize;
+            let wait;
+            (wait, early) = next_look_s(&map, pass.elapsed().as_secs_f64(), early);
+            next_look = (wait * rate) as usize;
             let settled = samples.len() as f64 / rate - UNSETTLED_S;
             let plan = chunks::plan_settled(&map, settled);
             for piece in plan.iter().skip(done) {
@@ -346,19 +354,21 @@ mod tests {
         let talk = [(0.9f32, 150usize), (0.01, 30), (0.9, 200)];
         // 0.32 s of silence: look again when it is 0.5 s long.
         let pause = map(&[&talk[..], &[(0.01, 10)]].concat());
-        let wait = next_look_s(&pause, 0.01);
+        let (wait, early) = next_look_s(&pause, 0.01, false);
         assert!(
-            (wait - (GUESS_AFTER_S - 0.32 + 0.05)).abs() < 1e-9,
+            early && (wait - (GUESS_AFTER_S - 0.32 + 0.05)).abs() < 1e-9,
             "{wait}"
         );
+        // Once per pause: if the detector moved the end of the speech, the regular look.
+        assert_eq!(next_look_s(&pause, 0.01, true), (LOOK_EVERY_S, false));
         // Speaking, or already long enough: the regular look.
-        assert_eq!(next_look_s(&map(&talk), 0.01), LOOK_EVERY_S);
+        assert_eq!(next_look_s(&map(&talk), 0.01, false), (LOOK_EVERY_S, false));
         let long = map(&[&talk[..], &[(0.01, 20)]].concat());
-        assert_eq!(next_look_s(&long, 0.01), LOOK_EVERY_S);
+        assert_eq!(next_look_s(&long, 0.01, false), (LOOK_EVERY_S, false));
         // On a long take, where a pass costs 0.3 s, the regular look is every 1.2 s; a pause
         // still gets its early look.
-        assert!((next_look_s(&map(&talk), 0.3) - 1.2).abs() < 1e-9);
-        assert!(next_look_s(&pause, 0.3) < 0.3);
+        assert!((next_look_s(&map(&talk), 0.3, false).0 - 1.2).abs() < 1e-9);
+        assert!(next_look_s(&pause, 0.3, false).0 < 0.3);
     }
 
     #[test]
