@@ -491,7 +491,8 @@ mod tests {
     #[test]
     fn a_long_sentence_still_going_on_settles_the_piece_before_it() {
         // Two 3 s sentences 0.4 s apart, a 1.2 s pause, then a sentence that goes on: 12 s
-        // into the take (8.4 s in the third sentence) the first piece is already settled.
+        // into the take (4.4 s into the third sentence, 2.8 s of it settled) the first piece
+        // is already settled.
         let runs = [
             (0.9f32, 94usize),
             (0.01, 12),
@@ -510,7 +511,8 @@ mod tests {
         let settled = plan_settled(&so_far, so_far.duration_s - 1.3);
         assert_eq!(settled.len(), 1, "{settled:?}");
         assert_eq!(settled[0], whole[0]);
-        // Only 1.5 s into the third sentence, its length (at least MIN_PIECE_S) is not known.
+        // 2.8 s into the third sentence, only 1.3 s of it is settled: that it lasts
+        // MIN_PIECE_S is not known yet.
         let early = map(&[
             (0.9f32, 94usize),
             (0.01, 12),
