@@ -314,12 +314,7 @@ mod tests {
     use crate::speech::level::Leveller;
 
     fn map(runs: &[(f32, usize)]) -> SpeechMap {
-        let p: Vec<f32> = runs
-            .iter()
-            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-            .collect();
-        let d = p.len() as f64 * 0.032;
-        SpeechMap::from_probabilities(p, 0.032, d, crate::speech::Policy::default())
+        crate::speech::test_map(runs, 0.032)
     }
 
     #[test]

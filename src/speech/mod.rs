@@ -186,6 +186,18 @@ impl SpeechMap {
     }
 }
 
+/// A map for unit tests: probabilities from `(value, frames)` runs, frames of `frame_s`, the
+/// default policy, the take exactly as long as its frames.
+#[cfg(test)]
+pub(crate) fn test_map(runs: &[(f32, usize)], frame_s: f64) -> SpeechMap {
+    let p: Vec<f32> = runs
+        .iter()
+        .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
+        .collect();
+    let d = p.len() as f64 * frame_s;
+    SpeechMap::from_probabilities(p, frame_s, d, Policy::default())
+}
+
 /// Hysteresis over the probabilities: [`Policy::speech_on`] starts a region, a run of at
 /// least [`Policy::min_silence_s`] below [`Policy::speech_off`] ends it.
 fn speech_regions(probs: &[f32], frame_s: f64, duration_s: f64, p: &Policy) -> Vec<(f64, f64)> {
@@ -257,17 +269,8 @@ mod tests {
 
     const F: f64 = 0.032;
 
-    /// Probabilities from `(value, frames)` runs.
-    fn probs(runs: &[(f32, usize)]) -> Vec<f32> {
-        runs.iter()
-            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-            .collect()
-    }
-
     fn map(runs: &[(f32, usize)]) -> SpeechMap {
-        let p = probs(runs);
-        let d = p.len() as f64 * F;
-        SpeechMap::from_probabilities(p, F, d, Policy::default())
+        test_map(runs, F)
     }
 
     fn close(a: f64, b: f64) -> bool {

@@ -357,12 +357,7 @@ mod tests {
     }
 
     fn map(runs: &[(f32, usize)]) -> SpeechMap {
-        let p: Vec<f32> = runs
-            .iter()
-            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-            .collect();
-        let d = p.len() as f64 * 0.032;
-        SpeechMap::from_probabilities(p, 0.032, d, crate::speech::Policy::default())
+        crate::speech::test_map(runs, 0.032)
     }
 
     fn covered(c: &[Chunk], a: f64, b: f64) -> bool {
@@ -528,14 +523,7 @@ mod tests {
         // Which of two equally wide pauses is cut depends on where the take's middle is, and so
         // on where the sentence going on ends: nothing is settled until it does.
         // Frames of 1/32 s, so that times are exact and the two gaps equal to the last bit.
-        let exact = |runs: &[(f32, usize)]| {
-            let p: Vec<f32> = runs
-                .iter()
-                .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-                .collect();
-            let d = p.len() as f64 / 32.0;
-            SpeechMap::from_probabilities(p, 1.0 / 32.0, d, crate::speech::Policy::default())
-        };
+        let exact = |runs: &[(f32, usize)]| crate::speech::test_map(runs, 1.0 / 32.0);
         let so_far = exact(&[(0.9, 96), (0.01, 20), (0.9, 96), (0.01, 20), (0.9, 150)]);
         assert!(plan_settled(&so_far, so_far.duration_s - 1.3).is_empty());
         // Once it ended, the cut is the pause nearer the middle: the second.

@@ -388,12 +388,7 @@ mod tests {
     }
 
     fn map(runs: &[(f32, usize)]) -> SpeechMap {
-        let p: Vec<f32> = runs
-            .iter()
-            .flat_map(|&(v, n)| std::iter::repeat_n(v, n))
-            .collect();
-        let d = p.len() as f64 * F;
-        SpeechMap::from_probabilities(p, F, d, crate::speech::Policy::default())
+        crate::speech::test_map(runs, F)
     }
 
     #[test]
