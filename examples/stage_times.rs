@@ -136,6 +136,8 @@ fn main() -> Result<()> {
                 },
                 targets: &targets,
                 transcript: &transcript,
+                quality: Default::default(),
+                snr_db: None,
                 analysis,
             })
         });

@@ -233,6 +233,8 @@ impl Pipeline {
             },
             targets: &self.targets,
             transcript: &transcript,
+            quality: Default::default(),
+            snr_db: None,
             analysis,
         });
         report.voice = report.speech_found.then(|| {

@@ -107,6 +107,10 @@ pub struct AudioInfo {
     pub speech_level_db: f64,
     /// Share of samples at full scale.
     pub clipped_share: f64,
+    /// Signal-to-noise ratio: the speech's level over the noise between words, dB; absent
+    /// without speech to measure (and in reports from before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub snr_db: Option<f64>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -132,6 +136,10 @@ pub struct EngineInfo {
 pub struct TranscriptOut {
     pub text: String,
     pub words: Vec<WordOut>,
+    /// Whether the words can be trusted, and why not (trusted in reports from before it
+    /// existed).
+    #[serde(default)]
+    pub quality: crate::transcribe::quality::TranscriptQuality,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -237,6 +245,10 @@ pub struct TakeFacts<'a> {
     pub engine: EngineInfo,
     pub targets: &'a Targets,
     pub transcript: &'a Transcript,
+    /// Whether the transcript can be trusted (see [`crate::transcribe::quality`]).
+    pub quality: crate::transcribe::quality::TranscriptQuality,
+    /// The take's signal-to-noise ratio, dB, when it could be measured.
+    pub snr_db: Option<f64>,
     pub analysis: Analysis,
 }
 
@@ -249,6 +261,8 @@ impl Report {
             engine,
             targets,
             transcript,
+            quality,
+            snr_db,
             analysis,
         } = facts;
         let mut filler_word = vec![false; transcript.words.len()];
@@ -289,6 +303,7 @@ impl Report {
                 source_container: audio.source.container.clone(),
                 speech_level_db: vad.speech_level_db,
                 clipped_share: vad.clipped_share,
+                snr_db,
             },
             model: engine,
             targets: targets.clone(),
@@ -296,6 +311,7 @@ impl Report {
             transcript: TranscriptOut {
                 text: transcript.text(),
                 words,
+                quality,
             },
             length: analysis.length,
             pace: analysis.pace,
@@ -402,6 +418,8 @@ pub(crate) mod tests {
             },
             targets: &targets,
             transcript: &transcript,
+            quality: Default::default(),
+            snr_db: None,
             analysis,
         })
     }

@@ -18,6 +18,7 @@ pub mod chunks;
 pub mod download;
 pub mod level;
 pub mod model;
+pub mod quality;
 pub mod threads;
 pub mod whisper;
 
