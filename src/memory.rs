@@ -257,7 +257,10 @@ fn address_space_room() -> Option<u64> {
         &std::fs::read_to_string("/proc/self/status").ok()?,
         "VmSize:",
     )?;
-    Some((lim.rlim_cur as u64).saturating_sub(used))
+    // rlim_t is u64 on 64-bit Linux, not on every target.
+    #[allow(clippy::unnecessary_cast)]
+    let limit = lim.rlim_cur as u64;
+    Some(limit.saturating_sub(used))
 }
 
 #[cfg(not(target_os = "linux"))]
