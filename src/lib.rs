@@ -36,4 +36,5 @@ pub mod speech;
 pub mod store;
 pub mod story;
 pub mod term;
+pub mod textfile;
 pub mod transcribe;

@@ -13,8 +13,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::config::Targets;
 use crate::paths;
+use crate::textfile::{self, TextFileError};
 
 pub const FILE_NAME: &str = "config.toml";
+
+/// The largest config file read (the commented template is about 3 KB).
+const MAX_FILE_BYTES: u64 = 1024 * 1024;
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -60,10 +64,14 @@ pub fn load() -> Result<Settings> {
 }
 
 pub fn load_from(path: &Path) -> Result<Settings> {
-    let text = match std::fs::read_to_string(path) {
+    // A config file that is a FIFO or a device (or a link to one) would block every command
+    // or never end: it is refused before it is read, as is one past the limit.
+    let text = match textfile::read(path, MAX_FILE_BYTES, "a config file") {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Settings::default()),
-        Err(e) => return Err(e).with_context(|| format!("cannot read {}", path.display())),
+        Err(TextFileError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(Settings::default())
+        }
+        Err(e) => return Err(e).context("cannot use the config file"),
     };
     parse(&text).with_context(|| format!("in the config file {}", path.display()))
 }

@@ -419,7 +419,7 @@ fn open_regular(path: &Path, shown: &str) -> Result<File, AudioError> {
     Ok(file)
 }
 
-fn file_kind(kind: &std::fs::FileType) -> &'static str {
+pub(crate) fn file_kind(kind: &std::fs::FileType) -> &'static str {
     #[cfg(unix)]
     {
         use std::os::unix::fs::FileTypeExt;

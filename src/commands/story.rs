@@ -1,7 +1,7 @@
 //! `rehearse story add|edit|list|show|remove|coverage|template`: the prepared stories, kept as
 //! Markdown files in the data dir ([`crate::story`]).
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -13,7 +13,8 @@ use crate::output::write_output;
 use crate::paths;
 use crate::story::coverage;
 use crate::story::format::{self, parse_kind};
-use crate::story::library::{check_name, Library};
+use crate::story::library::{check_name, Library, MAX_FILE_BYTES};
+use crate::textfile;
 use crate::{tell, tell_part};
 
 pub fn story(args: StoryArgs) -> Result<()> {
@@ -58,13 +59,13 @@ fn add(library: &Library, name: &str, file: Option<&Path>, kind: &[String]) -> R
                 None => bail!("the template was not changed, so no story was saved"),
             }
         }
-        None => {
-            let mut text = String::new();
-            std::io::stdin()
-                .read_to_string(&mut text)
-                .context("cannot read the story from standard input (it must be UTF-8 text)")?;
-            text
-        }
+        None => textfile::read_from(
+            std::io::stdin().lock(),
+            "standard input",
+            MAX_FILE_BYTES,
+            "a story",
+        )
+        .context("cannot read the story from standard input")?,
     };
     let story = library.write(name, &text, false)?;
     tell!(
@@ -98,10 +99,10 @@ fn edit(library: &Library, name: &str, file: Option<&Path>) -> Result<()> {
     Ok(())
 }
 
+/// A story file given with `--file`: a regular file of at most the size a stored story may
+/// have, refused before it is read otherwise (`/dev/zero`, a FIFO, a 200 MB file).
 fn read_file(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
-    String::from_utf8(bytes)
-        .with_context(|| format!("{} is not UTF-8 text; save it as UTF-8", path.display()))
+    Ok(textfile::read(path, MAX_FILE_BYTES, "a story")?)
 }
 
 /// The editor the user chose: $VISUAL, then $EDITOR, split into program and arguments.

@@ -10,6 +10,7 @@ use crate::history;
 use crate::output::write_output;
 use crate::store::StoredTake;
 use crate::term::printable_line;
+use crate::textfile;
 use crate::{tell, tell_part};
 
 pub fn delete(args: DeleteArgs) -> Result<()> {
@@ -87,8 +88,7 @@ pub fn export(args: ExportArgs) -> Result<()> {
 }
 
 pub fn import(args: ImportArgs) -> Result<()> {
-    let text = std::fs::read_to_string(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let text = textfile::read(&args.file, history::MAX_IMPORT_BYTES, "an export to import")?;
     let mut store = open_store()?;
     let summary = history::import(&mut store, &text)
         .with_context(|| format!("cannot import {}", args.file.display()))?;

@@ -657,6 +657,10 @@ pub struct ImportSummary {
     pub refused: Vec<(usize, String, String)>,
 }
 
+/// The largest export file `rehearse import` reads: a report is about 1 KB per second of
+/// audio (0.74-1.05 KB/s on the bundled samples), so this holds thousands of takes.
+pub const MAX_IMPORT_BYTES: u64 = 256 * 1024 * 1024;
+
 /// Import an export's takes. The file as a whole must be an export; after that each take is
 /// imported or refused on its own (atomically: a refused take leaves nothing behind), so one
 /// damaged take does not stop the others.

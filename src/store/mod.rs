@@ -366,6 +366,13 @@ impl Store {
         report_json: &str,
     ) -> Result<Imported, StoreError> {
         take::check_imported(&meta).map_err(StoreError::Invalid)?;
+        if report_json.len() > take::MAX_REPORT_BYTES {
+            return Err(StoreError::Invalid(format!(
+                "its report is {} MB (at most {} MB)",
+                report_json.len() / (1024 * 1024),
+                take::MAX_REPORT_BYTES / (1024 * 1024)
+            )));
+        }
         serde_json::from_str::<serde_json::Value>(report_json)
             .ok()
             .filter(serde_json::Value::is_object)

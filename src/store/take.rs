@@ -115,6 +115,11 @@ pub fn check_imported(meta: &TakeMeta) -> Result<(), String> {
     Ok(())
 }
 
+/// The largest report an imported take may carry: a report is about 1 KB per second of audio,
+/// so this is hours of speech. Every later `history` reads the reports, so a crafted 150 MB
+/// one would otherwise cost memory on each use.
+pub const MAX_REPORT_BYTES: usize = 16 * 1024 * 1024;
+
 /// Most tags an imported take may carry.
 const MAX_TAGS: usize = 64;
 

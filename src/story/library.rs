@@ -15,7 +15,7 @@ use super::format::{self, FormatError, Story};
 /// The longest story name, in characters.
 pub const MAX_NAME: usize = 40;
 /// A story file larger than this is not a story (a wrong file, or binary data).
-const MAX_FILE_BYTES: u64 = 64 * 1024;
+pub const MAX_FILE_BYTES: u64 = 64 * 1024;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoryError {
