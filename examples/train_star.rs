@@ -13,6 +13,9 @@
 //! missing are chosen by 5-fold cross-validation over tuning answers; held-out answers are
 //! never read unless `--heldout` is given, and then only to score the frozen model.
 
+// Index loops over the five classes read like the maths they implement.
+#![allow(clippy::needless_range_loop)]
+
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
