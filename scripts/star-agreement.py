@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Agreement between the corpus labels and a second labeller's blind re-labelling.
 
-    python3 scripts/star-agreement.py /work/corpus-drafts/labeller2
+    python3 scripts/star-agreement.py     # tests/corpus/star/agreement/labeller2
 
 For every file in the second labeller's folder, the same-named answer is found in
 tests/corpus/star/spoken/{tune,heldout}; sentences are matched line by line (the second
@@ -36,7 +36,7 @@ def kappa(pairs):
 
 
 def main():
-    second = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else "/work/corpus-drafts/labeller2")
+    second = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "agreement/labeller2"
     pairs = collections.defaultdict(list)
     presence = collections.defaultdict(lambda: [0, 0])
     by_split = collections.Counter()
