@@ -36,6 +36,10 @@ pub struct ModelSettings {
     /// (`REHEARSE_MODEL_BASE_URL` overrides it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub base_url: Option<String>,
+    /// The Whisper model to use: a model name (`base`: `ggml-base.bin` in the model folders)
+    /// or a path (`--model` and `REHEARSE_MODEL` override it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub whisper: Option<String>,
 }
 
 /// The environment variable naming a model mirror (also read by `scripts/fetch-model.sh`).
@@ -170,6 +174,12 @@ pub fn template() -> String {
             crate::transcribe::download::OFFICIAL_BASE_URL
         ),
     );
+    out += &key(
+        "# The Whisper model: a name (tiny.en, base, base-q8_0, ...: ggml-NAME.bin in ./models\n\
+         # or the data directory's models/) or a path (--model and REHEARSE_MODEL override it).\n\
+         # Default: the first model found there, tiny.en first.",
+        "whisper = \"base\"".to_string(),
+    );
     out.truncate(out.trim_end().len());
     out.push('\n');
     out
@@ -268,6 +278,8 @@ mod tests {
             Some("https://mirror.example/whisper")
         );
         assert!(parse("[model]\nurl = \"x\"\n").is_err());
+        let s = parse("[model]\nwhisper = \"base\"\n").unwrap();
+        assert_eq!(s.model.whisper.as_deref(), Some("base"));
     }
 
     #[test]

@@ -186,9 +186,10 @@ pub struct QuestionsArgs {
 pub struct ModelArgs {
     #[command(subcommand)]
     pub action: Option<ModelAction>,
-    /// ggml Whisper model file to check [default: $REHEARSE_MODEL, then ./models/, then the
-    /// data dir's models/]
-    #[arg(long, value_name = "PATH")]
+    /// ggml Whisper model file to check, or a model name (tiny.en, base, base-q8_0, ...:
+    /// ggml-NAME.bin in ./models/ or the data dir's models/) [default: $REHEARSE_MODEL, the
+    /// config file's [model] whisper, then ./models/, then the data dir's models/]
+    #[arg(long, value_name = "PATH|NAME")]
     pub model: Option<PathBuf>,
     /// Silero VAD ggml file to check [default: $REHEARSE_VAD_MODEL, then the Whisper model's
     /// folder, ./models/, the data dir's models/]
@@ -209,7 +210,8 @@ pub const MODEL_NAMES: [&str; 6] = ["tiny.en", "tiny", "base.en", "base", "small
 #[derive(Debug, Args)]
 pub struct DownloadArgs {
     /// The model: tiny.en (78 MB, English) is what rehearse is tuned on; base.en (148 MB) and
-    /// small.en (488 MB) are slower and more accurate; tiny, base and small are multilingual.
+    /// small.en (488 MB) are slower and more accurate; tiny, base and small are multilingual
+    /// (base: more of running speech, fewer "uh"s; docs/models.md). Use it with --model NAME.
     #[arg(value_name = "NAME", default_value = "tiny.en", value_parser = MODEL_NAMES)]
     pub name: String,
     /// Fetch from this folder of ggml-NAME.bin files (a mirror) instead of
@@ -223,8 +225,10 @@ pub struct DownloadArgs {
 
 #[derive(Debug, Args)]
 pub struct EngineArgs {
-    /// ggml Whisper model file [default: $REHEARSE_MODEL, then ./models/, then the data dir]
-    #[arg(long, value_name = "PATH")]
+    /// ggml Whisper model file, or a model name (tiny.en, base, base-q8_0, ...: ggml-NAME.bin
+    /// in ./models/ or the data dir's models/) [default: $REHEARSE_MODEL, the config file's
+    /// [model] whisper, then ./models/, then the data dir]
+    #[arg(long, value_name = "PATH|NAME")]
     pub model: Option<PathBuf>,
     /// Silero VAD ggml file, the speech detector [default: $REHEARSE_VAD_MODEL, then the
     /// Whisper model's folder, ./models/, the data dir]

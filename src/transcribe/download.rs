@@ -9,9 +9,9 @@
 //! is deleted.
 //!
 //! The pins are the ones `scripts/fetch-model.sh` uses: the official files' sizes and sha256
-//! (their git-LFS object ids), and for tiny.en also the project's own conversion from PyPI
-//! packages (the script's fallback for machines that reach only package registries), so a
-//! mirror may serve either.
+//! (their git-LFS object ids), and for tiny.en and base also the project's own conversions
+//! from PyPI packages (the script's fallback for machines that reach only package
+//! registries), so a mirror may serve either.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Seek, SeekFrom, Write};
@@ -54,6 +54,13 @@ const PINS: &[(&str, u64, &str)] = &[
         "base",
         147_951_465,
         "60ed5bc3dd14eea856493d334349b405782ddcaf0028d4b5df4088345fba2efe",
+    ),
+    // Our conversion of the PyPI route (`scripts/fetch-model.sh base`): the same size as the
+    // official file, another hash.
+    (
+        "base",
+        147_951_465,
+        "c0db470711f9496ec80feedb59b0916f10a0c301218e7254a61e7d3d1890dc6d",
     ),
     (
         "small.en",
@@ -462,6 +469,7 @@ mod tests {
                 .all(|p| p.sha256.len() == 64 && p.size > 1_000_000));
         }
         assert_eq!(ModelFile::known("tiny.en").unwrap().pins.len(), 2);
+        assert_eq!(ModelFile::known("base").unwrap().pins.len(), 2);
         assert!(ModelFile::known("large").is_none());
         assert!(ModelFile::known("../x").is_none());
     }

