@@ -4,6 +4,8 @@
 # virtualenv under target/noise-matrix/venv-numpy made here once.
 #
 #   bash scripts/noise-matrix.sh OUT_DIR [--clips a,b] [--kinds white,pink] [--levels 20,15]
+#   bash scripts/noise-matrix.sh OUT_DIR --copies clip__white_10db,clip__fan_5db
+#   bash scripts/noise-matrix.sh --setup      # only the virtualenv (scripts/setup.sh)
 #
 # Used by scripts/bench-noise.sh and tests/noise_matrix.rs. Idempotent: copies already in
 # OUT_DIR are left alone.
@@ -11,7 +13,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 NUMPY="numpy==2.4.6"
 VENV="$ROOT/target/noise-matrix/venv-numpy"
-[ $# -ge 1 ] || { echo "usage: noise-matrix.sh OUT_DIR [--clips ..] [--kinds ..] [--levels ..]" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: noise-matrix.sh OUT_DIR [--clips ..] [--kinds ..] [--levels ..] [--copies ..] | --setup" >&2; exit 2; }
 out="$1"
 shift
 mkdir -p "$(dirname "$VENV")"
@@ -26,4 +28,5 @@ mkdir -p "$(dirname "$VENV")"
     echo "$NUMPY" >"$VENV/.pinned"
   fi
 ) 9>"$ROOT/target/noise-matrix/.venv-numpy.lock"
+[ "$out" = --setup ] && exit 0
 exec "$VENV/bin/python" "$ROOT/scripts/noise_matrix.py" "$out" "$ROOT/tests/fixtures/realspeech" "$@"

@@ -3,6 +3,7 @@
 
     python3 scripts/noise_matrix.py OUT_DIR CLIPS_DIR [--clips a,b] [--kinds white,pink]
                                     [--levels 20,15,10,5]
+    python3 scripts/noise_matrix.py OUT_DIR CLIPS_DIR --copies clip__white_10db,clip__fan_5db
 
 For every clip (CLIPS_DIR/*.wav, 16 kHz mono 16-bit) and noise kind and SNR, writes
 OUT_DIR/<clip>__<kind>_<snr>db.wav and records what it did in OUT_DIR/manifest.json. A copy
@@ -42,6 +43,7 @@ import argparse
 import json
 import math
 import os
+import re
 import sys
 import wave
 
@@ -181,11 +183,27 @@ def main():
     ap.add_argument("--clips", default="")
     ap.add_argument("--kinds", default=",".join(KINDS))
     ap.add_argument("--levels", default=",".join(map(str, LEVELS)))
+    ap.add_argument(
+        "--copies",
+        default="",
+        help="only these copies, by name (<clip>__<kind>_<snr>db), instead of the cross product",
+    )
     a = ap.parse_args()
     names = sorted(f[:-4] for f in os.listdir(a.clips_dir) if f.endswith(".wav"))
     clips = [c for c in a.clips.split(",") if c] or names
     kinds = [k for k in a.kinds.split(",") if k]
     levels = [int(v) for v in a.levels.split(",") if v]
+    wanted = None
+    if a.copies:
+        wanted = set()
+        for name in a.copies.split(","):
+            m = re.fullmatch(r"(\w+?)__([a-z]+)_(\d+)db", name)
+            if not m:
+                sys.exit(f"noise_matrix: {name} is not <clip>__<kind>_<snr>db")
+            wanted.add((m.group(1), m.group(2), int(m.group(3))))
+        clips = sorted({c for c, _, _ in wanted})
+        kinds = sorted({k for _, k, _ in wanted})
+        levels = sorted({v for _, _, v in wanted}, reverse=True)
     for c in clips:
         if c not in names:
             sys.exit(f"noise_matrix: no clip {c} in {a.clips_dir}")
@@ -204,6 +222,8 @@ def main():
         for k in kinds:
             todo = []
             for snr in levels:
+                if wanted is not None and (c, k, snr) not in wanted:
+                    continue
                 name = f"{c}__{k}_{snr}db"
                 path = os.path.join(a.out_dir, name + ".wav")
                 entry = manifest.get(name)

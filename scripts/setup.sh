@@ -51,6 +51,8 @@ fi
 bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
 # Silero VAD for whisper.cpp's voice activity detector: models/ggml-silero-v6.2.0.bin.
 bash scripts/fetch-vad-model.sh >/dev/null
+# numpy (pinned) for the noisy copies that tests/noise_matrix.rs makes.
+bash scripts/noise-matrix.sh --setup
 
 echo "setup: building (release${FEATURES[*]:+, ${FEATURES[*]}})" >&2
 if ((${#FEATURES[@]})); then
