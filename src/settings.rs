@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{anyhow, bail, Context, Result};
 use serde::{Deserialize, Serialize};
 
 use crate::config::Targets;
@@ -95,7 +95,7 @@ pub fn parse(text: &str) -> Result<Settings> {
         .get("targets")
         .and_then(toml::Value::as_table)
         .is_some_and(|t| t.contains_key("fillers_per_minute_distracting"));
-    let mut settings: Settings = table.try_into()?;
+    let mut settings: Settings = table.try_into().map_err(|e| anyhow!(type_error(&e)))?;
     if !distracting_given {
         let fine = settings.targets.fillers_per_minute_max;
         settings.targets.set_fine_filler_rate(fine);
@@ -185,6 +185,35 @@ pub fn template() -> String {
     out
 }
 
+/// A value of the wrong type, said in one line in the file's own terms: toml's message names
+/// the Rust type ("expected struct Range") and puts the key on a second line.
+fn type_error(err: &toml::de::Error) -> String {
+    let text = err.to_string();
+    let key = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("in `")?.strip_suffix('`'))
+        .map(str::to_string);
+    let message = err
+        .message()
+        .replace(
+            "expected struct Range",
+            "expected a range such as { min = 120, max = 165 }",
+        )
+        .replace("expected f64", "expected a number")
+        .replace(
+            "expected a sequence",
+            "expected a list such as [\"anyway\"]",
+        )
+        .replace("invalid type: ", "");
+    let message = message.lines().next().unwrap_or_default().to_string();
+    match key {
+        Some(key) => format!(
+            "{key}: {message} (`rehearse config init --force` writes every key with its default)"
+        ),
+        None => message,
+    }
+}
+
 fn known_target_keys() -> Vec<String> {
     let all = Targets {
         extra_filler_words: vec![String::new()],
@@ -234,6 +263,23 @@ mod tests {
             "{err}"
         );
         assert!(parse("[target]\n").is_err());
+        for (file, said) in [
+            (
+                "[targets]\npace_wpm = 5\n",
+                "targets.pace_wpm: integer `5`, expected a range such as { min = 120, max = 165 }",
+            ),
+            (
+                "[targets]\nlong_pause_s = \"x\"\n",
+                "targets.long_pause_s: string \"x\", expected a number",
+            ),
+        ] {
+            let err = format!("{:#}", parse(file).unwrap_err());
+            assert!(err.starts_with(said), "{err}");
+            assert!(
+                !err.contains('\n') && !err.contains("\\n") && !err.contains("struct"),
+                "{err:?}"
+            );
+        }
         assert!(parse("[targets]\nlong_pause_s = -1\n").is_err());
     }
 

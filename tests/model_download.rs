@@ -404,7 +404,11 @@ fn a_missing_file_on_the_mirror_is_a_clear_error() {
         "{err}"
     );
     assert!(err.to_string().contains("/ggml-fake.bin"), "{err}");
-    assert!(!dir.join("ggml-fake.bin").exists());
+    assert!(
+        files_in(&dir).is_empty(),
+        "left behind: {:?}",
+        files_in(&dir)
+    );
 }
 
 #[test]
@@ -418,6 +422,11 @@ fn nothing_listening_is_a_network_error() {
     let err = fetch(&fake_model(), &format!("http://127.0.0.1:{port}"), &dir).unwrap_err();
     assert!(matches!(err, DownloadError::Network { .. }), "{err}");
     assert!(err.to_string().contains("REHEARSE_MODEL_BASE_URL"), "{err}");
+    assert!(
+        files_in(&dir).is_empty(),
+        "left behind: {:?}",
+        files_in(&dir)
+    );
 }
 
 // ---- the real binary, the real model -------------------------------------------------------

@@ -41,7 +41,11 @@ pub enum Command {
              each report goes to PATH/<recording's file name>.<txt|json|md|html>."
         )),
         mut_arg("threads", |a| a.help(
-            "Threads for transcription [default: all cores]; split between files with --jobs."
+            "Threads for transcription, 1-64, at most the cores [default: the physical cores \
+             not busy with other programs]; split between files with --jobs."
+        )),
+        mut_arg("format", |a| a.help(
+            "Report format; with several recordings, json gives one object per line (JSON Lines)."
         ))
     )]
     Analyze(AnalyzeArgs),
@@ -86,7 +90,7 @@ pub enum Command {
     Story(story::StoryArgs),
     /// A mock interview: questions in a row, time to think, each answer recorded, one summary.
     Practice(story::PracticeArgs),
-    /// Print a shell completion script (see the README for where to put it).
+    /// Print a shell completion script (the README says where to put it).
     Completions(CompletionsArgs),
     /// Print the manual page (roff), or write one per command into a folder.
     Man(ManArgs),
@@ -251,7 +255,7 @@ pub struct EngineArgs {
 pub enum Format {
     /// Human-readable report (coloured on a terminal).
     Terminal,
-    /// One JSON object (see the README for the schema); JSON Lines for several files.
+    /// One JSON object (its fields: docs/json.md).
     Json,
     /// Markdown, for notes.
     Markdown,
@@ -338,10 +342,18 @@ mod tests {
         let analyze = help(&["analyze"]);
         assert!(analyze.contains("--jobs") && analyze.contains("split between files with --jobs"));
         assert!(analyze.contains("<txt|json|md|html>"), "{analyze}");
+        // The same default, said the same way, everywhere.
+        for cmd in ["analyze", "record"] {
+            let text = help(&[cmd]);
+            assert!(text.contains("physical cores not busy"), "{cmd}: {text}");
+            assert!(!text.contains("all cores"), "{cmd}: {text}");
+        }
+        assert!(analyze.contains("JSON Lines"), "{analyze}");
         for cmd in ["record", "show"] {
             let text = help(&[cmd]);
             assert!(!text.contains("--jobs"), "{cmd}: {text}");
             assert!(!text.contains("several recordings"), "{cmd}: {text}");
+            assert!(!text.contains("JSON Lines"), "{cmd}: {text}");
         }
         let model = help(&["model"]);
         assert!(

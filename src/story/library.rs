@@ -30,20 +30,17 @@ pub enum StoryError {
     NotFound { name: String, known: Vec<String> },
     #[error("a story named {name:?} already exists: `rehearse story edit {name}` changes it")]
     Exists { name: String },
-    #[error("story {}: {source}", path.display())]
-    Format {
-        path: PathBuf,
-        #[source]
-        source: FormatError,
-    },
+    // The cause is part of the message and deliberately not a `source`: the error chain would
+    // print it a second time.
+    #[error("story {}: {error}", path.display())]
+    Format { path: PathBuf, error: FormatError },
     #[error("story {}: {reason}", path.display())]
     Unreadable { path: PathBuf, reason: String },
-    #[error("cannot {action} {}: {source}", path.display())]
+    #[error("cannot {action} {}: {error}", path.display())]
     Io {
         action: &'static str,
         path: PathBuf,
-        #[source]
-        source: io::Error,
+        error: io::Error,
     },
 }
 
@@ -107,7 +104,7 @@ impl Library {
         create_private_dir(&self.dir).map_err(|source| StoryError::Io {
             action: "create the stories folder",
             path: self.dir.clone(),
-            source,
+            error: source,
         })
     }
 
@@ -129,7 +126,7 @@ impl Library {
                 return Err(StoryError::Io {
                     action: "read the stories folder",
                     path: self.dir.clone(),
-                    source,
+                    error: source,
                 })
             }
         };
@@ -156,7 +153,7 @@ impl Library {
             _ => StoryError::Io {
                 action: "read",
                 path: path.clone(),
-                source: e,
+                error: e,
             },
         })?;
         if meta.len() > MAX_FILE_BYTES {
@@ -172,7 +169,7 @@ impl Library {
         let bytes = fs::read(&path).map_err(|source| StoryError::Io {
             action: "read",
             path: path.clone(),
-            source,
+            error: source,
         })?;
         String::from_utf8(bytes).map_err(|e| StoryError::Unreadable {
             path,
@@ -188,7 +185,7 @@ impl Library {
         let text = self.read_text(name)?;
         let story = format::parse(&text).map_err(|source| StoryError::Format {
             path: self.path(name).unwrap_or_default(),
-            source,
+            error: source,
         })?;
         Ok(Named {
             name: name.to_string(),
@@ -214,7 +211,7 @@ impl Library {
         let path = self.path(name)?;
         let story = format::parse(text).map_err(|source| StoryError::Format {
             path: path.clone(),
-            source,
+            error: source,
         })?;
         if !replace && path.exists() {
             return Err(StoryError::Exists {
@@ -234,7 +231,7 @@ impl Library {
         let io_err = |source| StoryError::Io {
             action: "write",
             path: path.clone(),
-            source,
+            error: source,
         };
         let _ = fs::remove_file(&tmp);
         write_private(&tmp, text).map_err(io_err)?;
@@ -268,7 +265,7 @@ impl Library {
             _ => StoryError::Io {
                 action: "remove",
                 path: path.clone(),
-                source: e,
+                error: e,
             },
         })
     }
@@ -334,6 +331,17 @@ mod tests {
         assert!(msg.contains("e.g. \"billing-migration\""), "{msg}");
         let msg = check_name("../../etc").unwrap_err().to_string();
         assert!(msg.contains("e.g. \"etc\""), "{msg}");
+    }
+
+    #[test]
+    fn a_mistake_in_a_story_is_said_once_in_the_error_chain() {
+        let home = tempfile::tempdir().unwrap();
+        let lib = Library::new(home.path());
+        let text = "# Billing\nAnswers: techincal_problem\n\n## Action\n- I moved it.\n";
+        let err = anyhow::Error::from(lib.write("billing", text, false).unwrap_err());
+        let chain = format!("{err:#}");
+        assert_eq!(chain.matches("techincal_problem").count(), 1, "{chain}");
+        assert!(chain.contains("did you mean technical_problem"), "{chain}");
     }
 
     #[test]

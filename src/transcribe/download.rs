@@ -256,7 +256,7 @@ pub fn download(
         return Ok(Outcome::AlreadyThere { path: dest });
     }
     let part = req.dir.join(format!("{}.part", req.model.file_name));
-    let fetched = fetch(req, &url, &part, progress)?;
+    let fetched = fetch(req, &url, &part, progress).inspect_err(|_| remove_if_empty(&part))?;
     let sha = hex(fetched.hasher.finalize().as_slice());
     if !req.model.matches(fetched.size, &sha) {
         let _ = fs::remove_file(&part);
@@ -299,6 +299,14 @@ struct Fetched {
     size: u64,
     hasher: Sha256,
     resumed_from: u64,
+}
+
+/// A failed download that received nothing leaves no empty `.part` behind (one that holds
+/// bytes is kept, so the next run resumes).
+fn remove_if_empty(part: &Path) {
+    if fs::metadata(part).is_ok_and(|m| m.len() == 0) {
+        let _ = fs::remove_file(part);
+    }
 }
 
 /// Fill `part` with the whole file, resuming from what it already holds when the server can.
