@@ -18,9 +18,11 @@ cd "$ROOT"
 # chromium renders the HTML report headless,
 # alsa-utils for the fake microphone, bash-completion to check the shell completions
 # install as the README says.
+# python3-venv for the pinned numpy that makes the noise matrix (scripts/noise-matrix.sh, used
+# by tests/noise_matrix.rs) and for the benchmarks' faster-whisper.
 # Benchmarks: GNU time for peak memory.
 PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev
-  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion)
+  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion python3-venv)
 FEATURES=()
 if [ "${REHEARSE_BLAS:-0}" = 1 ]; then
   PACKAGES+=(libopenblas-dev)
@@ -49,6 +51,8 @@ fi
 bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
 # Silero VAD for whisper.cpp's voice activity detector: models/ggml-silero-v6.2.0.bin.
 bash scripts/fetch-vad-model.sh >/dev/null
+# numpy (pinned) for the noisy copies that tests/noise_matrix.rs makes.
+bash scripts/noise-matrix.sh --setup
 
 echo "setup: building (release${FEATURES[*]:+, ${FEATURES[*]}})" >&2
 if ((${#FEATURES[@]})); then

@@ -24,6 +24,7 @@ pub mod config;
 pub mod ggml;
 pub mod history;
 pub mod live;
+pub mod memory;
 pub mod output;
 pub mod paths;
 pub mod pipeline;

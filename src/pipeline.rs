@@ -3,7 +3,8 @@
 //! A [`Pipeline`] holds the settings and loads the Whisper model once, on first use, so a
 //! batch of files, a fresh recording, or a re-analysis all share one model load. A batch
 //! ([`Pipeline::analyze_batch`]) can run several files at once, each with its own whisper state
-//! on the one shared model, the threads split between them. Takes are transcribed in short
+//! on the one shared model, the threads split between them, and never more files at once than
+//! the cores and the memory left allow ([`crate::memory`]). Takes are transcribed in short
 //! pieces cut at silences ([`crate::transcribe::chunks`]), with one progress bar over the whole.
 //!
 //! Where speech is comes first, from the trained speech detector ([`crate::speech`]): it
@@ -23,6 +24,7 @@ use crate::analyze::questions::Asked;
 use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
+use crate::memory::{Cost, JobsPlan, Room};
 use crate::report::{EngineInfo, Report, TakeFacts};
 use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
 use crate::speech::{Policy, SpeechMap};
@@ -123,7 +125,7 @@ impl Pipeline {
     where
         F: FnMut(usize, Result<Report>) -> Result<()>,
     {
-        let jobs = jobs.clamp(1, paths.len().max(1));
+        let jobs = self.batch_jobs(jobs, paths.len()).jobs;
         let threads = (self.engine.threads / jobs).max(1);
         let label = |p: &Path| {
             (paths.len() > 1).then(|| {
@@ -191,6 +193,36 @@ impl Pipeline {
             }
             Ok(())
         })
+    }
+
+    /// How many of `files` files to analyse at once when `requested` were asked for: never more
+    /// than the files, the cores, or what the memory left holds ([`crate::memory`]), and at least one.
+    pub fn batch_jobs(&self, requested: usize, files: usize) -> JobsPlan {
+        let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+        if requested.min(files) <= 1 {
+            return JobsPlan::new(
+                requested,
+                files,
+                cores,
+                &Room::default(),
+                Cost::shared(0, true),
+                Cost::job(0),
+            );
+        }
+        let model_bytes = std::fs::metadata(&self.engine.model).map_or(0, |m| m.len());
+        let loaded = self
+            .whisper
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .is_some();
+        JobsPlan::new(
+            requested,
+            files,
+            cores,
+            &Room::now(),
+            Cost::shared(model_bytes, loaded),
+            Cost::job(model_bytes),
+        )
     }
 
     fn analyze_with(&self, path: &Path, threads: usize, label: Option<String>) -> Result<Report> {

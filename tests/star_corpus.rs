@@ -2,38 +2,30 @@
 //!
 //! Each answer's text becomes a transcript with evenly spaced word timings (150 words a
 //! minute) and goes through the same analysis as a recording: sentence splitting, labelling,
-//! flags. The test prints sentence-level accuracy and per-part presence accuracy for the
-//! tuning and the held-out split, with the content-flag checks alongside, and fails when
-//! presence accuracy drops below 85% on either split of the first batch (answers 01-48). The
-//! second batch (49-96: spoken-style answers written blind to the rules) is scored and printed
-//! on its own; it has no floor yet.
+//! flags. For every split and batch (01-48, 49-96, and the three authors' `spoken/` answers)
+//! it prints sentence-level accuracy and per-part presence accuracy for the rules alone and
+//! for the shipped labeller (learned, reading the rules' output), with the content-flag
+//! checks, and fails when the shipped labeller drops below its floor: each floor is above the
+//! split's own trivial baseline (majority label, every part present) and set from the
+//! measured figure with a small margin. The on-topic check is asserted both ways.
 //!
 //! `STAR_CORPUS_SHOW=1 cargo test --test star_corpus -- --nocapture` also lists the tuning
 //! split's mislabelled sentences. It never lists held-out sentences: rules are tuned on the
 //! tuning split only.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use rehearse::analyze::flags::FlagKind;
 use rehearse::analyze::questions::Asked;
-use rehearse::analyze::star::Part;
+use rehearse::analyze::sentences;
+use rehearse::analyze::star::corpus::{self, CorpusAnswer};
+use rehearse::analyze::star::{self as star_mod, Labeller, Part, Presence, StarAnalysis};
 use rehearse::analyze::vad::SpeechActivity;
 use rehearse::analyze::{analyze_answer, Analysis};
 use rehearse::config::Targets;
-use rehearse::transcribe::Transcript;
 
-const SECONDS_PER_WORD: f64 = 0.4;
-const PRESENCE_FLOOR: f64 = 0.85;
-
-struct Answer {
-    name: String,
-    question: String,
-    tags: Vec<String>,
-    gold: Vec<Part>,
-    sentences: Vec<String>,
-}
+type Answer = CorpusAnswer;
 
 fn corpus_dir(split: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -41,21 +33,25 @@ fn corpus_dir(split: &str) -> PathBuf {
         .join(split)
 }
 
-/// The corpus was written in two batches: 01-48 (written as text) and 49-96 (spoken style,
-/// disfluent, written blind to the rules).
-#[derive(Clone, Copy, PartialEq)]
+/// The corpus's batches: 01-48 (written as text), 49-96 (spoken style, written blind to the
+/// rules) and the spoken corpus of three authors (`spoken/`, files `authorN-NNN-slug.txt`).
+#[derive(Clone, Copy, PartialEq, Debug)]
 enum Batch {
     First,
     Spoken,
+    Authors,
 }
 
 impl Batch {
     fn of(name: &str) -> Batch {
+        if name.starts_with("author") {
+            return Batch::Authors;
+        }
         let number: u32 = name
             .split('-')
             .next()
             .and_then(|n| n.parse().ok())
-            .expect("corpus files are named NN-slug.txt");
+            .expect("corpus files are named NN-slug.txt or authorN-NNN-slug.txt");
         if number <= 48 {
             Batch::First
         } else {
@@ -64,64 +60,18 @@ impl Batch {
     }
 }
 
+/// The answers of a split folder (`tune`, `heldout`, `spoken/tune`, ...); none when it does
+/// not exist.
 fn load(split: &str) -> Vec<Answer> {
-    let mut paths: Vec<PathBuf> = fs::read_dir(corpus_dir(split))
-        .expect("the corpus folder exists")
-        .map(|e| e.expect("readable entry").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "txt"))
-        .collect();
-    paths.sort();
-    paths.iter().map(|p| parse(p)).collect()
-}
-
-fn parse(path: &Path) -> Answer {
-    let text = fs::read_to_string(path).expect("readable corpus file");
-    let name = path.file_stem().unwrap().to_string_lossy().to_string();
-    let mut answer = Answer {
-        name: name.clone(),
-        question: String::new(),
-        tags: Vec::new(),
-        gold: Vec::new(),
-        sentences: Vec::new(),
-    };
-    for line in text.lines() {
-        if let Some(q) = line.strip_prefix("# question:") {
-            answer.question = q.trim().to_string();
-        } else if let Some(t) = line.strip_prefix("# quality:") {
-            answer.tags = t.split(',').map(|s| s.trim().to_string()).collect();
-        } else if let Some((label, sentence)) = line.split_once(": ") {
-            let part = match label {
-                "S" => Part::Situation,
-                "T" => Part::Task,
-                "A" => Part::Action,
-                "R" => Part::Result,
-                "-" => Part::Other,
-                other => panic!("{name}: unknown label {other:?}"),
-            };
-            answer.gold.push(part);
-            answer.sentences.push(sentence.trim().to_string());
-        }
+    let dir = corpus_dir(split);
+    if !dir.is_dir() {
+        return Vec::new();
     }
-    answer
+    corpus::load_dir(&dir).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// The answer as a transcript with synthetic timings, and where each gold sentence starts.
-fn transcript(a: &Answer) -> (Transcript, Vec<usize>) {
-    let starts = a
-        .sentences
-        .iter()
-        .scan(0, |n, s| {
-            let start = *n;
-            *n += s.split_whitespace().count();
-            Some(start)
-        })
-        .collect();
-    let t = Transcript::evenly_timed(&a.sentences.join(" "), SECONDS_PER_WORD);
-    (t, starts)
-}
-
-fn run(a: &Answer) -> (Analysis, Vec<Part>) {
-    let (t, starts) = transcript(a);
+fn run(a: &Answer, labeller: Labeller) -> (Analysis, Vec<Part>) {
+    let (t, starts) = a.transcript();
     let end = t.words.last().map_or(0.0, |w| w.end_s);
     let vad = SpeechActivity {
         segments: vec![(0.0, end)],
@@ -130,7 +80,11 @@ fn run(a: &Answer) -> (Analysis, Vec<Part>) {
         speech_level_db: -20.0,
     };
     let asked = Asked::parse(&a.question).expect("corpus question ids are bank ids");
-    let analysis = analyze_answer(&t, &vad, &Targets::default(), Some(&asked));
+    let mut analysis = analyze_answer(&t, &vad, &Targets::default(), Some(&asked));
+    if labeller == Labeller::Rules {
+        let split = sentences::split(&t.words, &[]);
+        analysis.star = star_mod::analyze_with(&t.words, &split, Labeller::Rules);
+    }
     // The predicted label of each gold sentence: that of the sentence holding its first word.
     let sentences = &analysis.star.sentences;
     let predicted = starts
@@ -162,6 +116,12 @@ struct Tally {
     checks: BTreeMap<&'static str, (usize, usize)>,
     /// part letter -> (presence right, answers)
     presence_by_part: BTreeMap<char, (usize, usize)>,
+    /// Parts called "missing", and how many of those the labels also lack.
+    missing_calls: usize,
+    missing_right: usize,
+    /// Parts called "can't tell", and how many of those the labels lack.
+    cant_tell: usize,
+    cant_tell_absent: usize,
     show_errors: bool,
     current: String,
 }
@@ -185,7 +145,7 @@ impl Tally {
     }
 }
 
-fn evaluate(split: &str, batch: Batch, show_errors: bool) -> Tally {
+fn evaluate(split: &str, batch: Batch, labeller: Labeller, show_errors: bool) -> Tally {
     let mut tally = Tally {
         show_errors,
         ..Tally::default()
@@ -194,7 +154,7 @@ fn evaluate(split: &str, batch: Batch, show_errors: bool) -> Tally {
         .into_iter()
         .filter(|a| Batch::of(&a.name) == batch)
     {
-        let (analysis, predicted) = run(&a);
+        let (analysis, predicted) = run(&a, labeller);
         tally.current = a.name.clone();
         tally.answers += 1;
         if analysis.star.sentences.len() != a.sentences.len() {
@@ -218,7 +178,19 @@ fn evaluate(split: &str, batch: Batch, show_errors: bool) -> Tally {
         }
         for part in Part::STORY {
             let gold = a.gold.contains(&part);
-            let got = analysis.star.part(part).unwrap().present;
+            let stats = analysis.star.part(part).unwrap();
+            let got = stats.present;
+            match stats.verdict {
+                Presence::Missing => {
+                    tally.missing_calls += 1;
+                    tally.missing_right += usize::from(!gold);
+                }
+                Presence::CantTell => {
+                    tally.cant_tell += 1;
+                    tally.cant_tell_absent += usize::from(!gold);
+                }
+                Presence::Present => {}
+            }
             tally.presence += 1;
             tally.presence_right += usize::from(gold == got);
             let by_part = tally.presence_by_part.entry(part.letter()).or_default();
@@ -230,8 +202,25 @@ fn evaluate(split: &str, batch: Batch, show_errors: bool) -> Tally {
             tally.baseline_presence_right += usize::from(gold);
         }
         check_content(&a, &analysis, &mut tally);
+        check_verdicts(&analysis.star);
     }
     tally
+}
+
+/// No part is called missing below the shipped model's stated confidence.
+fn check_verdicts(star: &StarAnalysis) {
+    let floor = star_mod::learned::Model::shipped().missing_confidence;
+    for part in Part::STORY {
+        let p = star.part(part).unwrap();
+        if p.verdict == Presence::Missing {
+            assert!(
+                p.confidence >= floor,
+                "{part:?} missing at {}",
+                p.confidence
+            );
+        }
+        assert_eq!(p.present, p.verdict == Presence::Present);
+    }
 }
 
 /// Answer-level checks against the corpus's quality tags.
@@ -285,6 +274,11 @@ fn print(split: &str, t: &Tally) {
         t.presence_right,
         t.presence,
         t.baseline_presence_right as f64 * 100.0 / t.presence as f64
+    );
+    println!(
+        "\"missing\" verdicts right: {}/{}; \"can't tell\" verdicts on parts the labels lack: \
+         {}/{}",
+        t.missing_right, t.missing_calls, t.cant_tell_absent, t.cant_tell
     );
     let by_part: Vec<String> = ['S', 'T', 'A', 'R']
         .iter()
@@ -345,7 +339,7 @@ struct TopicTally {
 fn on_topic(split: &str, show: bool) -> TopicTally {
     let mut t = TopicTally::default();
     for a in load(split) {
-        let (words, _) = transcript(&a);
+        let (words, _) = a.transcript();
         let off_tagged = a.tags.iter().any(|x| x == "off_topic");
         for q in rehearse::analyze::questions::BANK {
             let missing = rehearse::analyze::questions::untouched(q, &words.words);
@@ -371,14 +365,34 @@ fn on_topic(split: &str, show: bool) -> TopicTally {
     t
 }
 
+/// The on-topic check's floors per split: (own question called on topic, answers tagged
+/// `off_topic` caught, answers under a question of another kind called off topic). An
+/// "always on topic" check scores 0 on the last two and fails.
+fn topic_floors(split: &str) -> (f64, f64, f64) {
+    match split {
+        // Measured 64/64, 3/4, 480/677 (71%).
+        "tune" => (0.95, 0.5, 0.65),
+        // Scored once at 24/26 (92%), 1/2, 213/278 (77%).
+        "heldout" => (0.90, 0.5, 0.70),
+        // The three authors' tuning answers: measured 155/209 (74%), 13/16, 1698/2214 (77%).
+        "spoken/tune" => (0.70, 0.75, 0.72),
+        // The three authors' held-out answers: scored once at 65/86 (76%), 3/4, 708/920 (77%).
+        "spoken/heldout" => (0.70, 0.5, 0.72),
+        _ => (1.0, 1.0, 1.0),
+    }
+}
+
 #[test]
 fn the_on_topic_check_on_the_corpus() {
     let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();
-    for split in ["tune", "heldout"] {
-        if show && split == "heldout" {
-            return;
+    for split in ["tune", "heldout", "spoken/tune", "spoken/heldout"] {
+        if show && split.ends_with("heldout") {
+            continue;
         }
         let t = on_topic(split, show);
+        if t.own == 0 && t.tagged == 0 {
+            continue;
+        }
         println!(
             "{split}: on topic for its own question {}/{}; answers tagged off_topic called off \
              topic {}/{}; off topic for a question of another kind {}/{} ({:.0}%)",
@@ -388,39 +402,142 @@ fn the_on_topic_check_on_the_corpus() {
             t.tagged,
             t.other_no,
             t.other,
-            t.other_no as f64 * 100.0 / t.other as f64
+            t.other_no as f64 * 100.0 / t.other.max(1) as f64
         );
-        // Floors: 95% on tune; held-out scored once at 24/26 (92%), floor 90%.
-        let floor = if split == "tune" { 0.95 } else { 0.90 };
+        let (own, tagged, other) = topic_floors(split);
         assert!(
-            t.own_yes as f64 >= floor * t.own as f64,
+            t.own_yes as f64 >= own * t.own as f64,
             "{split}: answers called off their own question: {t:?}"
+        );
+        assert!(
+            t.tagged_no as f64 >= tagged * t.tagged as f64,
+            "{split}: answers tagged off_topic called on topic: {t:?}"
+        );
+        assert!(
+            t.other_no as f64 >= other * t.other as f64,
+            "{split}: answers to another kind of question called on topic: {t:?}"
         );
     }
 }
 
+/// Floors for one split and batch: (sentence accuracy, presence accuracy), each above the
+/// split's own trivial baseline (majority label "Action", every part present), set from the
+/// measured figures (in comments) with a small margin.
+fn floors(split: &str, batch: Batch) -> (f64, f64) {
+    // Measured with the shipped weights (sentences, presence; baselines in brackets).
+    match (split, batch) {
+        // 100% (290/290), 100% (144/144) [37.9%, 88.9%]: training data.
+        ("tune", Batch::First) => (0.97, 0.97),
+        // 92.6% (224/242), 94.5% (121/128) [30.6%, 87.5%]: training data.
+        ("tune", Batch::Spoken) => (0.90, 0.92),
+        // 90.7% (1301/1434), 98.0% (882/900) [33.3%, 82.7%]: training data.
+        ("spoken/tune", _) => (0.88, 0.96),
+        // Scored once: 89.0% (81/91), 89.6% (43/48) [38.5%, 85.4%].
+        ("heldout", Batch::First) => (0.86, 0.87),
+        // Scored once: 83.1% (103/124), 85.9% (55/64) [29.0%, 85.9%]. Presence only ties the
+        // every-part baseline here, so its floor is the baseline itself (see PRESENCE_TIES).
+        ("heldout", Batch::Spoken) => (0.80, 0.859),
+        // Scored once: 82.6% (479/580), 94.4% (340/360) [32.4%, 84.4%].
+        ("spoken/heldout", _) => (0.80, 0.92),
+        _ => (1.0, 1.0),
+    }
+}
+
+/// The content checks' floors: the share of answers where each flag agrees with its tag.
+const CHECK_FLOOR: f64 = 0.85;
+/// `result_quantified` against the hand-judged `unquantified` tag is weaker on the three
+/// authors' answers: 142/172 (82.6%) tune, 61/77 (79.2%) held-out, scored once.
+const QUANTIFIED_FLOOR: f64 = 0.75;
+/// Splits whose presence floor may equal the every-part baseline instead of beating it:
+/// the old spoken held-out batch, where the shipped labeller ties the baseline (55/64).
+const PRESENCE_TIES: &[&str] = &["heldout, Spoken"];
+
 #[test]
 fn star_labelling_accuracy_on_the_corpus() {
     let show = std::env::var_os("STAR_CORPUS_SHOW").is_some();
-    let tune = evaluate("tune", Batch::First, show);
-    print("tune, first batch", &tune);
-    print("tune, spoken batch", &evaluate("tune", Batch::Spoken, show));
-    if show {
-        // Tuning mode: the held-out split is not even scored.
-        return;
-    }
-    let heldout = evaluate("heldout", Batch::First, false);
-    print("heldout, first batch", &heldout);
-    print(
-        "heldout, spoken batch",
-        &evaluate("heldout", Batch::Spoken, false),
-    );
-    for (split, t) in [("tune", &tune), ("heldout", &heldout)] {
-        assert!(
-            t.presence_accuracy() >= PRESENCE_FLOOR,
-            "{split}: presence accuracy {:.1}% is below {:.0}%",
-            t.presence_accuracy() * 100.0,
-            PRESENCE_FLOOR * 100.0
+    let splits = [
+        ("tune", Batch::First),
+        ("tune", Batch::Spoken),
+        ("spoken/tune", Batch::Authors),
+        ("heldout", Batch::First),
+        ("heldout", Batch::Spoken),
+        ("spoken/heldout", Batch::Authors),
+    ];
+    let mut failures = Vec::new();
+    for (split, batch) in splits {
+        if show && split.ends_with("heldout") {
+            // Tuning mode: the held-out splits are not even scored.
+            continue;
+        }
+        let rules = evaluate(split, batch, Labeller::Rules, false);
+        if rules.answers == 0 {
+            continue;
+        }
+        let learned = evaluate(split, batch, Labeller::Learned, show);
+        let name = format!("{split}, {batch:?}");
+        print(&format!("{name}, rules"), &rules);
+        print(&format!("{name}, shipped (learned + rules)"), &learned);
+        let (sentence_floor, presence_floor) = floors(split, batch);
+        let baseline_sentences = learned.baseline_sentences_right as f64 / learned.sentences as f64;
+        let baseline_presence = learned.baseline_presence_right as f64 / learned.presence as f64;
+        let mut fail = |ok: bool, what: String| {
+            if !ok {
+                failures.push(what);
+            }
+        };
+        fail(
+            sentence_floor > baseline_sentences
+                && (presence_floor > baseline_presence
+                    || (PRESENCE_TIES.contains(&name.as_str())
+                        && presence_floor >= baseline_presence - 1e-3)),
+            format!(
+                "{name}: floors ({sentence_floor}, {presence_floor}) must beat the baselines \
+                 ({baseline_sentences:.3}, {baseline_presence:.3})"
+            ),
         );
+        fail(
+            learned.sentence_accuracy() >= sentence_floor,
+            format!(
+                "{name}: sentence accuracy {:.1}% is below {:.1}%",
+                learned.sentence_accuracy() * 100.0,
+                sentence_floor * 100.0
+            ),
+        );
+        fail(
+            learned.presence_accuracy() >= presence_floor,
+            format!(
+                "{name}: presence accuracy {:.1}% is below {:.1}%",
+                learned.presence_accuracy() * 100.0,
+                presence_floor * 100.0
+            ),
+        );
+        for (check, (right, total)) in &learned.checks {
+            let floor = if check.starts_with("result_quantified") {
+                QUANTIFIED_FLOOR
+            } else {
+                CHECK_FLOOR
+            };
+            fail(
+                *right as f64 >= floor * *total as f64,
+                format!("{name}: {check} right for only {right}/{total}"),
+            );
+        }
     }
+    // Every split is scored and printed before any floor fails.
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn every_corpus_file_parses() {
+    let mut names = std::collections::BTreeSet::new();
+    for split in ["tune", "heldout", "spoken/tune", "spoken/heldout"] {
+        for a in load(split) {
+            assert!(names.insert(a.name.clone()), "{} is in two splits", a.name);
+            assert!(!a.sentences.is_empty() && a.gold.len() == a.sentences.len());
+            if Batch::of(&a.name) == Batch::Authors {
+                assert!(a.author.is_some(), "{}: no `# author:` line", a.name);
+            }
+        }
+    }
+    assert!(names.len() >= 96, "{} answers", names.len());
 }

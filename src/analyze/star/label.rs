@@ -19,7 +19,7 @@ use crate::analyze::tokens::Token;
 use crate::transcribe::Word;
 
 /// Parts in score order.
-const PARTS: [Part; 5] = [
+pub const PARTS: [Part; 5] = [
     Part::Situation,
     Part::Task,
     Part::Action,
@@ -46,6 +46,10 @@ const ENDING: [f64; 5] = [-1.0, -1.0, 0.0, 0.3, -2.0];
 pub struct Labelled {
     pub part: Part,
     pub cues: Vec<String>,
+    /// The rules' score for each part, in [`PARTS`] order (before the order preferences).
+    pub scores: [f64; 5],
+    /// The cues behind each part's score, strongest first, in [`PARTS`] order.
+    pub cues_by_part: [Vec<String>; 5],
 }
 
 /// Label every sentence of an answer. `toks` are the tokens of all of `words`.
@@ -66,11 +70,15 @@ pub fn label(words: &[Word], toks: &[Token], sentences: &[Sentence]) -> Vec<Labe
         .into_iter()
         .zip(scores)
         .map(|(p, s)| {
-            let mut why = s.why[p].clone();
-            why.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let cues_by_part = s.why.map(|mut why| {
+                why.sort_by(|a, b| b.1.total_cmp(&a.1));
+                why.into_iter().map(|(c, _)| c).collect::<Vec<_>>()
+            });
             Labelled {
                 part: PARTS[p],
-                cues: why.into_iter().map(|(c, _)| c).collect(),
+                cues: cues_by_part[p].clone(),
+                scores: s.score,
+                cues_by_part,
             }
         })
         .collect()

@@ -1,0 +1,135 @@
+//! What the learned STAR labeller sees of a sentence: named features.
+//!
+//! One function turns an answer's sentences into features, both at run time (for
+//! [`super::learned`]) and in the offline trainer (`examples/train_star.rs`), so the model is
+//! trained on exactly what it is later shown. The features are the sentence's words and word
+//! pairs, its first words, where it sits in the answer and how long it is, the hand-written
+//! rules' label, scores and cues for it, and the rules' labels of its neighbours.
+
+use super::label::{Labelled, PARTS};
+use crate::analyze::sentences::Sentence;
+use crate::analyze::tokens::Token;
+
+/// A feature's name and value (1 for a feature that is simply there).
+pub type Feature = (String, f64);
+
+/// The features of every sentence. `toks` are the tokens of the whole answer, `rules` the
+/// hand-written labeller's output for each sentence.
+pub fn extract(toks: &[Token], sentences: &[Sentence], rules: &[Labelled]) -> Vec<Vec<Feature>> {
+    let n = sentences.len();
+    (0..n)
+        .map(|i| {
+            let mut f = Vec::new();
+            words(
+                &toks[sentences[i].word_start..sentences[i].word_end],
+                &mut f,
+            );
+            place(i, n, sentences[i].word_count, &mut f);
+            rule(&rules[i], "", &mut f);
+            let letter = |k: usize| rules[k].part.letter();
+            let bucket = position_bucket(i, n);
+            f.push((format!("rule:{}@{bucket}", letter(i)), 1.0));
+            match i.checked_sub(1) {
+                Some(p) => f.push((format!("prev:{}", letter(p)), 1.0)),
+                None => f.push(("prev:^".into(), 1.0)),
+            }
+            match (i + 1 < n).then_some(i + 1) {
+                Some(x) => f.push((format!("next:{}", letter(x)), 1.0)),
+                None => f.push(("next:$".into(), 1.0)),
+            }
+            if let Some(p) = i.checked_sub(2) {
+                f.push((format!("prev2:{}", letter(p)), 1.0));
+            }
+            f.sort_by(|a, b| a.0.cmp(&b.0));
+            f.dedup_by(|a, b| a.0 == b.0);
+            f
+        })
+        .collect()
+}
+
+/// Words, word pairs and the opening words, lower case; a word said twice in a row once.
+fn words(toks: &[Token], f: &mut Vec<Feature>) {
+    let mut norms: Vec<&str> = toks
+        .iter()
+        .map(|t| t.norm.as_str())
+        .filter(|w| !w.is_empty())
+        .collect();
+    norms.dedup();
+    for w in &norms {
+        f.push((format!("w:{w}"), 1.0));
+    }
+    let mut prev = "<s>";
+    for w in &norms {
+        f.push((format!("b:{prev}_{w}"), 1.0));
+        prev = w;
+    }
+    // The opening words after any "so", "and", "um": "so what I did was" opens with "what".
+    let content: Vec<&str> = norms
+        .iter()
+        .copied()
+        .skip_while(|w| OPENERS.contains(w))
+        .collect();
+    if let Some(w) = content.first() {
+        f.push((format!("first:{w}"), 1.0));
+    }
+    if content.len() >= 2 {
+        f.push((format!("first2:{}_{}", content[0], content[1]), 1.0));
+    }
+    if toks.last().is_some_and(|t| t.question_after) {
+        f.push(("question".into(), 1.0));
+    }
+}
+
+const OPENERS: &[&str] = &[
+    "so", "and", "um", "uh", "erm", "er", "like", "but", "then", "well", "yeah", "okay", "oh",
+];
+
+fn position_bucket(i: usize, n: usize) -> usize {
+    if n <= 1 {
+        return 2;
+    }
+    (i * 5 / n).min(4)
+}
+
+/// Where the sentence sits and how long it is.
+fn place(i: usize, n: usize, words: usize, f: &mut Vec<Feature>) {
+    f.push((format!("pos:{}", position_bucket(i, n)), 1.0));
+    if i == 0 {
+        f.push(("pos:first".into(), 1.0));
+    }
+    if i + 1 == n {
+        f.push(("pos:last".into(), 1.0));
+    }
+    if i == 1 {
+        f.push(("pos:second".into(), 1.0));
+    }
+    if n >= 3 && i + 2 == n {
+        f.push(("pos:penultimate".into(), 1.0));
+    }
+    let r = if n > 1 {
+        i as f64 / (n - 1) as f64
+    } else {
+        0.5
+    };
+    f.push(("pos:relative".into(), r));
+    let len = match words {
+        0..=6 => "short",
+        7..=14 => "medium",
+        15..=30 => "long",
+        _ => "run-on",
+    };
+    f.push((format!("len:{len}"), 1.0));
+}
+
+/// The rules' label, their scores scaled to about [-1, 1], and every cue they found.
+fn rule(r: &Labelled, prefix: &str, f: &mut Vec<Feature>) {
+    f.push((format!("{prefix}rule:{}", r.part.letter()), 1.0));
+    for (p, score) in PARTS.iter().zip(r.scores) {
+        f.push((format!("{prefix}score:{}", p.letter()), score / 3.0));
+    }
+    for (p, cues) in PARTS.iter().zip(&r.cues_by_part) {
+        for c in cues {
+            f.push((format!("{prefix}cue:{}:{c}", p.letter()), 1.0));
+        }
+    }
+}
