@@ -42,6 +42,8 @@ pub enum Verdict {
     /// Above the comfortable filler rate, below the distracting one.
     Noticeable,
     Distracting,
+    /// On target overall, but most of its windows are off target (pace that swings).
+    Uneven,
     NotEnoughSpeech,
     /// A structure score below [`star::GOOD_SCORE`], or a take with a problem to fix.
     NeedsWork,
@@ -65,6 +67,27 @@ impl Verdict {
         self == Verdict::OnTarget
     }
 
+    /// No verdict either way: too little speech or evidence to judge.
+    pub fn is_withheld(self) -> bool {
+        matches!(self, Verdict::NotEnoughSpeech | Verdict::CantTell)
+    }
+
+    /// Judged, and off its target (neither on target nor withheld).
+    pub fn is_off_target(self) -> bool {
+        !self.is_on_target() && !self.is_withheld()
+    }
+
+    /// The CSS class of a verdict on the HTML pages: `ok`, `off`, or `unsure` when withheld.
+    pub fn css_class(self) -> &'static str {
+        if self.is_on_target() {
+            "ok"
+        } else if self.is_withheld() {
+            "unsure"
+        } else {
+            "off"
+        }
+    }
+
     /// Words for a person: "on target", "too slow".
     pub fn label(self) -> &'static str {
         match self {
@@ -75,6 +98,7 @@ impl Verdict {
             Verdict::TooLong => "too long",
             Verdict::Noticeable => "noticeable",
             Verdict::Distracting => "distracting",
+            Verdict::Uneven => "uneven",
             Verdict::NotEnoughSpeech => "not enough speech",
             Verdict::NeedsWork => "needs work",
             Verdict::CantTell => "can't tell",

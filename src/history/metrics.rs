@@ -12,6 +12,7 @@ use serde::Deserialize;
 use crate::analyze::star::StarAnalysis;
 use crate::analyze::voice::{self, VoiceStats};
 use crate::config::{Range, Targets};
+use crate::report::evidence::Section;
 use crate::report::Report;
 use crate::store::StoredTake;
 
@@ -54,11 +55,18 @@ impl StoredReport {
         self.spoken()?.voice.as_ref()
     }
 
-    /// The STAR section, when the report has one.
+    /// The report, when it found speech and gave `section` a verdict (a figure withheld for
+    /// too little evidence or an untrusted transcript is no figure to track).
+    fn judged(&self, section: Section) -> Option<&Report> {
+        self.spoken().filter(|r| r.withheld(section).is_none())
+    }
+
+    /// The STAR section, when the report has one and scored it.
     pub fn star(&self) -> Option<&StarAnalysis> {
         self.report
             .as_ref()
             .filter(|_| self.has_star)
+            .filter(|r| r.withheld(Section::Star).is_none())
             .map(|r| &r.star)
     }
 }
@@ -157,7 +165,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Within(targets.pace_wpm),
             limit: None,
             decimals: 0,
-            read: |r| r.spoken().map(|r| r.pace.wpm),
+            read: |r| r.judged(Section::Pace).map(|r| r.pace.wpm),
         },
         Metric {
             key: "fillers_per_minute",
@@ -166,7 +174,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(targets.fillers_per_minute_max),
             decimals: 1,
-            read: |r| r.spoken().map(|r| r.fillers.per_minute),
+            read: |r| r.judged(Section::Fillers).map(|r| r.fillers.per_minute),
         },
         Metric {
             key: "long_pauses",
@@ -258,6 +266,9 @@ pub(crate) mod testing {
     /// The sample report changed by `edit`, as JSON; without its STAR section unless `star`.
     pub(crate) fn report_json(edit: impl FnOnce(&mut Report), star: bool) -> String {
         let mut r = crate::report::tests::sample_report();
+        // The takes made here stand for answers long enough to judge: the sample's own
+        // withheld verdicts (a 20 s answer's filler rate) do not apply to them.
+        r.cant_tell.clear();
         edit(&mut r);
         let mut v = serde_json::to_value(&r).expect("a report serialises");
         if !star {

@@ -71,6 +71,13 @@ pub fn render(r: &Report) -> String {
         );
     }
     let _ = writeln!(out, "\n## Transcript\n");
+    if !r.words_trusted() {
+        let _ = writeln!(
+            out,
+            "> **Unreliable:** {}. These may not be the words that were said.\n",
+            escape(&super::evidence::untrusted_reason(&r.transcript.quality))
+        );
+    }
     let text: Vec<String> = r
         .transcript
         .words
@@ -169,6 +176,10 @@ fn question(out: &mut String, r: &Report) {
 
 fn structure(out: &mut String, r: &Report) {
     let s = &r.star;
+    if let Some(why) = r.withheld(super::evidence::Section::Star) {
+        let _ = writeln!(out, "\n## Structure (STAR): can't tell\n\n{}.", escape(why));
+        return;
+    }
     let _ = writeln!(out, "\n## Structure (STAR): {}/100\n", s.score);
     let _ = writeln!(out, "| Part | |\n|---|---|");
     for part in Part::STORY {

@@ -4,6 +4,7 @@
 //! forms are for people. Every figure travels with its target and a note on how it was
 //! measured ([`Methods`]), so no renderer has to invent an explanation.
 
+pub mod evidence;
 pub mod html;
 pub mod json;
 pub mod markdown;
@@ -63,6 +64,10 @@ pub struct Report {
     /// (absent for files).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recording: Option<RecordingInfo>,
+    /// Verdicts withheld for too little evidence or an untrusted transcript, and why
+    /// ([`evidence`]); absent when every verdict stands.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cant_tell: Vec<evidence::Withheld>,
     pub methods: Methods,
     pub warnings: Vec<String>,
 }
@@ -322,12 +327,14 @@ impl Report {
             question: analysis.question,
             story: None,
             voice: None,
+            cant_tell: Vec::new(),
             methods: Methods::standard(),
             warnings,
         };
         if report.fillers.audio_pass {
             report.methods.heard_fillers();
         }
+        evidence::apply(&mut report);
         report.summary = Some(summary::of(&report));
         report
     }
@@ -377,10 +384,23 @@ pub(crate) mod tests {
 
     /// A report on a hand-written 20 s answer with no Result and a blaming sentence.
     pub(crate) fn sample_report() -> Report {
-        let text = "At my last job our deploys kept failing. The previous team was useless. \
-                    I needed to make them reliable. So I added smoke tests and we added a \
-                    staging server and we trained everyone.";
-        let transcript = Transcript::evenly_timed(text, 0.6);
+        report_on(
+            "At my last job our deploys kept failing. The previous team was useless. \
+             I needed to make them reliable. So I added smoke tests and we added a \
+             staging server and we trained everyone.",
+            0.6,
+            Default::default(),
+        )
+    }
+
+    /// A report on `text` spoken one word every `word_s` seconds, its transcript judged
+    /// `quality`.
+    pub(crate) fn report_on(
+        text: &str,
+        word_s: f64,
+        quality: crate::transcribe::quality::TranscriptQuality,
+    ) -> Report {
+        let transcript = Transcript::evenly_timed(text, word_s);
         let end = transcript.words.last().unwrap().end_s;
         let vad = SpeechActivity {
             segments: vec![(0.0, end)],
@@ -418,7 +438,7 @@ pub(crate) mod tests {
             },
             targets: &targets,
             transcript: &transcript,
-            quality: Default::default(),
+            quality,
             snr_db: None,
             analysis,
         })

@@ -1,6 +1,7 @@
 //! The scorecard: one line per metric with its value, target, verdict and what to do next.
 //! Shared by the human-readable formats so they never disagree.
 
+use super::evidence::{self, Section};
 use super::{clock, Report};
 use crate::analyze::flags::Flag;
 use crate::analyze::star::{self, Part, Presence};
@@ -46,33 +47,59 @@ fn length(r: &Report) -> Line {
 
 fn pace(r: &Report) -> Line {
     let p = &r.pace;
+    let judged = p.judged_windows().count();
+    let mut detail = format!(
+        "{:.0} wpm while speaking (pauses excluded)",
+        p.articulation_wpm
+    );
+    if p.verdict == Verdict::CantTell {
+        detail = format!(
+            "a pace needs at least {:.0} s of speech, {} words and a trusted transcript",
+            evidence::PACE_MIN_S,
+            evidence::PACE_MIN_WORDS
+        );
+    } else if judged >= evidence::PACE_MIN_WINDOWS {
+        detail.push_str(&format!(
+            "; {} of {judged} {}-second windows off target",
+            p.windows_off_target, p.window_s
+        ));
+    }
     Line {
         metric: "Pace",
-        value: format!("{:.0} wpm", p.wpm),
+        // A rate over too short a span is not shown as one.
+        value: if p.verdict == Verdict::CantTell {
+            format!("{} words in {:.0} s", r.length.word_count, p.span_s)
+        } else {
+            format!("{:.0} wpm", p.wpm)
+        },
         target: format!("{:.0}-{:.0} wpm", p.target.min, p.target.max),
         verdict: p.verdict,
-        detail: format!(
-            "{:.0} wpm while speaking (pauses excluded); {} of {} {}-second {} off target",
-            p.articulation_wpm,
-            p.windows_off_target,
-            p.judged_windows().count(),
-            p.window_s,
-            if p.judged_windows().count() == 1 {
-                "window"
-            } else {
-                "windows"
-            }
-        ),
+        detail,
         advice: match p.verdict {
-            Verdict::TooFast => "Slow down: finish each point, breathe, then start the next.",
-            Verdict::TooSlow => {
-                "Pick up the pace: rehearse until the story flows without searching."
+            Verdict::TooFast => {
+                "Slow down: finish each point, breathe, then start the next.".into()
             }
-            Verdict::NotEnoughSpeech => "Not enough speech for a pace.",
-            _ => "Comfortable to follow.",
-        }
-        .to_string(),
+            Verdict::TooSlow => {
+                "Pick up the pace: rehearse until the story flows without searching.".into()
+            }
+            Verdict::Uneven => format!(
+                "On target on average, but {} of {judged} windows are off target: keep an \
+                 even pace through the whole answer.",
+                p.windows_off_target
+            ),
+            Verdict::NotEnoughSpeech => "Not enough speech for a pace.".into(),
+            Verdict::CantTell => can_t_tell(r, Section::Pace),
+            _ => "Comfortable to follow.".into(),
+        },
     }
+}
+
+/// "Can't tell: only 4 s of speech; ...": the advice of a withheld section.
+fn can_t_tell(r: &Report, section: Section) -> String {
+    format!(
+        "Can't tell: {}.",
+        r.withheld(section).unwrap_or("not enough evidence")
+    )
 }
 
 fn fillers(r: &Report) -> Line {
@@ -87,10 +114,14 @@ fn fillers(r: &Report) -> Line {
         .join(", ");
     Line {
         metric: "Fillers",
-        value: format!(
-            "{} ({:.1}/min, {:.1} per 100 words)",
-            f.total, f.per_minute, f.per_100_words
-        ),
+        value: if f.verdict == Verdict::CantTell {
+            format!("{} in {:.0} s", f.total, r.pace.span_s)
+        } else {
+            format!(
+                "{} ({:.1}/min, {:.1} per 100 words)",
+                f.total, f.per_minute, f.per_100_words
+            )
+        },
         target: format!("at most {:.0}/min", f.target_per_minute_max),
         verdict: f.verdict,
         detail: match (top.is_empty(), f.heard_in_audio) {
@@ -106,6 +137,7 @@ fn fillers(r: &Report) -> Line {
                     .map_or(String::new(), |(w, _)| format!("\"{w}\""))
             ),
             Verdict::NotEnoughSpeech => "Not enough speech to judge.".into(),
+            Verdict::CantTell => can_t_tell(r, Section::Fillers),
             _ => "Few fillers: listeners will not notice them.".into(),
         },
     }
@@ -149,6 +181,24 @@ fn structure(r: &Report) -> Line {
     // A well-structured answer that blames, dodges or answers another question is not on
     // target: the verdict says which flag holds it back.
     let held_back: Vec<&Flag> = r.flags.iter().filter(|f| f.is_sure_content()).collect();
+    if let Some(why) = r.withheld(Section::Star) {
+        return Line {
+            metric: "STAR",
+            value: "no score".into(),
+            target: format!(
+                "S T A R in order, {}+, no content red flag",
+                star::GOOD_SCORE
+            ),
+            verdict: Verdict::CantTell,
+            detail: format!(
+                "at least {} sentences, {} words and {:.0} s of speech needed",
+                evidence::STAR_MIN_SENTENCES,
+                evidence::STAR_MIN_WORDS,
+                evidence::STAR_MIN_S
+            ),
+            advice: format!("Can't tell: {why}."),
+        };
+    }
     let verdict = if s.sentences.is_empty() {
         Verdict::NotEnoughSpeech
     } else if s.score >= star::GOOD_SCORE && held_back.is_empty() {

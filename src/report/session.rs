@@ -7,7 +7,9 @@ use std::fmt::Write;
 
 use serde::Serialize;
 
+use super::evidence::Section;
 use super::{clock, scorecard, Report};
+use crate::analyze::Verdict;
 use crate::config::Range;
 use crate::term::Style;
 
@@ -28,6 +30,10 @@ pub struct AnswerRow {
     pub kind: Option<String>,
     pub take: Option<String>,
     pub speech_found: bool,
+    /// The answer's overall verdict and its worst finding: the headline of its report
+    /// ("Needs work: it does not answer the question asked.").
+    pub verdict: Verdict,
+    pub finding: String,
     /// The story it was checked against: name, and points covered / missed / can't tell.
     pub story: Option<StoryRow>,
     pub answer_s: f64,
@@ -35,9 +41,14 @@ pub struct AnswerRow {
     pub wpm: f64,
     pub fillers_per_minute: f64,
     pub long_pauses: usize,
-    pub star_score: u32,
+    /// The STAR score; absent when the answer was too short to score, or its words could
+    /// not be trusted.
+    pub star_score: Option<u32>,
     /// Metrics off target in this answer ("Length", "Pace", ...).
     pub off_target: Vec<String>,
+    /// Metrics with no verdict in this answer: too little evidence, or untrusted words.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub cant_tell: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -89,7 +100,6 @@ pub fn summarise(session: &str, answers: &[Answer<'_>]) -> SessionSummary {
     let words: usize = rows.iter().map(|r| r.words).sum();
     let fillers: usize = answers.iter().map(|a| a.report.fillers.total).sum();
     let minutes = speaking_s / 60.0;
-    let with_speech: Vec<&AnswerRow> = rows.iter().filter(|r| r.speech_found).collect();
     let stories: Vec<&StoryRow> = rows.iter().filter_map(|r| r.story.as_ref()).collect();
     let overall = Overall {
         answers: rows.len(),
@@ -105,13 +115,7 @@ pub fn summarise(session: &str, answers: &[Answer<'_>]) -> SessionSummary {
             0.0
         },
         long_pauses: rows.iter().map(|r| r.long_pauses).sum(),
-        mean_star_score: (!with_speech.is_empty()).then(|| {
-            with_speech
-                .iter()
-                .map(|r| f64::from(r.star_score))
-                .sum::<f64>()
-                / with_speech.len() as f64
-        }),
+        mean_star_score: mean(rows.iter().filter_map(|r| r.star_score).map(f64::from)),
         points_covered: stories.iter().map(|s| s.covered).sum(),
         points_total: stories.iter().map(|s| s.points).sum(),
         pace_target_wpm: answers.first().map(|a| a.report.targets.pace_wpm),
@@ -127,23 +131,34 @@ pub fn summarise(session: &str, answers: &[Answer<'_>]) -> SessionSummary {
     }
 }
 
+fn mean(xs: impl Iterator<Item = f64>) -> Option<f64> {
+    let (n, sum) = xs.fold((0usize, 0.0), |(n, s), x| (n + 1, s + x));
+    (n > 0).then(|| sum / n as f64)
+}
+
 fn row(number: usize, a: &Answer<'_>) -> AnswerRow {
     let r = a.report;
-    let off_target = if r.speech_found {
+    let lines = if r.speech_found {
         scorecard::lines(r)
-            .into_iter()
-            .filter(|l| !l.verdict.is_on_target())
-            .map(|l| l.metric.to_string())
-            .collect()
     } else {
         Vec::new()
     };
+    let metrics = |keep: fn(Verdict) -> bool| -> Vec<String> {
+        lines
+            .iter()
+            .filter(|l| keep(l.verdict))
+            .map(|l| l.metric.to_string())
+            .collect()
+    };
+    let summary = r.summary();
     AnswerRow {
         number,
         question: a.question.to_string(),
         kind: a.kind.map(str::to_string),
         take: a.take.map(str::to_string),
         speech_found: r.speech_found,
+        verdict: summary.verdict,
+        finding: summary.headline,
         story: r.story.as_ref().map(|s| StoryRow {
             name: s.name.clone(),
             points: s.points.len(),
@@ -162,8 +177,9 @@ fn row(number: usize, a: &Answer<'_>) -> AnswerRow {
         wpm: r.pace.wpm,
         fillers_per_minute: r.fillers.per_minute,
         long_pauses: r.pauses.long_count,
-        star_score: r.star.score,
-        off_target,
+        star_score: (r.speech_found && r.withheld(Section::Star).is_none()).then_some(r.star.score),
+        off_target: metrics(Verdict::is_off_target),
+        cant_tell: metrics(|v| v == Verdict::CantTell),
     }
 }
 
@@ -182,6 +198,12 @@ fn next_steps(answers: &[Answer<'_>], rows: &[AnswerRow]) -> Vec<String> {
             join_numbers(&silent)
         ));
     }
+    for r in rows
+        .iter()
+        .filter(|r| r.speech_found && !r.verdict.is_on_target())
+    {
+        steps.push(format!("Answer {}: {}", r.number, lower_first(&r.finding)));
+    }
     let metrics = ["Length", "Pace", "Fillers", "Pauses", "STAR"];
     let mut worst: Option<(&str, usize)> = None;
     for m in metrics {
@@ -199,7 +221,7 @@ fn next_steps(answers: &[Answer<'_>], rows: &[AnswerRow]) -> Vec<String> {
             .rev()
             .filter(|a| a.report.speech_found)
             .flat_map(|a| scorecard::lines(a.report))
-            .find(|l| l.metric == metric && !l.verdict.is_on_target())
+            .find(|l| l.metric == metric && l.verdict.is_off_target())
             .map(|l| l.advice)
             .unwrap_or_default();
         steps.push(format!(
@@ -241,6 +263,14 @@ fn next_steps(answers: &[Answer<'_>], rows: &[AnswerRow]) -> Vec<String> {
     steps
 }
 
+/// "Needs work: ..." -> "needs work: ...".
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
+}
+
 fn join_numbers(ns: &[usize]) -> String {
     ns.iter()
         .map(usize::to_string)
@@ -262,6 +292,30 @@ pub fn story_cell(s: Option<&StoryRow>) -> String {
     }
 }
 
+/// A metric's figure, or "pace can't tell" when the answer gave it no verdict.
+pub fn figure(r: &AnswerRow, metric: &str, value: String) -> String {
+    if r.cant_tell.iter().any(|m| m == metric) {
+        format!("{} can't tell", metric.to_lowercase())
+    } else {
+        value
+    }
+}
+
+/// "62/100", or "can't tell" for an answer too short (or too uncertain) to score.
+pub fn star_cell(score: Option<u32>) -> String {
+    score.map_or("can't tell".into(), |s| format!("{s}/100"))
+}
+
+fn verdict_style(style: &Style, v: Verdict, text: &str) -> String {
+    if v.is_on_target() {
+        style.good(text)
+    } else if v.is_withheld() {
+        style.warn(text)
+    } else {
+        style.bad(text)
+    }
+}
+
 pub fn render_text(s: &SessionSummary, style: &Style) -> String {
     let mut out = String::new();
     let _ = writeln!(
@@ -280,15 +334,20 @@ pub fn render_text(s: &SessionSummary, style: &Style) -> String {
             let _ = writeln!(out, "     {}", style.bad("no speech found"));
             continue;
         }
+        let _ = writeln!(out, "     {}", verdict_style(style, r.verdict, &r.finding));
         let _ = writeln!(
             out,
-            "     {} answer, {:.0} wpm, {:.1} fillers/min, {} long pause{}, STAR {}/100; story {}{}",
+            "     {} answer, {}, {}, {} long pause{}, STAR {}; story {}{}",
             clock(r.answer_s),
-            r.wpm,
-            r.fillers_per_minute,
+            figure(r, "Pace", format!("{:.0} wpm", r.wpm)),
+            figure(
+                r,
+                "Fillers",
+                format!("{:.1} fillers/min", r.fillers_per_minute)
+            ),
             r.long_pauses,
             if r.long_pauses == 1 { "" } else { "s" },
-            r.star_score,
+            star_cell(r.star_score),
             story_cell(r.story.as_ref()),
             r.take
                 .as_deref()
@@ -395,7 +454,15 @@ mod tests {
         );
         assert!(s.answers[0].off_target.contains(&"Length".to_string()));
         assert!(
-            s.next_steps[0].starts_with("Length was off target in 2 of 2 answers."),
+            s.next_steps[0].starts_with("Answer 1: needs work: it blames others"),
+            "every answer's worst finding comes first: {:?}",
+            s.next_steps
+        );
+        assert_eq!(s.answers[1].finding, b.summary().headline);
+        assert!(
+            s.next_steps
+                .iter()
+                .any(|n| n.starts_with("Length was off target in 2 of 2 answers.")),
             "{:?}",
             s.next_steps
         );

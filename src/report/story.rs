@@ -24,7 +24,29 @@ pub fn check(name: &str, story: &Story, report: &Report) -> StoryCheck {
         .iter()
         .map(|s| (s.sentence.word_start, s.sentence.word_end))
         .collect();
-    crate::story::check(name, story, &words, &sentences)
+    let mut check = crate::story::check(name, story, &words, &sentences);
+    if !report.words_trusted() {
+        withhold(&mut check, report);
+    }
+    check
+}
+
+/// An untrusted transcript covers and misses nothing: every point is "can't tell".
+fn withhold(check: &mut StoryCheck, report: &Report) {
+    let why = report
+        .withheld(super::evidence::Section::Story)
+        .unwrap_or("the transcript is unreliable")
+        .to_string();
+    for p in &mut check.points {
+        p.covered = None;
+        p.verdict = Verdict::CantTell;
+        p.said_at_s = None;
+        p.note = Some(why.clone());
+    }
+    check.covered = 0;
+    check.missed = 0;
+    check.cant_tell = check.points.len();
+    check.wandered.clear();
 }
 
 fn verdict_word(v: Verdict) -> &'static str {

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::evidence::{self, Section};
 use super::{scorecard, Report};
 use crate::analyze::doubt::{self, Answer};
 use crate::analyze::flags::{Flag, FlagKind};
@@ -58,6 +59,9 @@ pub fn of(r: &Report) -> Summary {
             top_fixes: Vec::new(),
         };
     }
+    if !r.words_trusted() {
+        return untrusted(r);
+    }
     let mut found = candidates(r);
     found.sort_by_key(|c| c.tier);
     let mut top: Vec<Candidate> = Vec::new();
@@ -101,8 +105,32 @@ pub fn of(r: &Report) -> Summary {
 }
 
 fn structure_off(r: &Report) -> bool {
-    !r.star.sentences.is_empty() && r.star.score < star::GOOD_SCORE
+    !r.star.sentences.is_empty()
+        && r.star.score < star::GOOD_SCORE
+        && r.withheld(Section::Star).is_none()
 }
+
+/// The transcript is not trusted: the summary says so first, with the reason, and lists only
+/// fixes that do not rest on the words (length, pauses, voice).
+fn untrusted(r: &Report) -> Summary {
+    let top_fixes = candidates(r)
+        .into_iter()
+        .filter(|c| WORDLESS_AREAS.contains(&c.fix.area.as_str()))
+        .take(TOP_FIXES)
+        .map(|c| c.fix)
+        .collect();
+    Summary {
+        verdict: Verdict::CantTell,
+        headline: format!(
+            "Can't tell: {}; no verdict is given on words that may not have been said.",
+            evidence::untrusted_reason(&r.transcript.quality)
+        ),
+        top_fixes,
+    }
+}
+
+/// Scorecard areas whose figures come from the signal, not the words.
+const WORDLESS_AREAS: [&str; 3] = ["length", "pauses", "voice"];
 
 /// Something the verdict rests on was heard uncertainly: a doubtful content flag or a check
 /// that cannot tell.
@@ -132,6 +160,7 @@ fn candidates(r: &Report) -> Vec<Candidate> {
     for (part, area) in [(Part::Result, "star_result"), (Part::Action, "star_action")] {
         // Only a part the labeller is sure is missing leads; "can't tell" stays polish.
         if !s.sentences.is_empty()
+            && r.withheld(Section::Star).is_none()
             && s.part(part)
                 .is_some_and(|p| p.verdict == star::Presence::Missing)
         {
@@ -167,7 +196,7 @@ fn candidates(r: &Report) -> Vec<Candidate> {
     let mut delivery: Vec<(bool, Candidate)> = scorecard::lines(r)
         .into_iter()
         .filter(|l| l.metric != "STAR")
-        .filter(|l| !l.verdict.is_on_target() && l.verdict != Verdict::NotEnoughSpeech)
+        .filter(|l| l.verdict.is_off_target())
         .map(|l| {
             (
                 l.verdict == Verdict::Distracting,

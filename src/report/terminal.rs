@@ -2,6 +2,7 @@
 
 use std::fmt::Write;
 
+use super::evidence::Section;
 use super::{clock, scorecard, Report};
 use crate::analyze::doubt::Answer;
 use crate::analyze::pauses::slot;
@@ -51,6 +52,13 @@ pub fn render(r: &Report, style: &Style) -> String {
     flags(&mut out, r, style);
     super::voice::terminal(&mut out, r, style);
     let _ = writeln!(out, "{}", style.bold("Transcript"));
+    if !r.words_trusted() {
+        let note = format!(
+            "Unreliable: {}. These may not be the words that were said.",
+            super::evidence::untrusted_reason(&r.transcript.quality)
+        );
+        let _ = writeln!(out, "{}", style.warn(&wrap(&note, 88, "  ")));
+    }
     let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
     out.push('\n');
     let _ = writeln!(out, "{}", style.dim("How this was measured:"));
@@ -116,6 +124,20 @@ fn restructured(out: &mut String, r: &Report, style: &Style) {
 /// The STAR section: parts, what to fix, the score's reasons, and every sentence's label.
 fn structure(out: &mut String, r: &Report, style: &Style) {
     let s = &r.star;
+    if let Some(why) = r.withheld(Section::Star) {
+        let line = format!("{}  can't tell: {why}", style.bold("Structure (STAR)"));
+        let _ = writeln!(out, "{}", wrap(&line, 88, ""));
+        for sentence in &s.sentences {
+            let line = format!(
+                "{} {}",
+                style.dim(&clock(sentence.sentence.start_s)),
+                sentence.sentence.text
+            );
+            let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+        }
+        out.push('\n');
+        return;
+    }
     let _ = writeln!(out, "{}  {}/100", style.bold("Structure (STAR)"), s.score);
     for part in Part::STORY {
         let present = s.part(part).is_some_and(|p| p.present);

@@ -128,11 +128,7 @@ fn warnings(out: &mut String, r: &Report) {
 /// The overall verdict and the top fixes, at the head of the page.
 fn summary(out: &mut String, r: &Report) {
     let s = r.summary();
-    let class = if s.verdict.is_on_target() {
-        "ok"
-    } else {
-        "off"
-    };
+    let class = s.verdict.css_class();
     let _ = writeln!(
         out,
         "<section aria-labelledby=\"h-sum\" class=\"summary\">\n<h2 id=\"h-sum\">Summary</h2>\n\
@@ -192,11 +188,7 @@ fn scorecard_table(out: &mut String, r: &Report) {
          <th scope=\"col\">What to do next</th></tr></thead>\n<tbody>\n",
     );
     for l in scorecard::lines(r) {
-        let ok = if l.verdict.is_on_target() {
-            "ok"
-        } else {
-            "off"
-        };
+        let ok = l.verdict.css_class();
         let _ = writeln!(
             out,
             "<tr><th scope=\"row\">{}</th><td data-label=\"Value\">{}<br><small>{}</small></td>\

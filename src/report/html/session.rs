@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use super::{escape, page};
 use crate::report::clock;
-use crate::report::session::{story_cell, SessionSummary};
+use crate::report::session::{figure, star_cell, story_cell, SessionSummary};
 
 pub fn render(s: &SessionSummary) -> String {
     let mut body = String::new();
@@ -23,13 +23,14 @@ pub fn render(s: &SessionSummary) -> String {
          <th scope=\"col\">Question</th><th scope=\"col\">Story points covered</th>\
          <th scope=\"col\">Length</th><th scope=\"col\">Pace (wpm)</th>\
          <th scope=\"col\">Fillers/min</th><th scope=\"col\">Long pauses</th>\
-         <th scope=\"col\">STAR</th><th scope=\"col\">Off target</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\">STAR</th><th scope=\"col\">Off target</th>\
+         <th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n",
     );
     for r in &s.answers {
         if !r.speech_found {
             let _ = writeln!(
                 body,
-                "<tr><td>{}</td><td>{}</td><td colspan=\"7\" class=\"off\">no speech found</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td colspan=\"8\" class=\"off\">no speech found</td></tr>",
                 r.number,
                 escape(&r.question)
             );
@@ -37,22 +38,28 @@ pub fn render(s: &SessionSummary) -> String {
         }
         let _ = writeln!(
             body,
-            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{:.0}</td><td>{:.1}</td>\
-             <td>{}</td><td>{}/100</td><td class=\"{}\">{}</td></tr>",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>",
             r.number,
             escape(&r.question),
             escape(&story_cell(r.story.as_ref())),
             clock(r.answer_s),
-            r.wpm,
-            r.fillers_per_minute,
+            escape(&figure(r, "Pace", format!("{:.0}", r.wpm))),
+            escape(&figure(
+                r,
+                "Fillers",
+                format!("{:.1}", r.fillers_per_minute)
+            )),
             r.long_pauses,
-            r.star_score,
+            escape(&star_cell(r.star_score)),
             if r.off_target.is_empty() { "ok" } else { "off" },
             if r.off_target.is_empty() {
                 "none".to_string()
             } else {
                 escape(&r.off_target.join(", "))
-            }
+            },
+            r.verdict.css_class(),
+            escape(&r.finding)
         );
     }
     body.push_str("</tbody>\n</table>\n</section>\n");

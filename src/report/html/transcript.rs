@@ -16,6 +16,14 @@ const FLAG_SLACK_S: f64 = 0.05;
 
 pub fn section(out: &mut String, r: &Report, playable: bool) {
     out.push_str("<section aria-labelledby=\"h-text\">\n<h2 id=\"h-text\">Transcript</h2>\n");
+    if !r.words_trusted() {
+        let _ = writeln!(
+            out,
+            "<p class=\"warning unreliable\"><strong>Unreliable:</strong> {}. These may not be the \
+             words that were said.</p>",
+            escape(&crate::report::evidence::untrusted_reason(&r.transcript.quality))
+        );
+    }
     legend(out, r);
     out.push_str("<div class=\"transcript\">\n");
     let pauses = pauses_before(r);
