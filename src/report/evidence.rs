@@ -81,19 +81,13 @@ impl Report {
 }
 
 /// Why the transcript is not trusted, reason first, for a headline: "the speech sounds like
-/// another language (de)", "the words were heard too uncertainly", "noise drowns the words".
+/// another language", "the words were heard too uncertainly", "noise drowns the words".
 pub fn untrusted_reason(q: &TranscriptQuality) -> String {
-    let lead = match (q.issue, q.language.as_deref()) {
-        (Some(QualityIssue::OtherLanguage), Some(lang)) => {
-            format!("the speech sounds like another language ({lang})")
-        }
-        (Some(QualityIssue::OtherLanguage), None) => {
-            "the speech sounds like another language".into()
-        }
-        (Some(QualityIssue::Noise), _) => "noise drowns the words".into(),
-        (Some(QualityIssue::UnclearSpeech) | None, _) => {
-            "the words were heard too uncertainly".into()
-        }
+    // The reason names the language and the evidence.
+    let lead: String = match q.issue {
+        Some(QualityIssue::OtherLanguage) => "the speech sounds like another language".into(),
+        Some(QualityIssue::Noise) => "noise drowns the words".into(),
+        Some(QualityIssue::UnclearSpeech) | None => "the words were heard too uncertainly".into(),
     };
     match q.reason.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(why) => format!("{lead} ({})", why.trim_end_matches('.')),
@@ -105,11 +99,13 @@ pub fn untrusted_reason(q: &TranscriptQuality) -> String {
 /// decoder does not trust. Idempotent.
 pub fn apply(r: &mut Report) {
     r.cant_tell.clear();
-    if !r.speech_found {
-        return;
-    }
+    // Before "no speech": speech whose every word was an annotation ("[speaking in foreign
+    // language]") has no words, and its sections say why.
     if !r.words_trusted() {
         withhold_words(r);
+        return;
+    }
+    if !r.speech_found {
         return;
     }
     if let Some(reason) = pace_short(r) {
@@ -296,8 +292,9 @@ mod tests {
         let s = r.summary();
         assert_eq!(s.verdict, Verdict::CantTell);
         assert!(
-            s.headline
-                .starts_with("Can't tell: the speech sounds like another language (de)"),
+            s.headline.starts_with(
+                "Can't tell: the speech sounds like another language (the model heard German"
+            ),
             "{}",
             s.headline
         );
@@ -318,7 +315,9 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(
-            text.contains("can't tell: the speech sounds like another language (de)"),
+            text.contains(
+                "can't tell: the speech sounds like another language (the model heard German)"
+            ),
             "{text}"
         );
         assert!(
@@ -360,7 +359,8 @@ mod tests {
             .collect::<Vec<_>>()
             .join(" ");
         assert!(
-            t.contains("another language (de)") && t.contains("STAR can't tell"),
+            t.contains("another language (the model heard German)")
+                && t.contains("STAR can't tell"),
             "{t}"
         );
     }

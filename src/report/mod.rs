@@ -290,7 +290,9 @@ impl Report {
             })
             .collect();
         let mut warnings = audio.warnings.clone();
-        warnings.extend(signal_warnings(vad, analysis.speech_found));
+        // Speech the decoder could not write as English words is still speech.
+        let heard = analysis.speech_found || (!quality.trusted && vad.has_speech());
+        warnings.extend(signal_warnings(vad, heard));
         let mut report = Report {
             recording: None,
             summary: None,

@@ -52,7 +52,8 @@ const DELIVERY: u8 = 2;
 const POLISH: u8 = 3;
 
 pub fn of(r: &Report) -> Summary {
-    if !r.speech_found {
+    // Speech whose every word was another language's annotation is not "no speech".
+    if !r.speech_found && r.words_trusted() {
         return Summary {
             verdict: Verdict::NotEnoughSpeech,
             headline: "No speech was found: there is no answer to judge.".into(),

@@ -24,6 +24,7 @@
 //! hand-written probabilities; the real detector is exercised end to end on real recordings.
 
 pub mod level;
+pub mod noise;
 pub mod silero;
 
 use serde::Serialize;
@@ -100,6 +101,28 @@ impl SpeechMap {
     /// A take with no frames at all (an empty recording).
     pub fn empty(duration_s: f64) -> Self {
         Self::from_probabilities(Vec::new(), 0.032, duration_s, Policy::default())
+    }
+
+    /// This map with `regions` (seconds) taken as sure speech: their frames score at least
+    /// just over [`Policy::speech_on`]. For stretches where Whisper heard words that the
+    /// detector did not (speech under steady noise).
+    pub fn with_speech(&self, regions: &[(f64, f64)]) -> SpeechMap {
+        let mut probabilities = self.probabilities.clone();
+        let sure = (self.policy.speech_on + 0.05).min(1.0);
+        let n = probabilities.len();
+        let frame = |t: f64| ((t / self.frame_s).max(0.0) as usize).min(n);
+        for &(a, b) in regions {
+            let (from, to) = (frame(a), frame(b));
+            for p in &mut probabilities[from..to.max(from)] {
+                *p = p.max(sure);
+            }
+        }
+        SpeechMap::from_probabilities(probabilities, self.frame_s, self.duration_s, self.policy)
+    }
+
+    /// Seconds of sure speech.
+    pub fn speech_s(&self) -> f64 {
+        self.speech.iter().map(|&(a, b)| b - a).sum()
     }
 
     /// The map this take would have if `seconds` of confident silence followed it: the same

@@ -120,6 +120,14 @@ impl Transcriber for Cached<'_> {
             .get_or_decode(key, || inner.transcribe_full_window(samples))
     }
 
+    fn second_opinion(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        // Not an encoder context: a key of its own for the other way of decoding.
+        let key = Key::new(samples, -1);
+        let inner = &mut *self.inner;
+        self.cache
+            .get_or_decode(key, || inner.second_opinion(samples))
+    }
+
     fn encoder_frames(&self, n_samples: usize) -> i32 {
         self.inner.encoder_frames(n_samples)
     }

@@ -86,6 +86,14 @@ impl Transcript {
 
     /// The words of `text`, one starting every `step_s` seconds from 0 and lasting 80% of
     /// that: a written answer read at an even pace (tests, the STAR corpus evaluation).
+    /// The same words with these confidences, in order (tests).
+    pub fn with_confidences(mut self, confidences: &[f32]) -> Self {
+        for (w, c) in self.words.iter_mut().zip(confidences) {
+            w.confidence = Some(*c);
+        }
+        self
+    }
+
     pub fn evenly_timed(text: &str, step_s: f64) -> Self {
         Transcript {
             words: text
@@ -121,6 +129,14 @@ pub trait Transcriber {
     fn encoder_frames(&self, _n_samples: usize) -> i32 {
         0
     }
+
+    /// A second opinion on a piece whose words did not cover its speech ([`suspect`]): decoded
+    /// another way than [`transcribe_full_window`](Self::transcribe_full_window) (the real
+    /// engine: beam search without the filler prompt, whose greedy decode can skip the start
+    /// of a piece). Engines with one way of decoding just transcribe again.
+    fn second_opinion(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        self.transcribe_full_window(samples)
+    }
 }
 
 /// Silence added before and after each piece: Whisper mishears words that start right at the
@@ -143,6 +159,12 @@ pub struct Chunked {
     /// Pieces that looked suspect but had the full window already: kept as decoded, since
     /// the same window again would spend the time again for the same words.
     pub suspect_full: usize,
+    /// Pieces still suspect with the full window, decoded a second way
+    /// ([`Transcriber::second_opinion`]) ...
+    pub second_opinions: usize,
+    /// ... and of those, the pieces whose second transcript covered the speech better and
+    /// replaced the first ([`better_fit`]).
+    pub replaced: usize,
 }
 
 /// Transcribe `samples` (mono, `rate` Hz) piece by piece, with word times relative to the
@@ -189,6 +211,16 @@ pub fn transcribe_chunks(
             } else {
                 part = on_piece(engine.transcribe_full_window(&piece)?, len);
                 out.redecoded += 1;
+            }
+        }
+        // Still suspect with the whole window: ask the engine a second way, keep whichever
+        // transcript covers the speech better.
+        if suspect(&part, &heard).is_some() {
+            let other = on_piece(engine.second_opinion(&piece)?, len);
+            out.second_opinions += 1;
+            if better_fit(&other, &part, &heard) {
+                part = other;
+                out.replaced += 1;
             }
         }
         out.transcript.words.extend(part.into_iter().map(|mut w| {
@@ -250,7 +282,18 @@ pub enum Suspect {
     /// A phrase of two to five words, not all the same word, three times in a row: the
     /// decoder looping ("uh, uh, uh" is a speaker and is not counted).
     Loop,
+    /// The first word starts more than [`HEAD_S`] after the first sure speech, or is a long
+    /// ([`HEAD_S`]) word the decoder barely believed ([`HEAD_DOUBT`]): greedy decoding with
+    /// the prompt has skipped the first seconds of a clean read piece this way.
+    StartsLate,
 }
+
+/// Sure speech may precede the first word by this much, and a doubtful first word may last
+/// this long, seconds.
+pub const HEAD_S: f64 = 1.5;
+/// A first word heard with less confidence than this, over more than [`HEAD_S`], stands for
+/// speech skipped rather than one slow word (the skipped read clip: 2.4 s at 0.03).
+pub const HEAD_DOUBT: f32 = 0.1;
 
 /// Sure speech may outlast the last word by this much, seconds: DTW word ends are within
 /// about 0.2 s, and a breath or a dropped "uh" at the end of a piece is short.
@@ -281,6 +324,13 @@ pub fn suspect(words: &[Word], speech: &[(f64, f64)]) -> Option<Suspect> {
             return Some(Suspect::EndsEarly);
         }
     }
+    if let (Some(first), Some(&(speech_start, _))) = (words.first(), speech.first()) {
+        let doubtful_long = first.end_s - first.start_s > HEAD_S
+            && first.confidence.is_some_and(|c| c < HEAD_DOUBT);
+        if first.start_s > speech_start + HEAD_S || doubtful_long {
+            return Some(Suspect::StartsLate);
+        }
+    }
     if speech_s >= 1.5 && n / speech_s < MIN_WORDS_PER_S {
         return Some(Suspect::TooFew);
     }
@@ -288,6 +338,26 @@ pub fn suspect(words: &[Word], speech: &[(f64, f64)]) -> Option<Suspect> {
         return Some(Suspect::TooMany);
     }
     looped(words).then_some(Suspect::Loop)
+}
+
+/// Whether transcript `a` of a piece fits its sure speech (`speech`, same clock) better than
+/// `b`: one that is not [`suspect`] beats one that is; between two suspect ones, invented text
+/// (a loop, an annotation, too many words) loses to lost text, and then more words, at a rate
+/// a person can speak, win. Ties keep `b`, the first decode.
+pub fn better_fit(a: &[Word], b: &[Word], speech: &[(f64, f64)]) -> bool {
+    fn rank(words: &[Word], speech: &[(f64, f64)]) -> (u8, usize) {
+        let speech_s: f64 = speech.iter().map(|&(a, b)| b - a).sum();
+        let cap = (speech_s * MAX_WORDS_PER_S).ceil() as usize;
+        let kind = match suspect(words, speech) {
+            None => 3,
+            Some(Suspect::EndsEarly | Suspect::StartsLate | Suspect::TooFew | Suspect::NoWords) => {
+                2
+            }
+            Some(Suspect::Loop | Suspect::TooMany | Suspect::Annotation) => 1,
+        };
+        (kind, words.len().min(cap.max(1)))
+    }
+    rank(a, speech) > rank(b, speech)
 }
 
 fn looped(words: &[Word]) -> bool {
@@ -308,6 +378,43 @@ fn looped(words: &[Word]) -> bool {
             distinct && rest.chunks(k).all(|c| c == a)
         })
     })
+}
+
+/// Longest annotation Whisper writes instead of words, in words ("[speaking in foreign
+/// language]" is four).
+const MAX_ANNOTATION_WORDS: usize = 8;
+
+/// Take out the descriptions Whisper writes instead of words, "[speaking in foreign language]"
+/// or "(upbeat music)": one word per segment splits them, so they arrive as several words
+/// from one opening bracket to its closing one. Returns the words left and the annotations,
+/// joined. A bracket that does not close within [`MAX_ANNOTATION_WORDS`] words is kept.
+pub fn strip_annotations(words: Vec<Word>) -> (Vec<Word>, Vec<String>) {
+    let opens = |t: &str| t.trim_start().starts_with(['[', '(']);
+    let closes = |t: &str| {
+        t.trim_end_matches(|c: char| c.is_ascii_punctuation() && c != ']' && c != ')')
+            .ends_with([']', ')'])
+    };
+    let mut kept = Vec::with_capacity(words.len());
+    let mut notes = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let end = opens(&words[i].text)
+            .then(|| {
+                (i..words.len().min(i + MAX_ANNOTATION_WORDS)).find(|&j| closes(&words[j].text))
+            })
+            .flatten();
+        match end {
+            Some(j) => {
+                notes.push(join_words(&words[i..=j]));
+                i = j + 1;
+            }
+            None => {
+                kept.push(words[i].clone());
+                i += 1;
+            }
+        }
+    }
+    (kept, notes)
 }
 
 /// Put transcribed words on the take's timeline as the detector sees it: starts in time
@@ -505,7 +612,10 @@ mod tests {
             &|_| {},
         )
         .unwrap();
-        assert_eq!((out.pieces, out.redecoded, engine.full), (2, 1, 1));
+        // The full window's three words over 2.8 s of speech are still too few (TooFew), so
+        // the piece gets a second opinion too (the same engine: the same words, kept).
+        assert_eq!((out.pieces, out.redecoded, engine.full), (2, 1, 2));
+        assert_eq!((out.second_opinions, out.replaced), (1, 0));
         let text: Vec<&str> = out
             .transcript
             .words
@@ -554,8 +664,11 @@ mod tests {
             &|_| {},
         )
         .unwrap();
-        assert_eq!((out.pieces, out.redecoded, engine.0), (2, 0, 2));
+        // Not decoded again with the same window; asked a second way, which (this engine
+        // has one way) heard the same.
+        assert_eq!((out.pieces, out.redecoded, engine.0), (2, 0, 4));
         assert_eq!(out.suspect_full, 2);
+        assert_eq!((out.second_opinions, out.replaced), (2, 0));
         assert_eq!(out.transcript.words.len(), 2);
     }
 
@@ -579,8 +692,69 @@ mod tests {
             &|_| {},
         )
         .unwrap();
-        assert_eq!((out.pieces, out.redecoded, engine.full), (1, 0, 1));
+        assert_eq!((out.pieces, out.redecoded), (1, 0));
+        // Full window from the start; too few words, so a second opinion (same words).
+        assert_eq!((engine.full, out.second_opinions, out.replaced), (2, 1, 0));
         assert_eq!(out.transcript.words.len(), 3);
+    }
+
+    /// Greedy decoding that skipped the start of the piece, and a second opinion that did not.
+    struct SkipsTheStart {
+        second: usize,
+    }
+
+    impl Transcriber for SkipsTheStart {
+        fn transcribe(
+            &mut self,
+            _: &[f32],
+            _: Box<dyn FnMut(i32) + 'static>,
+        ) -> Result<Transcript, TranscribeError> {
+            Ok(Transcript::from_triples(&[
+                ("the", 0.5, 2.9),
+                ("results", 2.9, 3.4),
+                ("came", 3.4, 3.7),
+                ("in", 3.7, 3.9),
+            ])
+            .with_confidences(&[0.03, 0.9, 0.9, 0.9]))
+        }
+
+        fn second_opinion(&mut self, _: &[f32]) -> Result<Transcript, TranscribeError> {
+            self.second += 1;
+            Ok(Transcript::from_triples(&[
+                ("good", 0.5, 0.8),
+                ("evening", 0.8, 1.3),
+                ("here", 1.3, 1.6),
+                ("are", 1.6, 1.8),
+                ("the", 2.6, 2.9),
+                ("results", 2.9, 3.4),
+                ("came", 3.4, 3.7),
+                ("in", 3.7, 3.9),
+            ]))
+        }
+    }
+
+    #[test]
+    fn a_skipped_start_is_decoded_a_second_way_and_the_better_words_kept() {
+        let plan = [Chunk {
+            start_s: 0.0,
+            end_s: 4.0,
+        }];
+        let mut engine = SkipsTheStart { second: 0 };
+        let out = transcribe_chunks(
+            &mut engine,
+            &vec![0.0; 16000 * 4],
+            16000,
+            &plan,
+            &[(0.2, 3.6)],
+            &|_| {},
+        )
+        .unwrap();
+        assert_eq!(
+            (engine.second, out.second_opinions, out.replaced),
+            (1, 1, 1)
+        );
+        assert_eq!(out.transcript.words.len(), 8);
+        assert_eq!(out.transcript.words[0].text, "good");
     }
 
     #[test]
@@ -612,6 +786,89 @@ mod tests {
             .map(|i| Word::new("a", i as f64 * 0.19, 3.9))
             .collect();
         assert_eq!(suspect(&dense, &speech), Some(Suspect::TooMany));
+    }
+
+    #[test]
+    fn annotations_split_into_words_are_taken_out() {
+        let w = words(&[
+            ("[speaking", 0.0, 0.3),
+            ("in", 0.3, 0.5),
+            ("foreign", 0.5, 0.8),
+            ("language]", 0.8, 1.2),
+            ("We", 1.3, 1.5),
+            ("(laughs).", 1.5, 1.9),
+            ("won", 2.0, 2.3),
+            ("(and", 2.4, 2.6),
+            ("then", 2.6, 2.9),
+        ]);
+        let (kept, notes) = strip_annotations(w);
+        assert_eq!(notes, ["[speaking in foreign language]", "(laughs)."]);
+        let texts: Vec<&str> = kept.iter().map(|w| w.text.as_str()).collect();
+        assert_eq!(
+            texts,
+            ["We", "won", "(and", "then"],
+            "an unclosed bracket is kept"
+        );
+    }
+
+    #[test]
+    fn a_late_or_doubtful_first_word_is_a_late_start() {
+        let speech = [(0.2, 8.0)];
+        let late = words(&[
+            ("we", 3.0, 3.3),
+            ("moved", 3.4, 3.8),
+            ("the", 3.9, 4.0),
+            ("billing", 4.1, 4.5),
+            ("system", 4.6, 5.0),
+            ("to", 5.1, 5.2),
+            ("a", 5.3, 5.4),
+            ("new", 5.5, 5.8),
+            ("host", 5.9, 6.4),
+            ("in", 6.5, 6.6),
+            ("time", 6.7, 7.9),
+        ]);
+        assert_eq!(suspect(&late, &speech), Some(Suspect::StartsLate));
+        let mut smeared = late.clone();
+        smeared[0] = Word::new("we", 0.3, 3.3).with_confidence(Some(0.03));
+        assert_eq!(suspect(&smeared, &speech), Some(Suspect::StartsLate));
+        smeared[0].confidence = Some(0.8);
+        assert_eq!(
+            suspect(&smeared, &speech),
+            None,
+            "a sure long word is a slow speaker"
+        );
+    }
+
+    #[test]
+    fn the_better_fit_covers_the_speech_without_inventing() {
+        let speech = [(0.0, 4.0)];
+        let full = words(&[
+            ("I", 0.1, 0.3),
+            ("fixed", 0.4, 0.8),
+            ("the", 0.9, 1.0),
+            ("build", 1.1, 1.6),
+            ("and", 1.7, 1.9),
+            ("shipped", 2.0, 2.5),
+            ("it", 2.6, 2.8),
+            ("on", 2.9, 3.1),
+            ("time", 3.2, 3.9),
+        ]);
+        let cut = full[..3].to_vec();
+        assert!(better_fit(&full, &cut, &speech));
+        assert!(!better_fit(&cut, &full, &speech));
+        assert!(!better_fit(&full, &full, &speech), "a tie keeps the first");
+        let looping = words(&[
+            ("fixed", 0.1, 0.4),
+            ("the", 0.4, 0.6),
+            ("fixed", 0.6, 0.9),
+            ("the", 0.9, 1.1),
+            ("fixed", 1.1, 1.4),
+            ("the", 1.4, 3.9),
+        ]);
+        assert!(
+            better_fit(&cut, &looping, &speech),
+            "lost words beat invented ones"
+        );
     }
 
     #[test]

@@ -143,6 +143,24 @@ impl WhisperEngine {
 /// asks for a beam search of that width, on `threads` threads. Public so that measurements
 /// of the engine (examples/engine_split.rs) decode exactly as `analyze` does.
 pub fn decode_params(threads: i32, beam: Option<u16>) -> FullParams<'static, 'static> {
+    decode_params_with(threads, beam, Some(FILLER_PROMPT))
+}
+
+/// Beam width of the second opinion on a suspect piece ([`Transcriber::second_opinion`]).
+pub const SECOND_OPINION_BEAM: u16 = 5;
+
+/// The settings of a second opinion: beam search, and no prompt (the filler prompt is what
+/// made greedy decoding skip the first seconds of a clean read piece; a beam of 5 without it
+/// wrote every word there).
+pub fn second_opinion_params(threads: i32) -> FullParams<'static, 'static> {
+    decode_params_with(threads, Some(SECOND_OPINION_BEAM), None)
+}
+
+fn decode_params_with(
+    threads: i32,
+    beam: Option<u16>,
+    prompt: Option<&str>,
+) -> FullParams<'static, 'static> {
     let strategy = match beam {
         Some(beam_size) => SamplingStrategy::BeamSearch {
             beam_size: i32::from(beam_size),
@@ -159,7 +177,9 @@ pub fn decode_params(threads: i32, beam: Option<u16>) -> FullParams<'static, 'st
     p.set_max_len(1);
     p.set_split_on_word(true);
     p.set_suppress_blank(true);
-    p.set_initial_prompt(FILLER_PROMPT);
+    if let Some(prompt) = prompt {
+        p.set_initial_prompt(prompt);
+    }
     p.set_print_special(false);
     p.set_print_progress(false);
     p.set_print_realtime(false);
@@ -241,6 +261,25 @@ impl Session<'_> {
         run(engine, &mut state, params, samples, Box::new(|_| {}))
     }
 
+    /// The language of the speech in `samples` (16 kHz mono, the first 30 s heard) and the
+    /// model's probability for it, when the model is multilingual; `None` for an English-only
+    /// model, which cannot tell one language from another.
+    pub fn language(&mut self, samples: &[f32]) -> Result<Option<(String, f32)>, TranscribeError> {
+        if !self.engine.ctx.is_multilingual() || samples.is_empty() {
+            return Ok(None);
+        }
+        let err = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
+        let mut state = self.fresh_state()?;
+        let threads = self.threads.max(1) as usize;
+        let heard = &samples[..samples.len().min(30 * 16_000)];
+        state
+            .pcm_to_mel(&level::normalise(heard), threads)
+            .map_err(err)?;
+        let (id, probs) = state.lang_detect(0, threads).map_err(err)?;
+        let p = probs.get(id.max(0) as usize).copied().unwrap_or(0.0);
+        Ok(whisper_rs::get_lang_str(id).map(|code| (code.to_string(), p)))
+    }
+
     /// A state that has decoded nothing yet, for one piece.
     fn fresh_state(&mut self) -> Result<WhisperState, TranscribeError> {
         match self.state.take() {
@@ -269,6 +308,13 @@ impl Transcriber for Session<'_> {
 
     fn transcribe_full_window(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.decode(samples, Window::Full)
+    }
+
+    fn second_opinion(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
+        let params = second_opinion_params(self.threads);
+        let engine = self.engine;
+        let mut state = self.fresh_state()?;
+        run(engine, &mut state, params, samples, Box::new(|_| {}))
     }
 
     fn encoder_frames(&self, n_samples: usize) -> i32 {

@@ -1,0 +1,287 @@
+//! The report knows when it cannot tell (#25): speech in another language and speech under
+//! heavy noise get "can't tell" instead of coaching on words that were never said, moderate
+//! noise gets a warning, and clean English (real and synthetic) stays trusted.
+//!
+//! The real binary and the real model (tiny.en) on real recordings (`tests/fixtures/realspeech`)
+//! with white noise mixed in by sox at a fixed seed, and on espeak-ng speech in other
+//! languages. One `analyze` batch per test.
+//!
+//! tiny.en is an English-only model: it cannot identify a language, and what it writes for
+//! German is confident English-sounding text (a German espeak-ng clip: 61 words, 8 % doubtful),
+//! so German is not asserted here; with a multilingual model (`--model base`) the language is
+//! identified. French, Spanish, Italian and Polish are caught by what tiny.en itself writes
+//! ("[speaking in foreign language]") or by the share of words it doubts.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+use common::{assert_clean_success, rehearse, root};
+
+fn tool(cmd: &str, args: &[&str]) {
+    let out = Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} not runnable ({e}): run scripts/setup.sh"));
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().expect("utf-8 path")
+}
+
+/// `rehearse analyze --format json` on `files`, one report each, in order.
+fn analyze(files: &[PathBuf]) -> Vec<Value> {
+    let out = rehearse()
+        .args(["analyze", "--format", "json", "--no-save", "-q"])
+        .args(files)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let reports: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(reports.len(), files.len());
+    reports
+}
+
+fn speak(dir: &Path, voice: &str, text: &str) -> PathBuf {
+    let path = dir.join(format!("{voice}.wav"));
+    tool("espeak-ng", &["-v", voice, "-w", p(&path), text]);
+    path
+}
+
+fn samples(path: &Path) -> Vec<f32> {
+    let mut r = hound::WavReader::open(path).expect("wav");
+    r.samples::<i16>()
+        .map(|s| f32::from(s.expect("sample")) / 32768.0)
+        .collect()
+}
+
+/// RMS of the louder half of 20 ms frames: the speech level, pauses left out.
+fn speech_rms(x: &[f32]) -> f64 {
+    let mut frames: Vec<f64> = x
+        .chunks(320)
+        .map(|f| (f.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / f.len() as f64).sqrt())
+        .collect();
+    frames.sort_by(f64::total_cmp);
+    let loud = &frames[frames.len() / 2..];
+    (loud.iter().map(|r| r * r).sum::<f64>() / loud.len().max(1) as f64).sqrt()
+}
+
+/// A copy of the real clip `clip` with white noise `snr_db` under its speech level (sox, fixed
+/// seed).
+fn noisy(dir: &Path, clip: &str, snr_db: f64) -> PathBuf {
+    let clean = root().join(format!("tests/fixtures/realspeech/{clip}.wav"));
+    let x = samples(&clean);
+    let noise = dir.join(format!("{clip}_noise.wav"));
+    let secs = format!("{}", x.len() as f64 / 16000.0);
+    tool(
+        "sox",
+        &[
+            "-R",
+            "-n",
+            "-r",
+            "16000",
+            "-c",
+            "1",
+            "-b",
+            "16",
+            p(&noise),
+            "synth",
+            &secs,
+            "whitenoise",
+            "vol",
+            "0.5",
+        ],
+    );
+    let n = samples(&noise);
+    let noise_rms = (n.iter().map(|v| f64::from(*v).powi(2)).sum::<f64>() / n.len() as f64).sqrt();
+    let k = format!(
+        "{}",
+        speech_rms(&x) * 10f64.powf(-snr_db / 20.0) / noise_rms
+    );
+    let out = dir.join(format!("{clip}__white_{snr_db}db.wav"));
+    tool(
+        "sox",
+        &[
+            "-R",
+            "-m",
+            "-v",
+            "1",
+            p(&clean),
+            "-v",
+            &k,
+            p(&noise),
+            p(&out),
+        ],
+    );
+    out
+}
+
+fn quality(r: &Value) -> &Value {
+    &r["transcript"]["quality"]
+}
+
+fn warnings(r: &Value) -> String {
+    r["warnings"].to_string()
+}
+
+const LANGUAGES: &[(&str, &str)] = &[
+    (
+        "fr",
+        "L'année dernière, j'étais responsable de la migration de notre système de facturation. \
+         L'ancien système était lent et les clients se plaignaient souvent. J'ai préparé un plan \
+         avec l'équipe, nous avons transféré les données par petites étapes et testé chaque \
+         étape. À la fin, tout a fonctionné à temps et les plaintes ont diminué de moitié.",
+    ),
+    (
+        "es",
+        "El año pasado fui responsable de la migración de nuestro sistema de facturación. El \
+         sistema antiguo era lento y los clientes se quejaban a menudo. Preparé un plan con el \
+         equipo, transferimos los datos en pequeños pasos y probamos cada paso. Al final todo \
+         funcionó a tiempo y las quejas se redujeron a la mitad.",
+    ),
+    (
+        "it",
+        "L'anno scorso ero responsabile della migrazione del nostro sistema di fatturazione. Il \
+         vecchio sistema era lento e i clienti si lamentavano spesso. Ho preparato un piano con \
+         la squadra, abbiamo trasferito i dati a piccoli passi e abbiamo provato ogni passo. Alla \
+         fine tutto ha funzionato in tempo e i reclami sono diminuiti della metà.",
+    ),
+    (
+        "pl",
+        "W zeszłym roku byłem odpowiedzialny za migrację naszego systemu rozliczeń. Stary system \
+         był wolny i klienci często narzekali. Przygotowałem plan z zespołem, przenieśliśmy dane \
+         małymi krokami i przetestowaliśmy każdy krok. Na koniec wszystko zadziałało na czas, a \
+         skargi spadły o połowę.",
+    ),
+];
+
+const ENGLISH: &str = "Last year I was responsible for moving our billing system. The old \
+     system was slow, and customers often complained. I made a plan with the team, we moved the \
+     data in small steps and tested every step. In the end everything ran on time, and \
+     complaints fell by half.";
+
+#[test]
+fn other_languages_get_cant_tell_and_english_stays_trusted() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut files: Vec<PathBuf> = LANGUAGES
+        .iter()
+        .map(|(voice, text)| speak(dir.path(), voice, text))
+        .collect();
+    files.push(speak(dir.path(), "en-us", ENGLISH));
+    files.push(speak(dir.path(), "en-gb", ENGLISH));
+    let reports = analyze(&files);
+    for ((voice, _), r) in LANGUAGES.iter().zip(&reports) {
+        let q = quality(r);
+        assert_eq!(q["trusted"], false, "{voice}: {q}");
+        assert_eq!(q["issue"], "other_language", "{voice}: {q}");
+        assert_eq!(r["summary"]["verdict"], "cant_tell", "{voice}");
+        let headline = r["summary"]["headline"].as_str().unwrap();
+        assert!(
+            headline.starts_with("Can't tell: the speech sounds like another language"),
+            "{voice}: {headline}"
+        );
+        // Nothing built on the words, and never "no speech" for speech.
+        assert_ne!(r["pace"]["verdict"], "too_fast", "{voice}");
+        let withheld = r["cant_tell"].to_string();
+        assert!(
+            withheld.contains("\"star\"") && withheld.contains("\"pace\""),
+            "{voice}: {withheld}"
+        );
+        assert!(
+            !warnings(r).contains("No speech"),
+            "{voice}: {}",
+            warnings(r)
+        );
+        let fixes = r["summary"]["top_fixes"].to_string();
+        assert!(
+            !fixes.contains("blame") && !fixes.contains("STAR"),
+            "{voice}: {fixes}"
+        );
+        // The annotation is not counted as the speaker's words.
+        assert!(
+            !r["transcript"]["text"]
+                .as_str()
+                .unwrap()
+                .contains("foreign language"),
+            "{voice}"
+        );
+    }
+    for r in &reports[LANGUAGES.len()..] {
+        let q = quality(r);
+        assert_eq!(q["trusted"], true, "{q}");
+        assert_ne!(r["summary"]["verdict"], "cant_tell", "{}", r["summary"]);
+        assert!(r["length"]["word_count"].as_u64().unwrap() >= 45);
+    }
+}
+
+#[test]
+fn heavy_noise_gets_cant_tell_and_moderate_noise_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    // Two real answers (one of the tuning split, one held out of the noise tuning): white
+    // noise 0 dB under the speech (tiny.en's word error 0.62-0.66 on these), 8 dB (0.34-0.35),
+    // and the clean takes.
+    let clips = ["batchalign2_test", "mfa_acoustic_corpus"];
+    let mut files = Vec::new();
+    for clip in clips {
+        files.push(noisy(dir.path(), clip, 0.0));
+        files.push(noisy(dir.path(), clip, 8.0));
+        files.push(root().join(format!("tests/fixtures/realspeech/{clip}.wav")));
+    }
+    let reports = analyze(&files);
+    for (clip, r) in clips.iter().zip(reports.chunks(3)) {
+        let (heavy, moderate, clean) = (&r[0], &r[1], &r[2]);
+        let snr = |r: &Value| r["audio"]["snr_db"].as_f64().expect("snr_db measured");
+
+        assert!(snr(heavy) < 5.0, "{clip}: {}", snr(heavy));
+        // Noise, or (checked first) words Whisper mostly doubted: either way not trusted.
+        assert_eq!(
+            quality(heavy)["trusted"],
+            false,
+            "{clip}: {}",
+            quality(heavy)
+        );
+        assert_eq!(heavy["summary"]["verdict"], "cant_tell", "{clip}");
+        assert_eq!(heavy["pace"]["verdict"], "cant_tell", "{clip}");
+        assert_eq!(
+            heavy["speech_found"], true,
+            "{clip}: heavy noise is not silence"
+        );
+
+        // Near the line: the warning always, and trust exactly when the ratio is 5 dB or more.
+        assert!(
+            (3.0..10.0).contains(&snr(moderate)),
+            "{clip}: {}",
+            snr(moderate)
+        );
+        assert_eq!(
+            quality(moderate)["trusted"],
+            snr(moderate) >= 5.0,
+            "{clip}: {}",
+            quality(moderate)
+        );
+        assert!(
+            warnings(moderate).contains("Background noise is loud"),
+            "{clip}: {}",
+            warnings(moderate)
+        );
+
+        assert!(snr(clean) > 15.0, "{clip}: {}", snr(clean));
+        assert_eq!(quality(clean)["trusted"], true, "{clip}");
+        assert!(
+            !warnings(clean).contains("noise"),
+            "{clip}: {}",
+            warnings(clean)
+        );
+    }
+}
