@@ -65,7 +65,8 @@ impl EngineSettings {
         threads: Option<usize>,
         beam: Option<u16>,
     ) -> Result<Self> {
-        let (path, _) = ModelSearch::from_environment(model).resolve()?;
+        let (path, _) =
+            ModelSearch::from_environment(model, crate::settings::configured_model()).resolve()?;
         let model_info = model::validate(&path)?;
         let (vad_model, _) = VadModelSearch::from_environment(vad_model, Some(&path)).resolve()?;
         silero::validate(&vad_model)?;

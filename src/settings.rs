@@ -225,6 +225,13 @@ fn known_target_keys() -> Vec<String> {
     }
 }
 
+/// The Whisper model the config file names (`[model] whisper`), if any. A config file that
+/// does not parse is reported by the commands that read its targets; here it only means no
+/// model is named there.
+pub fn configured_model() -> Option<String> {
+    load().ok().and_then(|s| s.model.whisper)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

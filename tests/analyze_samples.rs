@@ -256,5 +256,9 @@ fn targets_can_be_changed_from_the_command_line() {
         "only the 3 s pause is >= 2.8 s"
     );
     assert_eq!(r["targets"]["long_pause_s"], 2.8);
+    // 19.5 s of speech is under the 20 s a pace verdict needs; the 32 s sample has enough.
+    assert_eq!(r["pace"]["verdict"], "cant_tell");
+    let r = common::analyze_json(&sample("fillers.wav"), &["--pace", "100-120"]);
+    assert_eq!(r["targets"]["pace_wpm"]["max"], 120.0, "{}", r["targets"]);
     assert_eq!(r["pace"]["verdict"], "too_fast");
 }

@@ -13,11 +13,19 @@ use serde_json::Value;
 
 const QUESTION: &str = "Tell me about a process you improved";
 
+// Both answers are long enough for every verdict (pace 20 s, fillers 30 s unless 3+, STAR 4
+// sentences): about 35 s each at 150 wpm.
 const UM_ANSWER: &str = "Um, so, at my last job, um, we had a, uh, really slow release process. \
-    Um, I was asked to, uh, fix it. So I, um, wrote a script and, uh, the releases got faster.";
-const CLEAN_ANSWER: &str = "At my last job we had a slow release process. I was asked to fix \
-    it. I wrote a deployment script and tested it with the team. As a result, releases went \
-    from two days to two hours.";
+    Um, every release took, uh, two whole days, and, um, people were, uh, pretty unhappy about \
+    it. Um, I was asked to, uh, fix it. So I, um, looked at each step and, uh, wrote a script \
+    for the, um, slowest ones. Then I, uh, tested it with the team and, um, we used it for \
+    every release after that. And, uh, the releases got, um, a lot faster.";
+const CLEAN_ANSWER: &str = "At my last job we had a slow release process. Every release took \
+    two whole days, and the team was unhappy about it. I was asked to fix it. I looked at each \
+    step of the release and wrote a deployment script for the slowest ones. Then I tested the \
+    script with the team and we used it for every release after that. As a result, releases \
+    went from two days to two hours, and the team shipped twice as often. My manager asked \
+    me to share the script with two other teams, and both of them adopted it within a month.";
 
 fn speak(dir: &Path, name: &str, text: &str) -> PathBuf {
     let out = dir.join(name);

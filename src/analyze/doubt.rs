@@ -11,8 +11,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::transcribe::Word;
 
-/// A word whose confidence is under this is doubtful.
-pub const DOUBTFUL_BELOW: f32 = 0.4;
+/// A word whose confidence is under this is doubtful (defined with the transcript's quality,
+/// which judges a take by the share of such words).
+pub use crate::transcribe::quality::DOUBTFUL_BELOW;
 /// Fewer words than this are too few to judge an answer's content.
 pub const MIN_WORDS_TO_JUDGE: usize = 30;
 
@@ -42,7 +43,7 @@ pub fn doubtful(words: &[Word]) -> Vec<bool> {
 }
 
 pub fn is_doubtful(w: &Word) -> bool {
-    w.confidence.is_some_and(|c| c < DOUBTFUL_BELOW)
+    crate::transcribe::quality::is_doubtful(w)
 }
 
 /// The doubtful words among `words[range]`, joined, or None when all were heard clearly.

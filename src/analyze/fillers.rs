@@ -244,7 +244,24 @@ const LIKE_GOVERNORS: &[&str] = &[
 /// Words before "like" that mark it as a filler when no punctuation says so.
 const LIKE_FILLER_BEFORE: &[&str] = &["and", "but", "it's", "that's", "there's", "um", "uh"];
 
+/// Subjects, modals and auxiliaries after which "like" is the verb even with a comma after it:
+/// "I like, I like beans" is a restart, not a filler.
+const LIKE_SUBJECTS: &[&str] = &[
+    "i", "you", "we", "they", "he", "she", "who", "people", "would", "i'd", "we'd", "you'd",
+    "they'd", "do", "don't", "didn't", "doesn't", "does", "did", "to", "might", "will", "i'll",
+    "we'll",
+];
+
 fn like_is_filler(toks: &[Token], i: usize) -> bool {
+    // The verb after its subject or a modal, whatever follows: the filler rules would rather
+    // miss a filler than accuse the speaker of one.
+    if i > 0
+        && !toks[i - 1].comma_after
+        && !sentence_start(toks, i)
+        && prev(toks, i).is_some_and(|p| LIKE_SUBJECTS.contains(&p))
+    {
+        return false;
+    }
     // Punctuation around it ("it was, like, huge") or a hesitation next to it.
     if toks[i].comma_after || (i > 0 && toks[i - 1].comma_after && !sentence_start(toks, i)) {
         return true;
@@ -408,6 +425,10 @@ mod tests {
     #[test]
     fn like_as_tic_is_counted() {
         assert_eq!(fillers("It was, like, a huge mess."), ["like"]);
+        // A restart around the verb is not a filler.
+        assert!(fillers("I like, I like beans.").is_empty());
+        assert!(fillers("We would like, we would like a refund.").is_empty());
+        assert_eq!(fillers("I, like, never saw it."), ["like"]);
         assert_eq!(fillers("and like we just shipped it"), ["like"]);
         assert_eq!(fillers("It was like really hard."), ["like"]);
         assert_eq!(fillers("Like, I had no idea."), ["like"]);

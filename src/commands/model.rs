@@ -27,7 +27,8 @@ pub fn model(args: ModelArgs) -> Result<()> {
 }
 
 fn show(args: ModelArgs) -> Result<()> {
-    let (path, source) = ModelSearch::from_environment(args.model).resolve()?;
+    let (path, source) =
+        ModelSearch::from_environment(args.model, crate::settings::configured_model()).resolve()?;
     let info = model::validate(&path)?;
     let word_times = match dtw_preset(&info) {
         Some(p) => format!("DTW over the {p:?} alignment heads"),

@@ -177,8 +177,9 @@ fn pace_short(r: &Report) -> Option<String> {
     let words = r.length.word_count;
     if p.span_s < PACE_MIN_S {
         Some(format!(
-            "only {:.0} s of speech; a pace needs at least {PACE_MIN_S:.0} s",
-            p.span_s
+            "only {} s of speech; a pace needs at least {PACE_MIN_S:.0} s",
+            // Floored: 19.5 s must not read as the 20 s it falls short of.
+            (p.span_s * 10.0).floor() / 10.0
         ))
     } else if words < PACE_MIN_WORDS {
         Some(format!(

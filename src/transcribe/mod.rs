@@ -341,9 +341,12 @@ pub fn suspect(words: &[Word], speech: &[(f64, f64)]) -> Option<Suspect> {
 }
 
 /// Whether transcript `a` of a piece fits its sure speech (`speech`, same clock) better than
-/// `b`: one that is not [`suspect`] beats one that is; between two suspect ones, invented text
-/// (a loop, an annotation, too many words) loses to lost text, and then more words, at a rate
-/// a person can speak, win. Ties keep `b`, the first decode.
+/// `b`: one that is not [`suspect`] beats one that is; between two equally suspect ones,
+/// invented text (a loop, an annotation, too many words) loses to lost text, and then clearly
+/// more words ([`CLEARLY_MORE`]), at a rate a person can speak, win. Otherwise `b`, the first
+/// decode, stays: under babble noise the detector hears speech everywhere, every decode looks
+/// cut short, and a second one that differs by a word ("The Montreal Forest" for "Montreal
+/// forced") is no better.
 pub fn better_fit(a: &[Word], b: &[Word], speech: &[(f64, f64)]) -> bool {
     fn rank(words: &[Word], speech: &[(f64, f64)]) -> (u8, usize) {
         let speech_s: f64 = speech.iter().map(|&(a, b)| b - a).sum();
@@ -357,8 +360,13 @@ pub fn better_fit(a: &[Word], b: &[Word], speech: &[(f64, f64)]) -> bool {
         };
         (kind, words.len().min(cap.max(1)))
     }
-    rank(a, speech) > rank(b, speech)
+    let ((kind_a, n_a), (kind_b, n_b)) = (rank(a, speech), rank(b, speech));
+    kind_a > kind_b || (kind_a == kind_b && n_a >= n_b + CLEARLY_MORE.max(n_b / 5))
 }
+
+/// Words a second transcript must add (or a fifth more, whichever is more) to replace an
+/// equally suspect first one.
+pub const CLEARLY_MORE: usize = 2;
 
 fn looped(words: &[Word]) -> bool {
     let w: Vec<String> = words
@@ -869,6 +877,13 @@ mod tests {
             better_fit(&cut, &looping, &speech),
             "lost words beat invented ones"
         );
+        let one_more = full[..4].to_vec();
+        assert!(
+            !better_fit(&one_more, &cut, &speech),
+            "one more word is not clearly more"
+        );
+        let two_more = full[..5].to_vec();
+        assert!(better_fit(&two_more, &cut, &speech));
     }
 
     #[test]

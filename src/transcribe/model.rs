@@ -127,20 +127,15 @@ pub struct ModelSearch {
 
 impl ModelSearch {
     /// The search as seen from this process (environment, current directory, data dir:
-    /// `--data-dir`, `REHEARSE_HOME` or the XDG one).
-    pub fn from_environment(flag: Option<PathBuf>) -> Self {
+    /// `--data-dir`, `REHEARSE_HOME` or the XDG one), with `config`, the model the config
+    /// file names (`[model] whisper`; the caller reads the file).
+    pub fn from_environment(flag: Option<PathBuf>, config: Option<String>) -> Self {
         ModelSearch {
             flag,
             env: std::env::var_os("REHEARSE_MODEL")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from),
-            // A config file that does not parse is reported by the commands that read its
-            // targets; here it only means no model is named there.
-            config: crate::settings::load()
-                .ok()
-                .and_then(|s| s.model.whisper)
-                .filter(|v| !v.trim().is_empty())
-                .map(PathBuf::from),
+            config: config.filter(|v| !v.trim().is_empty()).map(PathBuf::from),
             working_dir: PathBuf::from("models"),
             data_dir: crate::paths::models_dir().ok(),
         }

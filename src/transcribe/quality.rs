@@ -75,15 +75,24 @@ impl TranscriptQuality {
     }
 }
 
-/// The share of doubtful words ([`crate::analyze::doubt`]) above which a take's words are not
+/// A word whose confidence (its weakest token's probability) is under this is doubtful: most
+/// likely misheard. The report marks such words (the analysis reads this threshold).
+pub const DOUBTFUL_BELOW: f32 = 0.4;
+
+/// Whether `w` is doubtful ([`DOUBTFUL_BELOW`]).
+pub fn is_doubtful(w: &Word) -> bool {
+    w.confidence.is_some_and(|c| c < DOUBTFUL_BELOW)
+}
+
+/// The share of doubtful words ([`is_doubtful`]) above which a take's words are not
 /// trusted, over at least [`MIN_WORDS_TO_JUDGE`] words. Measured with tiny.en (docs/accuracy.md):
 /// clean English takes, real and synthetic, had at most 0.17; noisy copies of real clips whose
 /// word error was under 20 % at most 0.29; espeak-ng French, Italian and Polish 0.42-0.44.
 pub const MAX_DOUBTFUL_SHARE: f64 = 0.4;
 /// Fewer words than this are too few to judge their share of doubt (and too few for the
-/// verdicts that stand on them: [`crate::report::evidence`]).
+/// verdicts that stand on them: the report's minimum evidence).
 pub const MIN_WORDS_TO_JUDGE: usize = 10;
-/// Below this signal-to-noise ratio, dB (speech band, [`crate::speech::noise`]), the noise
+/// Below this signal-to-noise ratio, dB (speech band, measured by the speech module), the noise
 /// alone withholds the verdicts on the words. Measured with tiny.en on noisy copies of two
 /// real answers (white, pink, brown, fan; 34 copies): every copy under 5 dB lost or changed a
 /// third to two thirds of the words (word error 0.34-0.66) while Whisper was doubtful of only
@@ -117,11 +126,7 @@ fn names_another_language(annotation: &str) -> bool {
 /// then words too doubtful to stand on, then heavy noise with doubtful words.
 pub fn judge(e: &Evidence<'_>) -> TranscriptQuality {
     let n = e.words.len();
-    let doubtful = e
-        .words
-        .iter()
-        .filter(|w| crate::analyze::doubt::is_doubtful(w))
-        .count();
+    let doubtful = e.words.iter().filter(|w| is_doubtful(w)).count();
     let share = if n == 0 {
         0.0
     } else {
