@@ -887,3 +887,40 @@ fn untrusted_text_never_reaches_the_terminal_raw() {
     let batch = String::from_utf8_lossy(&runs[2].stdout);
     assert!(batch.contains("take\\x1b[2J\\x9b1m.wav"), "{batch}");
 }
+
+/// Issue 27, item 5: a note or tag an imported export brought (`rehearse note` itself refuses
+/// control characters) is shown escaped by `note` and `tag`, never as raw escape sequences.
+#[test]
+fn an_imported_note_and_tag_are_shown_escaped() {
+    let home = Home::new();
+    let tmp = tempfile::tempdir().unwrap();
+    let mut t = take("5a5b5c5d", 1_700_000_000);
+    t["note"] = json!("\u{1b}]0;pwned\u{7}call back");
+    t["tags"] = json!(["\u{1b}[31mred"]);
+    let file = export_file(tmp.path(), "e.json", vec![t]);
+    let imported = home.run(&["import", file.to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", stderr(&imported));
+    let runs = [
+        home.run(&["note", "5a5b5c5d"]),
+        home.run(&["tag", "5a5b5c5d", "plain"]),
+    ];
+    for out in &runs {
+        assert!(out.status.success(), "{}", stderr(out));
+        for text in [&out.stdout, &out.stderr] {
+            assert!(
+                !text.iter().any(|b| *b == 0x1b || *b == 0x07),
+                "a raw ESC or BEL reached the terminal: {:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+    }
+    assert_eq!(
+        String::from_utf8_lossy(&runs[0].stdout),
+        "\\x1b]0;pwned\\x07call back\n"
+    );
+    let tagged = String::from_utf8_lossy(&runs[1].stdout);
+    assert!(
+        tagged.contains("tags \\x1b[31mred, plain; note \"\\x1b]0;pwned\\x07call back\""),
+        "{tagged}"
+    );
+}

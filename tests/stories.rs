@@ -391,3 +391,61 @@ Answers: technical_problem
     }
     assert!(covered[1] <= covered[0], "{covered:?}");
 }
+
+/// Issue 27, item 5: a story title or point with terminal escapes (set the window title,
+/// colour, clear the screen) is shown visibly escaped by `story add`, `edit`, `list`, `show`
+/// and `coverage`; no ESC or BEL byte reaches the terminal.
+#[test]
+fn escape_sequences_in_a_story_never_reach_the_terminal_raw() {
+    let home = fresh_home();
+    let hostile = "# Deploy \u{1b}]0;pwned\u{7}fix \u{1b}[31mred\u{9b}1m\u{202e}\n\
+        Answers: conflict\n\
+        ## Action\n- I \u{1b}[2Jadded smoke tests.\n\
+        ## Result\n- Failed deploys dropped by 80 percent.\n";
+    let file = home.join("hostile.md");
+    std::fs::write(&file, hostile).unwrap();
+    let f = file.to_str().unwrap();
+    let runs = [
+        run(&home, &["story", "add", "deploys", "--file", f]),
+        run(&home, &["story", "list"]),
+        run(&home, &["story", "show", "deploys"]),
+        run(&home, &["story", "edit", "deploys", "--file", f]),
+        run(&home, &["story", "coverage"]),
+    ];
+    for out in &runs {
+        assert_clean_success(out);
+        for text in [&out.stdout, &out.stderr] {
+            assert!(
+                !text.iter().any(|b| *b == 0x1b || *b == 0x07),
+                "a raw ESC or BEL reached the terminal: {:?}",
+                String::from_utf8_lossy(text)
+            );
+            let text = String::from_utf8_lossy(text);
+            assert!(
+                !text.contains(['\u{9b}', '\u{202e}']),
+                "a raw C1 CSI or bidi override reached the terminal: {text:?}"
+            );
+        }
+    }
+    let shown_title = "Deploy \\x1b]0;pwned\\x07fix \\x1b[31mred\\x9b1m\\u{202e}";
+    let added = String::from_utf8_lossy(&runs[0].stderr);
+    assert!(added.contains(shown_title), "{added}");
+    let listed = stdout(&runs[1]);
+    assert!(
+        listed.starts_with("deploys  ") && listed.contains(shown_title),
+        "{listed}"
+    );
+    let shown = stdout(&runs[2]);
+    assert!(shown.contains(&format!("# {shown_title}\n")), "{shown}");
+    assert!(
+        shown.contains("- I \\x1b[2Jadded smoke tests.\n"),
+        "{shown}"
+    );
+    let edited = String::from_utf8_lossy(&runs[3].stderr);
+    assert!(edited.contains(shown_title), "{edited}");
+    // The stored story is the file as given: only its display is escaped.
+    assert_eq!(
+        std::fs::read_to_string(story_file(&home, "deploys")).unwrap(),
+        hostile
+    );
+}

@@ -11,6 +11,7 @@ use crate::cli::history::{NoteArgs, RetagArgs, TagArgs};
 use crate::report::{self, Report};
 use crate::store::StoredTake;
 use crate::tell;
+use crate::term::printable_line;
 use crate::transcribe::Word;
 
 pub fn retag(args: RetagArgs) -> Result<()> {
@@ -66,8 +67,8 @@ pub fn retag(args: RetagArgs) -> Result<()> {
             "take {} now answers: {}{}\n",
             meta.id,
             q.id.as_deref()
-                .map_or(String::new(), |id| format!("[{id}] ")),
-            q.text
+                .map_or(String::new(), |id| format!("[{}] ", printable_line(id))),
+            printable_line(&q.text)
         ),
         None => format!("take {} now answers no particular question\n", meta.id),
     })
@@ -81,7 +82,7 @@ pub fn note(args: NoteArgs) -> Result<()> {
         (Some(text), false) => Some(one_line(&text)?),
         (None, false) => {
             return match &take.meta.note {
-                Some(n) => say(&format!("{n}\n")),
+                Some(n) => say(&format!("{}\n", printable_line(n))),
                 None => {
                     tell!("rehearse: take {} has no note", take.meta.id);
                     Ok(())
@@ -129,9 +130,9 @@ fn describe(id: &str, note: &Option<String>, tags: &[String]) -> String {
         if tags.is_empty() {
             "none".to_string()
         } else {
-            tags.join(", ")
+            printable_line(&tags.join(", ")).into_owned()
         },
         note.as_deref()
-            .map_or("none".to_string(), |n| format!("\"{n}\""))
+            .map_or("none".to_string(), |n| format!("\"{}\"", printable_line(n)))
     )
 }

@@ -28,7 +28,7 @@ use crate::store::Store;
 use crate::story::coverage::practice_weights;
 use crate::story::format::NOT_STORY_KINDS;
 use crate::story::{Library, Named};
-use crate::term::Style;
+use crate::term::{printable_line, Style};
 use crate::{tell, tell_part};
 
 /// One question of the session and what became of it.
@@ -52,7 +52,10 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
     let quiet = args.output.quiet;
     let (stories, broken) = Library::new(&paths::data_dir()?).all()?;
     for e in &broken {
-        tell!("rehearse: warning: {e} (this story is left out of the session)");
+        tell!(
+            "rehearse: warning: {} (this story is left out of the session)",
+            printable_line(&e.to_string())
+        );
     }
     let questions = choose_questions(&args, &stories)?;
     let session_id = practice::new_session_id();
@@ -162,9 +165,16 @@ fn choose_questions(args: &PracticeArgs, stories: &[Named]) -> Result<Vec<Asked>
 /// Show the question and the story that answers it (shown even with --quiet: it is what the
 /// user answers).
 fn ask(i: usize, n: usize, turn: &Turn) {
-    tell!("\nQuestion {i} of {n}: {}", turn.asked.text);
+    tell!(
+        "\nQuestion {i} of {n}: {}",
+        printable_line(&turn.asked.text)
+    );
     match (turn.story, turn.asked.question) {
-        (Some(s), _) => tell!("  Your story: {} ({})", s.name, s.story.title),
+        (Some(s), _) => tell!(
+            "  Your story: {} ({})",
+            printable_line(&s.name),
+            printable_line(&s.story.title)
+        ),
         (None, Some(q)) if !NOT_STORY_KINDS.contains(&q.id) => tell!(
             "  None of your stories answers {} yet: `rehearse story add NAME --kind {}` after \
              this session.",

@@ -14,6 +14,7 @@ use crate::paths;
 use crate::story::coverage;
 use crate::story::format::{self, parse_kind};
 use crate::story::library::{check_name, Library, MAX_FILE_BYTES};
+use crate::term::{printable, printable_line};
 use crate::textfile;
 use crate::{tell, tell_part};
 
@@ -70,10 +71,10 @@ fn add(library: &Library, name: &str, file: Option<&Path>, kind: &[String]) -> R
     let story = library.write(name, &text, false)?;
     tell!(
         "rehearse: saved story {name} (\"{}\", {} points, answers {}) in {}",
-        story.title,
+        printable_line(&story.title),
         story.points.len(),
-        story.kinds.join(", "),
-        library.path(name)?.display()
+        printable_line(&story.kinds.join(", ")),
+        printable_line(&library.path(name)?.display().to_string())
     );
     Ok(())
 }
@@ -93,7 +94,7 @@ fn edit(library: &Library, name: &str, file: Option<&Path>) -> Result<()> {
     let story = library.write(name, &text, true)?;
     tell!(
         "rehearse: saved story {name} (\"{}\", {} points)",
-        story.title,
+        printable_line(&story.title),
         story.points.len()
     );
     Ok(())
@@ -164,7 +165,7 @@ fn edit_in_editor(name: &str, text: &str) -> Result<Option<String>> {
 fn list(library: &Library, json: bool) -> Result<()> {
     let (stories, broken) = library.all()?;
     for e in &broken {
-        tell!("rehearse: warning: {e}");
+        tell!("rehearse: warning: {}", printable_line(&e.to_string()));
     }
     if json {
         let v: Vec<serde_json::Value> = stories
@@ -202,10 +203,10 @@ fn list(library: &Library, json: bool) -> Result<()> {
             .collect();
         out.push_str(&format!(
             "{:<width$}  {}  [{letters}, {} points]  answers {}\n",
-            s.name,
-            s.story.title,
+            printable_line(&s.name),
+            printable_line(&s.story.title),
             s.story.points.len(),
-            s.story.kinds.join(", ")
+            printable_line(&s.story.kinds.join(", "))
         ));
     }
     write_output(None, &out)
@@ -216,7 +217,8 @@ fn show(library: &Library, name: &str, json: bool) -> Result<()> {
     if json {
         return write_output(None, &json_text(&serde_json::to_value(&named.story)?));
     }
-    write_output(None, &library.read_text(name)?)
+    // The file as written, made safe for a terminal (a title can hold escape sequences).
+    write_output(None, &printable(&library.read_text(name)?))
 }
 
 fn coverage(library: &Library, json: bool) -> Result<()> {
@@ -230,5 +232,5 @@ fn coverage(library: &Library, json: bool) -> Result<()> {
     if json {
         return write_output(None, &json_text(&serde_json::to_value(&c)?));
     }
-    write_output(None, &coverage::render_text(&c))
+    write_output(None, &printable(&coverage::render_text(&c)))
 }

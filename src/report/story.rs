@@ -118,8 +118,8 @@ pub fn markdown(out: &mut String, r: &Report, escape: fn(&str) -> String) {
         out,
         "\n## Story: {} ({})\n\n{}\n",
         escape(&s.title),
-        s.name,
-        s.summary()
+        escape(&s.name),
+        escape(&s.summary())
     );
     let _ = writeln!(
         out,

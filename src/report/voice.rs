@@ -233,8 +233,8 @@ pub fn markdown(out: &mut String, r: &Report, escape: impl Fn(&str) -> String) {
             escape(&judged.target)
         );
     }
-    let _ = writeln!(out, "\n{}: {}.\n", value(v), escape(&detail(v)));
-    let _ = writeln!(out, "{}.\n", loudness_line(v));
+    let _ = writeln!(out, "\n{}: {}.\n", escape(&value(v)), escape(&detail(v)));
+    let _ = writeln!(out, "{}.\n", escape(&loudness_line(v)));
     for m in moments(v) {
         let _ = writeln!(out, "- {}", escape(&m));
     }
