@@ -132,8 +132,8 @@ pub trait Transcriber {
 
     /// A second opinion on a piece whose words did not cover its speech ([`suspect`]): decoded
     /// another way than [`transcribe_full_window`](Self::transcribe_full_window) (the real
-    /// engine: beam search without the filler prompt, whose greedy decode can skip the start
-    /// of a piece). Engines with one way of decoding just transcribe again.
+    /// engine: beam search, where greedy decoding can skip the start of a piece). Engines with
+    /// one way of decoding just transcribe again.
     fn second_opinion(&mut self, samples: &[f32]) -> Result<Transcript, TranscribeError> {
         self.transcribe_full_window(samples)
     }
@@ -341,12 +341,12 @@ pub fn suspect(words: &[Word], speech: &[(f64, f64)]) -> Option<Suspect> {
 }
 
 /// Whether transcript `a` of a piece fits its sure speech (`speech`, same clock) better than
-/// `b`: one that is not [`suspect`] beats one that is; between two equally suspect ones,
-/// invented text (a loop, an annotation, too many words) loses to lost text, and then clearly
-/// more words ([`CLEARLY_MORE`]), at a rate a person can speak, win. Otherwise `b`, the first
-/// decode, stays: under babble noise the detector hears speech everywhere, every decode looks
-/// cut short, and a second one that differs by a word ("The Montreal Forest" for "Montreal
-/// forced") is no better.
+/// `b`, the first decode: it escapes invented text (`b` loops, describes instead of writing, or
+/// has more words than a person can say, and `a` does not), or it recovers lost words (clearly
+/// more of them, [`CLEARLY_MORE`], and no worse a fit). Otherwise `b` stays: a second decode
+/// that differs by a word or two is not better, and the detector's idea of the speech is not
+/// the truth (under babble noise it hears speech everywhere and every decode looks cut short;
+/// a beam decode of a real answer that dropped a repeated "I like" looked complete).
 pub fn better_fit(a: &[Word], b: &[Word], speech: &[(f64, f64)]) -> bool {
     fn rank(words: &[Word], speech: &[(f64, f64)]) -> (u8, usize) {
         let speech_s: f64 = speech.iter().map(|&(a, b)| b - a).sum();
@@ -356,19 +356,32 @@ pub fn better_fit(a: &[Word], b: &[Word], speech: &[(f64, f64)]) -> bool {
             Some(Suspect::EndsEarly | Suspect::StartsLate | Suspect::TooFew | Suspect::NoWords) => {
                 2
             }
+            // Three times can be the speaker ("I like, I like, I like beans" in a real
+            // answer); a decoder that loops goes on.
+            Some(Suspect::Loop) if !repeats(words, INVENTED_REPEATS) => 2,
             Some(Suspect::Loop | Suspect::TooMany | Suspect::Annotation) => 1,
         };
         (kind, words.len().min(cap.max(1)))
     }
     let ((kind_a, n_a), (kind_b, n_b)) = (rank(a, speech), rank(b, speech));
-    kind_a > kind_b || (kind_a == kind_b && n_a >= n_b + CLEARLY_MORE.max(n_b / 5))
+    let escapes_invention = kind_b == 1 && kind_a > 1;
+    let recovers_words = kind_a >= kind_b && n_a >= n_b + CLEARLY_MORE.max(n_b / 4);
+    escapes_invention || recovers_words
 }
 
-/// Words a second transcript must add (or a fifth more, whichever is more) to replace an
-/// equally suspect first one.
-pub const CLEARLY_MORE: usize = 2;
+/// A phrase this many times in a row is the decoder looping, not a speaker retracing.
+const INVENTED_REPEATS: usize = 4;
+
+/// Words a second transcript must add (or a quarter more, whichever is more) to count as
+/// recovering lost words.
+pub const CLEARLY_MORE: usize = 3;
 
 fn looped(words: &[Word]) -> bool {
+    repeats(words, 3)
+}
+
+/// Whether a phrase of two to five words, not all the same word, comes `times` times in a row.
+fn repeats(words: &[Word], times: usize) -> bool {
     let w: Vec<String> = words
         .iter()
         .map(|w| {
@@ -380,7 +393,7 @@ fn looped(words: &[Word]) -> bool {
         })
         .collect();
     (2..=5).any(|k| {
-        w.windows(3 * k).any(|run| {
+        w.windows(times * k).any(|run| {
             let (a, rest) = run.split_at(k);
             let distinct = a.iter().any(|x| *x != a[0]);
             distinct && rest.chunks(k).all(|c| c == a)
@@ -871,19 +884,37 @@ mod tests {
             ("fixed", 0.6, 0.9),
             ("the", 0.9, 1.1),
             ("fixed", 1.1, 1.4),
-            ("the", 1.4, 3.9),
+            ("the", 1.4, 1.6),
+            ("fixed", 1.6, 1.9),
+            ("the", 1.9, 3.9),
         ]);
         assert!(
             better_fit(&cut, &looping, &speech),
             "lost words beat invented ones"
         );
-        let one_more = full[..4].to_vec();
-        assert!(
-            !better_fit(&one_more, &cut, &speech),
-            "one more word is not clearly more"
-        );
         let two_more = full[..5].to_vec();
-        assert!(better_fit(&two_more, &cut, &speech));
+        assert!(
+            !better_fit(&two_more, &cut, &speech),
+            "two more words are not clearly more"
+        );
+        let three_more = full[..6].to_vec();
+        assert!(better_fit(&three_more, &cut, &speech));
+        // A speaker's retracing, three times, is kept against a decode without it.
+        let retraced = words(&[
+            ("I", 0.1, 0.3),
+            ("like,", 0.3, 0.6),
+            ("I", 0.6, 0.8),
+            ("like,", 0.8, 1.1),
+            ("I", 1.1, 1.3),
+            ("like", 1.3, 1.6),
+            ("beans", 1.6, 2.0),
+        ]);
+        assert_eq!(suspect(&retraced, &[(0.0, 2.0)]), Some(Suspect::Loop));
+        let smooth = words(&[("I", 0.1, 0.3), ("like", 0.3, 1.6), ("beans", 1.6, 2.0)]);
+        assert!(!better_fit(&smooth, &retraced, &[(0.0, 2.0)]));
+        // A complete-looking second decode with fewer words does not replace the first.
+        assert!(!better_fit(&full[..7], &full, &speech));
+        assert!(!better_fit(&cut, &full[..7], &speech));
     }
 
     #[test]
