@@ -233,8 +233,9 @@ impl Methods {
                  they are never guessed.",
                 "Word counts and timings come from a speech recogniser and can be off by a few \
                  words or a tenth of a second.",
-                "STAR labels come from rules, right for about 4 sentences in 5 on answers they \
-                 were not tuned on; check the sentence list before acting on a label.",
+                "STAR labels come from a learned model beside the rules, right for about 4 \
+                 sentences in 5 on spoken answers it was not trained on; check the sentence \
+                 list before acting on a label.",
             ]
             .map(String::from)
             .to_vec(),
