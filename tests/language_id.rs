@@ -7,11 +7,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-use common::{assert_clean_success, rehearse, root};
+use common::{assert_clean_success, rehearse, root, run_tool};
 
 fn base_model() -> PathBuf {
     let path = root().join("models/ggml-base-q8_0.bin");
@@ -25,13 +24,10 @@ fn base_model() -> PathBuf {
 
 fn speak(dir: &Path, voice: &str, text: &str) -> PathBuf {
     let path = dir.join(format!("{voice}.wav"));
-    let out = Command::new("espeak-ng")
-        .args(["-v", voice, "-w"])
-        .arg(&path)
-        .arg(text)
-        .output()
-        .expect("espeak-ng runs: run scripts/setup.sh");
-    assert!(out.status.success());
+    run_tool(
+        "espeak-ng",
+        &["-v", voice, "-w", path.to_str().expect("utf-8 path"), text],
+    );
     path
 }
 

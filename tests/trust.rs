@@ -15,23 +15,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use serde_json::Value;
 
-use common::{assert_clean_success, rehearse, root};
-
-fn tool(cmd: &str, args: &[&str]) {
-    let out = Command::new(cmd)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{cmd} not runnable ({e}): run scripts/setup.sh"));
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
+use common::{assert_clean_success, rehearse, root, run_tool};
 
 fn p(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
@@ -55,7 +42,7 @@ fn analyze(files: &[PathBuf]) -> Vec<Value> {
 
 fn speak(dir: &Path, voice: &str, text: &str) -> PathBuf {
     let path = dir.join(format!("{voice}.wav"));
-    tool("espeak-ng", &["-v", voice, "-w", p(&path), text]);
+    run_tool("espeak-ng", &["-v", voice, "-w", p(&path), text]);
     path
 }
 
@@ -84,7 +71,7 @@ fn noisy(dir: &Path, clip: &str, snr_db: f64) -> PathBuf {
     let x = samples(&clean);
     let noise = dir.join(format!("{clip}_noise.wav"));
     let secs = format!("{}", x.len() as f64 / 16000.0);
-    tool(
+    run_tool(
         "sox",
         &[
             "-R",
@@ -110,7 +97,7 @@ fn noisy(dir: &Path, clip: &str, snr_db: f64) -> PathBuf {
         speech_rms(&x) * 10f64.powf(-snr_db / 20.0) / noise_rms
     );
     let out = dir.join(format!("{clip}__white_{snr_db}db.wav"));
-    tool(
+    run_tool(
         "sox",
         &[
             "-R",

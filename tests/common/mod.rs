@@ -158,3 +158,17 @@ pub fn closed_pipe() -> std::process::Stdio {
         std::process::Stdio::from(std::os::fd::OwnedFd::from_raw_fd(fds[1]))
     }
 }
+
+/// Run an external tool the setup scripts install (sox, espeak-ng, ...) and fail the test with
+/// its stderr when it fails.
+pub fn run_tool(program: &str, args: &[&str]) {
+    let out = std::process::Command::new(program)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{program} not runnable ({e}): run scripts/setup.sh"));
+    assert!(
+        out.status.success(),
+        "{program} {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
