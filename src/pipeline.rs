@@ -53,6 +53,10 @@ pub struct EngineSettings {
     /// Look for filled pauses in the signal that the transcript does not hold
     /// ([`analyze::hesitation`]; on unless `--no-audio-fillers`).
     pub audio_fillers: bool,
+    /// A multilingual model that names the language of each take when `model` is
+    /// English-only ([`ModelSearch::language_model`]); `None` when `model` is multilingual
+    /// (it names the language itself) or none is on disk.
+    pub language_model: Option<PathBuf>,
 }
 
 impl EngineSettings {
@@ -65,9 +69,12 @@ impl EngineSettings {
         threads: Option<usize>,
         beam: Option<u16>,
     ) -> Result<Self> {
-        let (path, _) =
-            ModelSearch::from_environment(model, crate::settings::configured_model()).resolve()?;
+        let search = ModelSearch::from_environment(model, crate::settings::configured_model());
+        let (path, _) = search.resolve()?;
         let model_info = model::validate(&path)?;
+        let language_model = (!model_info.multilingual)
+            .then(|| search.language_model(Some(&path)))
+            .flatten();
         let (vad_model, _) = VadModelSearch::from_environment(vad_model, Some(&path)).resolve()?;
         silero::validate(&vad_model)?;
         // Never more threads than cores: whisper.cpp's threads spin while they wait for each
@@ -82,6 +89,7 @@ impl EngineSettings {
             vad_model,
             timing: WordTiming::Dtw,
             audio_fillers: true,
+            language_model,
         })
     }
 }
@@ -99,6 +107,8 @@ pub struct Pipeline {
     /// with the same audio is taken from here instead of being decoded again.
     pub pieces: Option<Arc<PieceCache>>,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
+    /// The multilingual model that names the language ([`EngineSettings::language_model`]).
+    language: Mutex<Option<Arc<WhisperEngine>>>,
     detector: Mutex<Option<Arc<Silero>>>,
     progress: Progress,
 }
@@ -111,6 +121,7 @@ impl Pipeline {
             question: None,
             pieces: None,
             whisper: Mutex::new(None),
+            language: Mutex::new(None),
             detector: Mutex::new(None),
             progress,
         }
@@ -273,6 +284,11 @@ impl Pipeline {
                 },
                 speech_detector: Some(self.engine.vad_model.display().to_string()),
                 word_times: Some(self.word_times().into()),
+                language_model: self
+                    .engine
+                    .language_model
+                    .as_ref()
+                    .map(|p| p.display().to_string()),
             },
             targets: &self.targets,
             transcript: &transcript,
@@ -280,10 +296,13 @@ impl Pipeline {
             snr_db,
             analysis,
         });
+        let language_checked =
+            self.engine.model_info.multilingual || self.engine.language_model.is_some();
         report.warnings.extend(hearing_warnings(
             snr_db,
             detector_missed,
             report.speech_found,
+            language_checked,
         ));
         report.voice = report.speech_found.then(|| {
             voice::measure_take_with_pitch(
@@ -421,6 +440,24 @@ impl Pipeline {
         Ok(engine)
     }
 
+    /// The multilingual model that names the language of an English-only model's takes,
+    /// loaded on first use; `None` when there is none.
+    fn language_engine(&self, bar: &ProgressBar) -> Result<Option<Arc<WhisperEngine>>> {
+        let Some(path) = &self.engine.language_model else {
+            return Ok(None);
+        };
+        let mut slot = self.language.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(engine) = slot.as_ref() {
+            return Ok(Some(Arc::clone(engine)));
+        }
+        bar.set_message("loading language model");
+        let engine = Arc::new(
+            WhisperEngine::load(path, None, None).context("cannot load the language model")?,
+        );
+        *slot = Some(Arc::clone(&engine));
+        Ok(Some(engine))
+    }
+
     /// Where speech is in `samples`, from the speech detector (loaded on first use).
     pub fn speech_map(&self, samples: &[f32]) -> Result<SpeechMap, SpeechError> {
         speech_map_of(&*self.detector()?, samples)
@@ -474,9 +511,12 @@ impl Pipeline {
             &move |done| tick.set_position((done * 100.0).round() as u64),
         )
         .context("transcription failed")?;
-        let language = session
-            .language(&speech_only(samples, &map.speech))
-            .context("language identification failed")?;
+        let heard = speech_only(samples, &map.speech);
+        let language = match self.language_engine(&bar)? {
+            Some(other) if !engine.is_multilingual() => other.session(threads)?.language(&heard),
+            _ => session.language(&heard),
+        }
+        .context("language identification failed")?;
         bar.finish_and_clear();
         Ok(Decoded {
             transcript: chunked.transcript,
@@ -543,8 +583,22 @@ fn speech_only(samples: &[f32], regions: &[(f64, f64)]) -> Vec<f32> {
 }
 
 /// What the report should say about how well the take could be heard.
-fn hearing_warnings(snr_db: Option<f64>, detector_missed: bool, speech_found: bool) -> Vec<String> {
+fn hearing_warnings(
+    snr_db: Option<f64>,
+    detector_missed: bool,
+    speech_found: bool,
+    language_checked: bool,
+) -> Vec<String> {
     let mut out = Vec::new();
+    if speech_found && !language_checked {
+        out.push(
+            "The language was not checked: the model is English-only and no multilingual \
+             model is installed to tell (`bash scripts/fetch-model.sh base-q8_0`, or \
+             `rehearse model download tiny`). If you spoke another language, the words and \
+             the coaching on them are wrong."
+                .to_string(),
+        );
+    }
     if detector_missed && speech_found {
         out.push(
             "The speech detector found no speech, but Whisper heard words where the signal \

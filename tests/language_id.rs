@@ -1,8 +1,10 @@
 //! With a multilingual model, the report identifies the language of the speech (#25): German
 //! gets "can't tell" with the language named, English stays trusted. tiny.en cannot do this
-//! (it is English-only, and writes German as confident English-sounding text: see
-//! tests/trust.rs), so this runs the real binary with Whisper base, 8-bit, the model
-//! `scripts/test.sh` fetches (`scripts/fetch-model.sh base-q8_0`), on espeak-ng speech.
+//! (it is English-only, and writes German as confident English-sounding text), so this runs
+//! the real binary with Whisper base, 8-bit, the model `scripts/setup.sh` fetches
+//! (`scripts/fetch-model.sh base-q8_0`), on espeak-ng speech: as the transcription model here,
+//! and beside tiny.en in tests/trust.rs. Without any multilingual model the report says the
+//! language was not checked.
 
 mod common;
 
@@ -82,4 +84,36 @@ fn a_multilingual_model_names_the_language_and_withholds_the_coaching() {
     assert_eq!(q["trusted"], true, "{q}");
     assert_eq!(q["language"], "en", "{q}");
     assert_ne!(en["summary"]["verdict"], "cant_tell", "{}", en["summary"]);
+}
+
+#[test]
+fn without_a_multilingual_model_the_report_says_the_language_was_not_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    let english = speak(
+        dir.path(),
+        "en-us",
+        "Last year I was responsible for moving our billing system. The old system was slow, \
+         and customers often complained. I made a plan with the team and we tested every step.",
+    );
+    let analyze = |language_model: &str| {
+        let out = rehearse()
+            .args(["analyze", "--format", "json", "--no-save", "-q"])
+            .arg(&english)
+            .env("REHEARSE_LANGUAGE_MODEL", language_model)
+            .output()
+            .expect("runs");
+        assert_clean_success(&out);
+        serde_json::from_slice::<Value>(&out.stdout).expect("JSON")
+    };
+    let unchecked = analyze("off");
+    let warnings = unchecked["warnings"].to_string();
+    assert!(warnings.contains("language was not checked"), "{warnings}");
+    assert!(unchecked["engine"]["language_model"].is_null());
+    assert_eq!(unchecked["transcript"]["quality"]["trusted"], true);
+
+    // The same take with the model named: checked, English, no such warning.
+    let checked = analyze(base_model().to_str().expect("utf-8 path"));
+    let warnings = checked["warnings"].to_string();
+    assert!(!warnings.contains("language was not checked"), "{warnings}");
+    assert_eq!(checked["transcript"]["quality"]["language"], "en");
 }

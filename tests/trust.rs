@@ -7,10 +7,12 @@
 //! languages. One `analyze` batch per test.
 //!
 //! tiny.en is an English-only model: it cannot identify a language, and what it writes for
-//! German is confident English-sounding text (a German espeak-ng clip: 61 words, 8 % doubtful),
-//! so German is not asserted here; with a multilingual model (`--model base`) the language is
-//! identified. French, Spanish, Italian and Polish are caught by what tiny.en itself writes
-//! ("[speaking in foreign language]") or by the share of words it doubts.
+//! German is confident English-sounding text (a German espeak-ng clip: 61 words, 8 % doubtful).
+//! The language is named by the multilingual model setup puts beside it (Whisper base, 8-bit:
+//! `models/ggml-base-q8_0.bin`), as a user's default install does; French, Spanish, Italian
+//! and Polish are also caught by what tiny.en itself writes ("[speaking in foreign
+//! language]") or by the share of words it doubts. tests/language_id.rs covers a take with no
+//! multilingual model at hand.
 
 mod common;
 
@@ -124,6 +126,21 @@ fn warnings(r: &Value) -> String {
 
 const LANGUAGES: &[(&str, &str)] = &[
     (
+        "de",
+        "Letztes Jahr war ich für die Umstellung unseres Abrechnungssystems verantwortlich. Das \
+         alte System war langsam, und die Kunden haben sich oft beschwert. Ich habe mit dem Team \
+         einen Plan gemacht, die Daten in kleinen Schritten übertragen und jeden Schritt \
+         getestet. Am Ende lief alles pünktlich, und die Beschwerden sind um die Hälfte \
+         zurückgegangen.",
+    ),
+    (
+        "nl",
+        "Vorig jaar was ik verantwoordelijk voor de overstap naar ons nieuwe factuursysteem. Het \
+         oude systeem was traag en klanten klaagden vaak. Ik heb met het team een plan gemaakt, \
+         we hebben de gegevens in kleine stappen overgezet en elke stap getest. Uiteindelijk \
+         liep alles op tijd en daalden de klachten met de helft.",
+    ),
+    (
         "fr",
         "L'année dernière, j'étais responsable de la migration de notre système de facturation. \
          L'ancien système était lent et les clients se plaignaient souvent. J'ai préparé un plan \
@@ -207,6 +224,14 @@ fn other_languages_get_cant_tell_and_english_stays_trusted() {
     for r in &reports[LANGUAGES.len()..] {
         let q = quality(r);
         assert_eq!(q["trusted"], true, "{q}");
+        assert_eq!(q["language"], "en", "{q}");
+        assert!(
+            r["engine"]["language_model"]
+                .as_str()
+                .is_some_and(|m| m.ends_with("ggml-base-q8_0.bin")),
+            "{}",
+            r["engine"]
+        );
         assert_ne!(r["summary"]["verdict"], "cant_tell", "{}", r["summary"]);
         assert!(r["length"]["word_count"].as_u64().unwrap() >= 45);
     }

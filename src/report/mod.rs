@@ -135,6 +135,12 @@ pub struct EngineInfo {
     /// How word start times were found: `dtw` or `token_timestamps`; absent in older reports.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub word_times: Option<String>,
+    /// The multilingual model that named the language of the speech when the transcription
+    /// model is English-only; absent when the transcription model did it itself, when no
+    /// such model was on disk (the language was not checked: a warning says so), and in older
+    /// reports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language_model: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -438,6 +444,7 @@ pub(crate) mod tests {
                 real_time_factor: 0.05,
                 speech_detector: None,
                 word_times: None,
+                language_model: None,
             },
             targets: &targets,
             transcript: &transcript,

@@ -41,6 +41,17 @@ const PREFERRED: &[&str] = &[
     "ggml-small.bin",
 ];
 
+/// Multilingual models that can name the language of a take transcribed by an English-only
+/// model, cheapest first: an English-only model writes English-sounding words for German
+/// (confidently: tiny.en's median word confidence on espeak-ng German was 0.95), so only a
+/// model that knows other languages can tell.
+const LANGUAGE_MODELS: &[&str] = &[
+    "ggml-tiny.bin",
+    "ggml-base-q8_0.bin",
+    "ggml-base.bin",
+    "ggml-small.bin",
+];
+
 #[derive(Debug, thiserror::Error)]
 pub enum ModelError {
     #[error(
@@ -159,6 +170,40 @@ impl ModelSearch {
             Some(name) if !value.is_file() => self.find_named(name, setting),
             _ => Ok(find_model([(Some(value), setting)], [], PREFERRED)?),
         }
+    }
+
+    /// A multilingual model on disk that can tell which language a take is in, for when the
+    /// transcription model is English-only: `REHEARSE_LANGUAGE_MODEL` (a path or a model name;
+    /// `off` for none), else the first of [`LANGUAGE_MODELS`] beside the transcription model
+    /// (`beside`, its file), in `./models` or in the data dir. Nothing is downloaded, and a file
+    /// that is not a valid multilingual model is passed over.
+    pub fn language_model(&self, beside: Option<&Path>) -> Option<PathBuf> {
+        let multilingual = |p: &Path| validate(p).is_ok_and(|info| info.multilingual);
+        if let Some(value) = std::env::var_os("REHEARSE_LANGUAGE_MODEL").filter(|v| !v.is_empty()) {
+            let value = PathBuf::from(value);
+            if value.as_os_str() == "off" {
+                return None;
+            }
+            let path = match model_name(&value) {
+                Some(name) if !value.is_file() => {
+                    let file = format!("ggml-{name}.bin");
+                    find_model([], self.folders(), &[file.as_str()]).ok()?.0
+                }
+                _ => value,
+            };
+            return multilingual(&path).then_some(path);
+        }
+        let beside = beside.and_then(Path::parent).map(Path::to_path_buf);
+        let [here, data] = self.folders();
+        let folders = [(beside.as_ref(), ModelSource::WorkingDir), here, data];
+        for name in LANGUAGE_MODELS {
+            if let Ok((path, _)) = find_model([], folders.clone(), &[name]) {
+                if multilingual(&path) {
+                    return Some(path);
+                }
+            }
+        }
+        None
     }
 
     fn folders(&self) -> [(Option<&PathBuf>, ModelSource); 2] {
