@@ -175,14 +175,24 @@ fn open_in_browser(path: &Path) {
     }
 }
 
+/// What the `--open` pages in the temporary directory are called: `rehearse-report-XXXXXX.html`.
+const PAGE_PREFIX: &str = "rehearse-report-";
+const PAGE_SUFFIX: &str = ".html";
+
+/// How long an `--open` page is kept for the browser: it embeds the recording, so it must not
+/// stay in the temporary directory forever, but a browser tab may reload it for a while.
+pub const PAGE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// The `--open` page when no `-o` names one: a new file with a random name in the temporary
 /// directory, created exclusively (`O_EXCL`) and readable by the user alone (it embeds the
-/// recording), kept for the browser to load.
+/// recording), kept for the browser to load. Pages older than [`PAGE_LIFETIME`] are removed
+/// here and at the start of every command ([`prune_old_pages`]).
 fn private_page(text: &str) -> Result<PathBuf> {
     let dir = std::env::temp_dir();
+    prune_old_pages_in(&dir, PAGE_LIFETIME);
     let mut file = tempfile::Builder::new()
-        .prefix("rehearse-report-")
-        .suffix(".html")
+        .prefix(PAGE_PREFIX)
+        .suffix(PAGE_SUFFIX)
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create the report page in {}", dir.display()))?;
     file.write_all(text.as_bytes())
@@ -192,6 +202,51 @@ fn private_page(text: &str) -> Result<PathBuf> {
         .keep()
         .with_context(|| format!("cannot keep the report page in {}", dir.display()))?;
     Ok(path)
+}
+
+/// Remove the user's own `--open` pages older than [`PAGE_LIFETIME`] from the temporary
+/// directory. Best effort and quiet: a page that cannot be removed is left.
+pub fn prune_old_pages() {
+    prune_old_pages_in(&std::env::temp_dir(), PAGE_LIFETIME);
+}
+
+fn prune_old_pages_in(dir: &Path, lifetime: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(PAGE_PREFIX) && name.ends_with(PAGE_SUFFIX)) {
+            continue;
+        }
+        // Not through a symlink (file_type does not follow it), and only the user's own pages.
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.file_type().is_file() || !is_own(&meta) {
+            continue;
+        }
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > lifetime);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_own(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+#[cfg(not(unix))]
+fn is_own(_meta: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Write to stdout, or to a file atomically: a new temporary file in the target's directory

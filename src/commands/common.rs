@@ -336,7 +336,7 @@ pub fn capture_take(opts: &TakeOptions<'_>, mut live: Option<&mut Live>) -> Resu
     RECORDING.store(true, Ordering::SeqCst);
     if let Err(e) = mic.start() {
         RECORDING.store(false, Ordering::SeqCst);
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(writer.path());
         return Err(e.into());
     }
     let _ = enter_presses();
