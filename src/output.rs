@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::report::terminal::View;
 use crate::report::{self, Report};
 use crate::tell;
-use crate::term::{printable, printable_line, printable_styled, ColorChoice, Style};
+use crate::term::{printable, printable_line, printable_styled, report_width, ColorChoice, Style};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +37,25 @@ impl Format {
     }
 }
 
-/// How one report is shown: the format, the colour rule, and whether to open it in a browser.
+/// How one report is shown: the format, the colour rule, whether to open it in a browser, and
+/// whether the terminal report shows everything or the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub format: Format,
     pub color: ColorChoice,
     pub open: bool,
+    pub detail: bool,
+}
+
+/// The terminal report's view: `detail` or the summary, wrapped to the terminal's width when
+/// it goes to one (`to_terminal`), else to `COLUMNS` or 80 columns.
+pub fn view(detail: bool, to_terminal: bool) -> View {
+    let width = report_width(to_terminal);
+    if detail {
+        View::detail(width)
+    } else {
+        View::summary(width)
+    }
 }
 
 /// Where a recording's report goes when -o names a directory: `DIR/<file name>.<ext>`.
@@ -70,9 +84,17 @@ pub fn progress_bar(quiet: bool) -> ProgressBar {
 /// The report as text in `format`; `audio` is the file the HTML page's player embeds.
 /// Terminal and Markdown text is made safe for a terminal ([`printable_styled`]): a report's
 /// transcript, question and file name can hold anything an imported export put there.
-pub fn render(report: &Report, format: Format, style: &Style, audio: Option<&Path>) -> String {
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: &Style,
+    view: View,
+    audio: Option<&Path>,
+) -> String {
     match format {
-        Format::Terminal => printable_styled(&report::terminal::render(report, style)).into_owned(),
+        Format::Terminal => {
+            printable_styled(&report::terminal::render(report, style, view)).into_owned()
+        }
         Format::Json => report::json::render(report),
         Format::Markdown => printable(&report::markdown::render(report)).into_owned(),
         Format::Html => {
@@ -95,7 +117,12 @@ pub fn emit(
 ) -> Result<()> {
     check(opts)?;
     let style = Style::for_output(opts.color, path.is_none());
-    write_page(path, opts.open, &render(report, opts.format, &style, audio))
+    let view = view(opts.detail, path.is_none());
+    write_page(
+        path,
+        opts.open,
+        &render(report, opts.format, &style, view, audio),
+    )
 }
 
 /// Options that only make sense together, checked before any slow work.
@@ -148,14 +175,24 @@ fn open_in_browser(path: &Path) {
     }
 }
 
+/// What the `--open` pages in the temporary directory are called: `rehearse-report-XXXXXX.html`.
+const PAGE_PREFIX: &str = "rehearse-report-";
+const PAGE_SUFFIX: &str = ".html";
+
+/// How long an `--open` page is kept for the browser: it embeds the recording, so it must not
+/// stay in the temporary directory forever, but a browser tab may reload it for a while.
+pub const PAGE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24 * 3600);
+
 /// The `--open` page when no `-o` names one: a new file with a random name in the temporary
 /// directory, created exclusively (`O_EXCL`) and readable by the user alone (it embeds the
-/// recording), kept for the browser to load.
+/// recording), kept for the browser to load. Pages older than [`PAGE_LIFETIME`] are removed
+/// here and at the start of every command ([`prune_old_pages`]).
 fn private_page(text: &str) -> Result<PathBuf> {
     let dir = std::env::temp_dir();
+    prune_old_pages_in(&dir, PAGE_LIFETIME);
     let mut file = tempfile::Builder::new()
-        .prefix("rehearse-report-")
-        .suffix(".html")
+        .prefix(PAGE_PREFIX)
+        .suffix(PAGE_SUFFIX)
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create the report page in {}", dir.display()))?;
     file.write_all(text.as_bytes())
@@ -165,6 +202,51 @@ fn private_page(text: &str) -> Result<PathBuf> {
         .keep()
         .with_context(|| format!("cannot keep the report page in {}", dir.display()))?;
     Ok(path)
+}
+
+/// Remove the user's own `--open` pages older than [`PAGE_LIFETIME`] from the temporary
+/// directory. Best effort and quiet: a page that cannot be removed is left.
+pub fn prune_old_pages() {
+    prune_old_pages_in(&std::env::temp_dir(), PAGE_LIFETIME);
+}
+
+fn prune_old_pages_in(dir: &Path, lifetime: std::time::Duration) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let now = std::time::SystemTime::now();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(PAGE_PREFIX) && name.ends_with(PAGE_SUFFIX)) {
+            continue;
+        }
+        // Not through a symlink (file_type does not follow it), and only the user's own pages.
+        let Ok(meta) = entry.metadata() else { continue };
+        if !meta.file_type().is_file() || !is_own(&meta) {
+            continue;
+        }
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age > lifetime);
+        if old {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(unix)]
+fn is_own(meta: &std::fs::Metadata) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    meta.uid() == unsafe { libc::geteuid() }
+}
+
+#[cfg(not(unix))]
+fn is_own(_meta: &std::fs::Metadata) -> bool {
+    true
 }
 
 /// Write to stdout, or to a file atomically: a new temporary file in the target's directory
@@ -215,6 +297,7 @@ mod tests {
             format: Format::Json,
             color: ColorChoice::Never,
             open: true,
+            detail: false,
         };
         assert!(check(&opts).is_err());
         assert!(check(&Options {

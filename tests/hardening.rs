@@ -924,3 +924,106 @@ fn an_imported_note_and_tag_are_shown_escaped() {
         "{tagged}"
     );
 }
+
+#[cfg(unix)]
+fn mode_of(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn man_dir_never_writes_through_a_planted_symlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let dir = tmp.path().join("man1");
+    std::fs::create_dir(&dir).unwrap();
+    for name in ["rehearse.1", "rehearse-analyze.1"] {
+        std::os::unix::fs::symlink(&victim, dir.join(name)).unwrap();
+    }
+    let out = rehearse()
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    for name in ["rehearse.1", "rehearse-analyze.1"] {
+        let page = dir.join(name);
+        let meta = std::fs::symlink_metadata(&page).unwrap();
+        assert!(meta.file_type().is_file(), "{name} is still a symlink");
+        assert_eq!(mode_of(&page), 0o644, "{name}: manual pages are public");
+        assert!(std::fs::read_to_string(&page).unwrap().contains(".TH"));
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| !n.ends_with(".1"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn config_init_makes_a_private_folder_and_file_and_follows_no_planted_symlink() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("data");
+    let victim = tmp.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let config = home.join("config");
+    assert_eq!(mode_of(&home), 0o700, "the data dir");
+    assert_eq!(mode_of(&config), 0o700, "config/");
+    assert_eq!(mode_of(&config.join("config.toml")), 0o600, "config.toml");
+
+    // The old fixed temporary name, planted as a symlink, is not written through.
+    std::fs::remove_file(config.join("config.toml")).unwrap();
+    std::os::unix::fs::symlink(&victim, config.join("config.toml.tmp")).unwrap();
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["config", "init"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert_eq!(mode_of(&config.join("config.toml")), 0o600);
+}
+
+#[cfg(unix)]
+#[test]
+fn open_pages_older_than_a_day_are_removed_by_the_next_command() {
+    let tmp = tempfile::tempdir().unwrap();
+    let pages = tmp.path().join("tmp");
+    std::fs::create_dir(&pages).unwrap();
+    let old = pages.join("rehearse-report-old123.html");
+    let recent = pages.join("rehearse-report-new456.html");
+    let other = pages.join("someone-else-old.html");
+    for p in [&old, &recent, &other] {
+        std::fs::write(p, "<html>a recording</html>").unwrap();
+    }
+    let two_days_ago = std::time::SystemTime::now() - Duration::from_secs(2 * 24 * 3600);
+    for p in [&old, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(p)
+            .unwrap()
+            .set_modified(two_days_ago)
+            .unwrap();
+    }
+    let out = rehearse()
+        .env("REHEARSE_HOME", tmp.path().join("data"))
+        .env("TMPDIR", &pages)
+        .args(["config", "path"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!old.exists(), "a page older than a day is removed");
+    assert!(recent.exists(), "a page from today stays for the browser");
+    assert!(other.exists(), "only rehearse's own pages are touched");
+}

@@ -825,3 +825,108 @@ fn a_take_can_be_retagged_noted_and_tagged_and_keeps_it_through_reindex() {
         "{last}"
     );
 }
+
+/// A real recording's clip from tests/fixtures/realspeech.
+fn realspeech(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/realspeech")
+        .join(format!("{name}.wav"))
+}
+
+fn ids(takes: &Value) -> Vec<String> {
+    takes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// A silent file analysed between two real answers is kept in the store but left out of
+/// `history`, `progress` and `compare last~1 last` unless `--all` asks for it, and the history
+/// says how many it hides.
+#[test]
+fn a_silent_take_is_hidden_from_history_progress_and_compare() {
+    let tmp = tempfile::tempdir().unwrap();
+    let home = tmp.path().join("home");
+    let silence = tmp.path().join("silence.wav");
+    let status = StdCommand::new("sox")
+        .args(["-n", "-r", "16000", "-c", "1"])
+        .arg(&silence)
+        .args(["trim", "0", "6"])
+        .status()
+        .expect("sox is installed");
+    assert!(status.success());
+    analyze(&home, &realspeech("mfa_crossword"), &[]).success();
+    analyze(&home, &silence, &[]).success();
+    analyze(&home, &realspeech("mfa_internalsil"), &[]).success();
+
+    let everything = rehearse(&home)
+        .args(["history", "--json", "--all"])
+        .assert()
+        .success();
+    let everything = json(&everything.get_output().stdout);
+    let all_ids = ids(&everything["takes"]);
+    assert_eq!(all_ids.len(), 3, "{everything}");
+    assert_eq!(everything["hidden"], 0);
+    let (first, silent, second) = (&all_ids[0], &all_ids[1], &all_ids[2]);
+    // A silent take has no figures: not even a STAR score of 0.
+    assert!(
+        everything["takes"][1]["star_score"].is_null(),
+        "{everything}"
+    );
+
+    let shown = rehearse(&home)
+        .args(["history", "--json"])
+        .assert()
+        .success();
+    let shown = json(&shown.get_output().stdout);
+    assert_eq!(ids(&shown["takes"]), [first.clone(), second.clone()]);
+    assert_eq!(shown["hidden"], 1);
+
+    let table = rehearse(&home).arg("history").assert().success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
+    assert!(!text.contains(silent.as_str()), "{text}");
+    assert!(
+        text.contains("1 take without speech or with a transcript that cannot be trusted is hidden: `rehearse history --all` shows it"),
+        "{text}"
+    );
+    let table = rehearse(&home)
+        .args(["history", "--all"])
+        .assert()
+        .success();
+    let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
+    assert!(
+        text.contains(silent.as_str()) && !text.contains("hidden"),
+        "{text}"
+    );
+
+    let progress = rehearse(&home)
+        .args(["progress", "--json"])
+        .assert()
+        .success();
+    let progress = json(&progress.get_output().stdout);
+    assert_eq!(progress["takes"], 2, "{progress}");
+    let progress_all = rehearse(&home)
+        .args(["progress", "--json", "--all"])
+        .assert()
+        .success();
+    assert_eq!(json(&progress_all.get_output().stdout)["takes"], 3);
+
+    // `last~1` skips the silent take, so the two real answers are compared.
+    let compare = rehearse(&home)
+        .args(["compare", "last~1", "last", "--json"])
+        .assert()
+        .success();
+    let compare = json(&compare.get_output().stdout);
+    assert_eq!(compare["before"]["id"], first.as_str(), "{compare}");
+    assert_eq!(compare["after"]["id"], second.as_str(), "{compare}");
+    let compare_all = rehearse(&home)
+        .args(["compare", "last~1", "last", "--json", "--all"])
+        .assert()
+        .success();
+    assert_eq!(
+        json(&compare_all.get_output().stdout)["before"]["id"],
+        silent.as_str()
+    );
+}

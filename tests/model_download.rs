@@ -695,3 +695,58 @@ fn an_unknown_model_name_is_refused_by_the_command_line() {
     assert!(err.contains("tiny.en") && err.contains("small"), "{err}");
     assert!(!home.join("models").exists());
 }
+
+#[cfg(unix)]
+fn mode(p: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::symlink_metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn model_download_makes_the_data_dir_models_and_part_private_and_a_refused_one_leaves_no_part() {
+    let server = Server::start("/ggml-tiny.en.bin", real_model(), Mode::CutAfter(300_000));
+    // A data dir that does not exist yet: model download creates it.
+    let home = common::fresh_home().join("data");
+    let out = common::rehearse()
+        .current_dir(home.parent().unwrap())
+        .env("REHEARSE_HOME", &home)
+        .env_remove(rehearse::settings::BASE_URL_ENV)
+        .args([
+            "model",
+            "download",
+            "tiny.en",
+            "--base-url",
+            &server.base_url(""),
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success(), "the cut download fails");
+    let models = home.join("models");
+    let part = models.join("ggml-tiny.en.bin.part");
+    assert_eq!(std::fs::metadata(&part).unwrap().len(), 300_000);
+    assert_eq!(mode(&home), 0o700, "the data dir");
+    assert_eq!(mode(&models), 0o700, "models/");
+    assert_eq!(mode(&part), 0o600, "the part file");
+
+    // A download refused before any byte (404 on the mirror) leaves no part behind.
+    std::fs::remove_file(&part).unwrap();
+    let out = common::rehearse()
+        .env("REHEARSE_HOME", &home)
+        .env_remove(rehearse::settings::BASE_URL_ENV)
+        .args([
+            "model",
+            "download",
+            "tiny.en",
+            "--base-url",
+            &server.base_url("/nowhere"),
+        ])
+        .output()
+        .expect("runs");
+    assert!(!out.status.success(), "a 404 fails");
+    assert!(
+        files_in(&models).is_empty(),
+        "left: {:?}",
+        files_in(&models)
+    );
+}

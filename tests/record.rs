@@ -676,3 +676,42 @@ fn delete_on_a_terminal_asks_and_only_yes_deletes() {
     assert!(screen.contains("deleted take "), "{screen}");
     assert!(mic.kept().is_empty(), "{screen}");
 }
+
+#[test]
+fn two_records_started_in_the_same_second_both_keep_their_take() {
+    let mic = FakeMic::speaking("Short answer.");
+    // Start both just after a second begins, so both name their take in that second; the
+    // one-second countdown lies between choosing the name and creating the file.
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap();
+    std::thread::sleep(Duration::from_nanos(
+        1_000_000_000 - u64::from(now.subsec_nanos()),
+    ));
+    let start = || {
+        mic.rehearse(&[
+            "record",
+            "--no-analyze",
+            "--max-seconds",
+            "1",
+            "--countdown",
+            "1",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap()
+    };
+    let (a, b) = (start(), start());
+    for child in [a, b] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let mut audio = mic.takes();
+    audio.extend(mic.kept());
+    assert_eq!(audio.len(), 2, "two takes kept: {audio:?}");
+    for take in &audio {
+        let (_, samples) = read_take(take);
+        assert_eq!(samples.len(), STORED_RATE as usize, "{}", take.display());
+    }
+}

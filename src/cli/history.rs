@@ -29,6 +29,9 @@ pub struct HistoryArgs {
     /// Only the takes of one practice session (its id, as `rehearse practice` prints it).
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
+    /// Also the takes without speech or whose transcript cannot be trusted (hidden by default).
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -48,6 +51,10 @@ pub struct CompareArgs {
     pub before: String,
     /// The later take.
     pub after: String,
+    /// Count `last~N` over every take, also those without speech or whose transcript cannot
+    /// be trusted (skipped by default).
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
@@ -64,6 +71,9 @@ pub struct ProgressArgs {
     /// Only takes from DATE on (as for `history`).
     #[arg(long, value_name = "DATE")]
     pub since: Option<String>,
+    /// Also the takes without speech or whose transcript cannot be trusted (hidden by default).
+    #[arg(long)]
+    pub all: bool,
     /// Print JSON.
     #[arg(long, conflicts_with = "format")]
     pub json: bool,

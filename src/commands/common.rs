@@ -77,6 +77,7 @@ pub fn output_options(args: &OutputArgs) -> output::Options {
         format: format(args.format),
         color: args.color,
         open: args.open,
+        detail: args.detail,
     }
 }
 
@@ -335,7 +336,7 @@ pub fn capture_take(opts: &TakeOptions<'_>, mut live: Option<&mut Live>) -> Resu
     RECORDING.store(true, Ordering::SeqCst);
     if let Err(e) = mic.start() {
         RECORDING.store(false, Ordering::SeqCst);
-        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_file(writer.path());
         return Err(e.into());
     }
     let _ = enter_presses();

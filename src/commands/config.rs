@@ -1,6 +1,7 @@
 //! `rehearse config path|show|init`: where the config file is, the settings in force, and a
 //! commented starting file.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -40,13 +41,26 @@ pub fn config(args: ConfigArgs) -> Result<()> {
     }
 }
 
-/// Write `text` to `path` atomically (a temporary file renamed into place), creating the folder.
+/// Write `text` to `path` atomically, readable by the user alone: a new temporary file beside
+/// it (random name, `O_EXCL`, 0600, so no planted file or symlink is written through) renamed
+/// into place. The folder, when missing, is created 0700 (as the data directory is).
 fn write_new(path: &Path, text: &str) -> Result<()> {
     let context = || format!("cannot write the config file {}", path.display());
-    if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).with_context(context)?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).with_context(context)?;
-    std::fs::rename(&tmp, path).with_context(context)
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    crate::store::take::create_private_dir_all(dir).with_context(context)?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".config-")
+        .suffix(".toml.tmp")
+        .tempfile_in(dir)
+        .with_context(context)?;
+    tmp.write_all(text.as_bytes())
+        .and_then(|()| tmp.as_file().sync_all())
+        .with_context(context)?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(context)?;
+    Ok(())
 }

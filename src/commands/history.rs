@@ -35,11 +35,13 @@ pub fn history(args: HistoryArgs) -> Result<()> {
     if let Some(session) = &args.session {
         takes.retain(|t| t.meta.session.as_deref() == Some(session.trim()));
     }
+    let hidden = history::hide_untracked(&mut takes, args.all);
     let targets = settings::load()?.targets;
     let disk = store.disk_use();
     let all = store.list()?.len();
     let text = if args.json {
         let mut v = history::history_json(&takes, &targets);
+        v["hidden"] = serde_json::json!(hidden);
         v["disk"] = serde_json::json!({
             "history_dir": disk.history_dir,
             "history_bytes": disk.history_bytes,
@@ -52,7 +54,8 @@ pub fn history(args: HistoryArgs) -> Result<()> {
     } else {
         let table = history::history_table(&takes, &targets);
         let footer = history::disk_use_text(&disk, all);
-        printable_styled(&format!("{table}{footer}")).into_owned()
+        let hidden = history::hidden_text(hidden);
+        printable_styled(&format!("{table}{hidden}{footer}")).into_owned()
     };
     write_output(None, &text)
 }
@@ -89,8 +92,9 @@ pub fn show(args: ShowArgs) -> Result<()> {
 
 pub fn compare(args: CompareArgs) -> Result<()> {
     let store = open_store_for_reading()?;
-    let a = store.resolve(&args.before)?;
-    let b = store.resolve(&args.after)?;
+    let counts = |t: &crate::store::StoredTake| args.all || history::worth_tracking(t);
+    let a = store.resolve_counting(&args.before, counts)?;
+    let b = store.resolve_counting(&args.after, counts)?;
     if a.meta.id == b.meta.id {
         tell!(
             "rehearse: warning: both name take {}, so nothing can differ; compare two takes, \
@@ -116,16 +120,23 @@ pub fn progress(args: ProgressArgs) -> Result<()> {
         anyhow::bail!("--open shows an HTML page: add --format html");
     }
     let store = open_store_for_reading()?;
-    let takes = history::select(
+    let mut takes = history::select(
         &store,
         args.question.as_deref(),
         since(args.since.as_deref())?,
     )?;
+    let hidden = history::hide_untracked(&mut takes, args.all);
     if takes.is_empty() && format != ProgressFormat::Json {
         let filtered = args.question.is_some() || args.since.is_some();
         anyhow::bail!(
-            "no takes{} to show progress for: `rehearse history` lists them",
-            if filtered { " match" } else { "" }
+            "no takes{} to show progress for{}: `rehearse history{}` lists them",
+            if filtered { " match" } else { "" },
+            if hidden > 0 {
+                format!(" ({hidden} without speech or a trustworthy transcript hidden)")
+            } else {
+                String::new()
+            },
+            if hidden > 0 { " --all" } else { "" },
         );
     }
     let targets = targets(&args.targets)?;

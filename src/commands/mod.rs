@@ -29,6 +29,8 @@ pub fn run(cli: Cli) -> Result<()> {
     if let Some(dir) = cli.data_dir {
         crate::paths::set_data_dir(dir);
     }
+    // `--open` pages embed a recording: none outlives a day in the temporary directory.
+    crate::output::prune_old_pages();
     match cli.command {
         Command::Analyze(args) => analyze::analyze(args),
         Command::Model(args) => model::model(args),

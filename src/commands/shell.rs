@@ -1,6 +1,7 @@
 //! `rehearse completions SHELL` and `rehearse man`: shell completion scripts and manual pages,
 //! generated from the command-line definition itself so they never fall behind it.
 
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
@@ -42,9 +43,33 @@ fn write_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
             todo.push((sub.clone().name(sub_name.clone()), sub_name));
         }
         let path = dir.join(format!("{name}.1"));
-        std::fs::write(&path, page(&c)?)
+        write_page(&path, &page(&c)?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         tell!("rehearse: wrote {}", path.display());
     }
+    Ok(())
+}
+
+/// Write one page without following a symlink or file planted at its name (the folder may be
+/// shared, `/usr/local/share/man/man1`): a new temporary file (random name, `O_EXCL`) renamed
+/// over the name, which replaces a symlink instead of writing through it. Manual pages are
+/// public: 0644.
+fn write_page(path: &Path, text: &str) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".rehearse-man-")
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(text.as_bytes())?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file()
+            .set_permissions(std::fs::Permissions::from_mode(0o644))?;
+    }
+    tmp.persist(path).map_err(|e| e.error)?;
     Ok(())
 }

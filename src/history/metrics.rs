@@ -61,10 +61,9 @@ impl StoredReport {
         self.spoken().filter(|r| r.withheld(section).is_none())
     }
 
-    /// The STAR section, when the report has one and scored it.
+    /// The STAR section, when the report found speech, has one and scored it.
     pub fn star(&self) -> Option<&StarAnalysis> {
-        self.report
-            .as_ref()
+        self.spoken()
             .filter(|_| self.has_star)
             .filter(|r| r.withheld(Section::Star).is_none())
             .map(|r| &r.star)

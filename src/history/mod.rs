@@ -47,6 +47,43 @@ pub fn select(
         .collect())
 }
 
+/// Whether a take belongs in the history's views by default: not when its report found no
+/// speech, or heard words it cannot trust (another language, noise), or none at all. Such a take
+/// has no figures worth a trend, and would make the next real take look like a leap (STAR 0 to
+/// 60). A take not analysed yet, or whose report this version cannot read, is kept: nothing
+/// says it is silent, and the history marks it.
+pub fn worth_tracking(t: &StoredTake) -> bool {
+    match StoredReport::of(t).report {
+        Some(r) if t.analysed() => {
+            r.speech_found && r.words_trusted() && !r.transcript.words.is_empty()
+        }
+        _ => true,
+    }
+}
+
+/// Drop the takes not [`worth_tracking`] unless `all`; how many were dropped.
+pub fn hide_untracked(takes: &mut Vec<StoredTake>, all: bool) -> usize {
+    let before = takes.len();
+    if !all {
+        takes.retain(worth_tracking);
+    }
+    before - takes.len()
+}
+
+/// The history's line on the takes it hides, or nothing when none are hidden.
+pub fn hidden_text(hidden: usize) -> String {
+    match hidden {
+        0 => String::new(),
+        n => format!(
+            "{n} take{s} without speech or with a transcript that cannot be trusted {verb} \
+             hidden: `rehearse history --all` shows {them}\n",
+            s = if n == 1 { "" } else { "s" },
+            verb = if n == 1 { "is" } else { "are" },
+            them = if n == 1 { "it" } else { "them" },
+        ),
+    }
+}
+
 /// A take's time in the local time zone, to the minute.
 /// "3 takes, 2026-11-01 09:00 to 2026-11-22 04:11": how many takes and when.
 pub fn span(takes: &[StoredTake]) -> String {

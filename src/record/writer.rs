@@ -25,7 +25,7 @@ pub const FLUSH_S: f64 = 0.2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{path}: already exists; choose another --out path")]
+    #[error("{path} and the next {FRESH_NAMES} names for a take already exist; move some recordings out of that folder")]
     Exists { path: String },
     #[error("cannot create {path}: {reason}")]
     Create { path: String, reason: String },
@@ -49,47 +49,85 @@ pub struct TakeWriter {
     flush_every: u64,
 }
 
+/// Attempts at a free name for a fresh take before giving up.
+const FRESH_NAMES: u32 = 1000;
+
+/// A new file at `path`, or at the first free `STEM-N.EXT` beside it (N = 2, 3, ...).
+fn create_fresh(path: &Path) -> Result<(File, PathBuf), WriteError> {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "take".into(), |s| s.to_string_lossy().into_owned());
+    let ext = path
+        .extension()
+        .map(|e| format!(".{}", e.to_string_lossy()))
+        .unwrap_or_default();
+    let mut candidate = path.to_path_buf();
+    for n in 2..FRESH_NAMES + 2 {
+        match open_take(&candidate, false) {
+            Err(WriteError::Exists { .. }) => {
+                candidate = path.with_file_name(format!("{stem}-{n}{ext}"));
+            }
+            other => return other.map(|f| (f, candidate)),
+        }
+    }
+    Err(WriteError::Exists {
+        path: path.display().to_string(),
+    })
+}
+
+/// Open a take file readable by the user alone: replacing what is there, or only if new.
+fn open_take(path: &Path, overwrite: bool) -> Result<File, WriteError> {
+    let mut options = OpenOptions::new();
+    options.write(true);
+    // A recording of the user's voice: readable by the user alone.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    if overwrite {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    options.open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => WriteError::Exists {
+            path: path.display().to_string(),
+        },
+        _ => WriteError::Create {
+            path: path.display().to_string(),
+            reason: e.to_string(),
+        },
+    })
+}
+
 impl TakeWriter {
-    /// Create the file. `overwrite` false refuses an existing file (a fresh take path);
-    /// true replaces it (a path the user chose with `--out`).
+    /// Create the file. `overwrite` false makes a fresh take: an existing file is never
+    /// replaced, and when `path` is taken (another `record` started in the same second chose
+    /// the same name) the first free `NAME-2.wav`, `NAME-3.wav`, ... beside it is used, claimed
+    /// with `O_EXCL` so two processes never share one. True replaces the file (a path the user
+    /// chose with `--out`). [`TakeWriter::path`] says where the take went.
     pub fn create(path: &Path, format: InputFormat, overwrite: bool) -> Result<Self, WriteError> {
-        let shown = path.display().to_string();
         let resampler =
             StreamResampler::new(format.sample_rate, TARGET_RATE).map_err(|reason| {
                 WriteError::Create {
-                    path: shown.clone(),
+                    path: path.display().to_string(),
                     reason,
                 }
             })?;
-        let mut options = OpenOptions::new();
-        options.write(true);
-        // A recording of the user's voice: readable by the user alone.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        if overwrite {
-            options.create(true).truncate(true);
+        let (file, path) = if overwrite {
+            (open_take(path, true)?, path.to_path_buf())
         } else {
-            options.create_new(true);
-        }
-        let file = options.open(path).map_err(|e| match e.kind() {
-            std::io::ErrorKind::AlreadyExists => WriteError::Exists {
-                path: shown.clone(),
-            },
-            _ => WriteError::Create {
-                path: shown.clone(),
-                reason: e.to_string(),
-            },
-        })?;
+            create_fresh(path)?
+        };
+        let shown = path.display().to_string();
         let wav = WavWriter::new(BufWriter::new(file), SPEC).map_err(|e| WriteError::Create {
             path: shown,
             reason: e.to_string(),
         })?;
         Ok(TakeWriter {
             wav,
-            path: path.to_path_buf(),
+            path,
             channels: format.channels.max(1),
             resampler: Some(resampler),
             frames: 0,
@@ -269,8 +307,10 @@ mod tests {
         let path = dir.path().join("t.wav");
         std::fs::write(&path, b"keep me").unwrap();
         let f = format(SampleKind::F32, 48_000);
-        let err = TakeWriter::create(&path, f, false).err();
-        assert!(matches!(err, Some(WriteError::Exists { .. })));
+        let fresh = TakeWriter::create(&path, f, false).unwrap();
+        assert_eq!(fresh.path(), dir.path().join("t-2.wav"));
+        let third = TakeWriter::create(&path, f, false).unwrap();
+        assert_eq!(third.path(), dir.path().join("t-3.wav"));
         assert_eq!(std::fs::read(&path).unwrap(), b"keep me");
         assert!(TakeWriter::create(&path, f, true).is_ok());
     }

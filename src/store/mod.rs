@@ -593,6 +593,16 @@ impl Store {
 
     /// A take named by id, unique id prefix, `last`, or `last~N` (N takes before the last).
     pub fn resolve(&self, spec: &str) -> Result<StoredTake, StoreError> {
+        self.resolve_counting(spec, |_| true)
+    }
+
+    /// As [`Store::resolve`], but `last~N` counts back only over the takes `counts` keeps (an
+    /// id or prefix still names any take).
+    pub fn resolve_counting(
+        &self,
+        spec: &str,
+        counts: impl Fn(&StoredTake) -> bool,
+    ) -> Result<StoredTake, StoreError> {
         let all = self.list()?;
         if all.is_empty() {
             return Err(StoreError::Empty);
@@ -607,6 +617,7 @@ impl Store {
             if let Some(n) = n {
                 return all
                     .into_iter()
+                    .filter(|t| counts(t))
                     .rev()
                     .nth(n)
                     .ok_or_else(|| StoreError::NotFound(spec.to_string()));

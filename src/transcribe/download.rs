@@ -250,7 +250,9 @@ pub fn download(
             url: req.base_url.to_string(),
         });
     }
-    fs::create_dir_all(req.dir).map_err(io_err("cannot create the models folder", req.dir))?;
+    // The data directory and models/ are private, like the takes (0700 when created here).
+    crate::store::take::create_private_dir_all(req.dir)
+        .map_err(io_err("cannot create the models folder", req.dir))?;
     let dest = req.dir.join(&req.model.file_name);
     if is_verified(req.model, &dest)? {
         return Ok(Outcome::AlreadyThere { path: dest });
@@ -410,8 +412,7 @@ fn fetch(
 /// The part file opened for appending, with the hash of what it already holds. A part larger
 /// than any pinned file cannot be the start of one and is started over.
 fn open_part(model: &ModelFile, part: &Path) -> Result<(File, Sha256, u64), DownloadError> {
-    let mut file = OpenOptions::new()
-        .create(true)
+    let mut file = part_options()
         .read(true)
         .append(true)
         .open(part)
@@ -429,9 +430,21 @@ fn open_part(model: &ModelFile, part: &Path) -> Result<(File, Sha256, u64), Down
     Ok((file, hasher, copied))
 }
 
+/// How a part file is opened: created 0600 (readable by the user alone, like every file in
+/// the data directory), never through a symlink planted at its name.
+fn part_options() -> OpenOptions {
+    let mut options = OpenOptions::new();
+    options.create(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600).custom_flags(libc::O_NOFOLLOW);
+    }
+    options
+}
+
 fn restart_part(part: &Path) -> Result<(File, Sha256, u64), DownloadError> {
-    let file = OpenOptions::new()
-        .create(true)
+    let file = part_options()
         .write(true)
         .truncate(true)
         .open(part)
