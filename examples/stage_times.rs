@@ -133,6 +133,7 @@ fn main() -> Result<()> {
                     real_time_factor: 0.0,
                     speech_detector: None,
                     word_times: None,
+                    language_model: None,
                 },
                 targets: &targets,
                 transcript: &transcript,

@@ -108,7 +108,7 @@ fn without_a_multilingual_model_the_report_says_the_language_was_not_checked() {
     let unchecked = analyze("off");
     let warnings = unchecked["warnings"].to_string();
     assert!(warnings.contains("language was not checked"), "{warnings}");
-    assert!(unchecked["engine"]["language_model"].is_null());
+    assert!(unchecked["model"]["language_model"].is_null());
     assert_eq!(unchecked["transcript"]["quality"]["trusted"], true);
 
     // The same take with the model named: checked, English, no such warning.
