@@ -17,12 +17,13 @@ cd "$ROOT"
 # cpal. Tests: espeak-ng and sox synthesise speech, ffmpeg encodes it to M4A/Opus/WebM,
 # chromium renders the HTML report headless,
 # alsa-utils for the fake microphone, bash-completion to check the shell completions
-# install as the README says.
+# install as the README says, tmux for a real terminal of a chosen width (tests/terminal_width.rs).
 # python3-venv for the pinned numpy that makes the noise matrix (scripts/noise-matrix.sh, used
 # by tests/noise_matrix.rs) and for the benchmarks' faster-whisper.
 # Benchmarks: GNU time for peak memory.
 PACKAGES=(cmake clang libclang-dev pkg-config libasound2-dev
-  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion python3-venv)
+  espeak-ng sox libsox-fmt-all ffmpeg alsa-utils chromium time bash-completion python3-venv
+  tmux)
 FEATURES=()
 if [ "${REHEARSE_BLAS:-0}" = 1 ]; then
   PACKAGES+=(libopenblas-dev)

@@ -11,9 +11,10 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
+use crate::report::terminal::View;
 use crate::report::{self, Report};
 use crate::tell;
-use crate::term::{printable, printable_line, printable_styled, ColorChoice, Style};
+use crate::term::{printable, printable_line, printable_styled, report_width, ColorChoice, Style};
 
 /// A report's format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,12 +37,25 @@ impl Format {
     }
 }
 
-/// How one report is shown: the format, the colour rule, and whether to open it in a browser.
+/// How one report is shown: the format, the colour rule, whether to open it in a browser, and
+/// whether the terminal report shows everything or the summary.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Options {
     pub format: Format,
     pub color: ColorChoice,
     pub open: bool,
+    pub detail: bool,
+}
+
+/// The terminal report's view: `detail` or the summary, wrapped to the terminal's width when
+/// it goes to one (`to_terminal`), else to `COLUMNS` or 80 columns.
+pub fn view(detail: bool, to_terminal: bool) -> View {
+    let width = report_width(to_terminal);
+    if detail {
+        View::detail(width)
+    } else {
+        View::summary(width)
+    }
 }
 
 /// Where a recording's report goes when -o names a directory: `DIR/<file name>.<ext>`.
@@ -70,9 +84,17 @@ pub fn progress_bar(quiet: bool) -> ProgressBar {
 /// The report as text in `format`; `audio` is the file the HTML page's player embeds.
 /// Terminal and Markdown text is made safe for a terminal ([`printable_styled`]): a report's
 /// transcript, question and file name can hold anything an imported export put there.
-pub fn render(report: &Report, format: Format, style: &Style, audio: Option<&Path>) -> String {
+pub fn render(
+    report: &Report,
+    format: Format,
+    style: &Style,
+    view: View,
+    audio: Option<&Path>,
+) -> String {
     match format {
-        Format::Terminal => printable_styled(&report::terminal::render(report, style)).into_owned(),
+        Format::Terminal => {
+            printable_styled(&report::terminal::render(report, style, view)).into_owned()
+        }
         Format::Json => report::json::render(report),
         Format::Markdown => printable(&report::markdown::render(report)).into_owned(),
         Format::Html => {
@@ -95,7 +117,12 @@ pub fn emit(
 ) -> Result<()> {
     check(opts)?;
     let style = Style::for_output(opts.color, path.is_none());
-    write_page(path, opts.open, &render(report, opts.format, &style, audio))
+    let view = view(opts.detail, path.is_none());
+    write_page(
+        path,
+        opts.open,
+        &render(report, opts.format, &style, view, audio),
+    )
 }
 
 /// Options that only make sense together, checked before any slow work.
@@ -270,6 +297,7 @@ mod tests {
             format: Format::Json,
             color: ColorChoice::Never,
             open: true,
+            detail: false,
         };
         assert!(check(&opts).is_err());
         assert!(check(&Options {

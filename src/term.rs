@@ -177,6 +177,31 @@ impl Style {
     }
 }
 
+/// The width a report is wrapped to: the terminal's when standard output is one (and the
+/// report goes there, `to_terminal`), else `COLUMNS` when it holds a number, else 80; never
+/// under [`MIN_WIDTH`].
+pub fn report_width(to_terminal: bool) -> usize {
+    let from_terminal = (to_terminal && std::io::stdout().is_terminal())
+        .then(|| terminal_size::terminal_size_of(std::io::stdout()))
+        .flatten()
+        .map(|(w, _)| usize::from(w.0));
+    let from_env = || {
+        std::env::var("COLUMNS")
+            .ok()
+            .and_then(|c| c.trim().parse::<usize>().ok())
+    };
+    from_terminal
+        .filter(|&w| w > 0)
+        .or_else(from_env)
+        .unwrap_or(DEFAULT_WIDTH)
+        .max(MIN_WIDTH)
+}
+
+/// The width of a report that goes nowhere in particular (a file, a pipe without `COLUMNS`).
+pub const DEFAULT_WIDTH: usize = 80;
+/// Narrower than this, a report is wrapped at this width anyway: a scorecard row needs it.
+pub const MIN_WIDTH: usize = 40;
+
 /// Columns `s` takes on screen: its characters, not counting colour escape codes.
 pub fn visible_width(s: &str) -> usize {
     let mut n = 0;

@@ -227,7 +227,7 @@ fn the_terminal_and_html_show_heard_fillers_apart_and_the_pass_can_be_turned_off
     assert_clean_success(&out);
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("more heard in the audio, not in the transcript"),
+        text.contains(" heard in the audio, not in the transcript): "),
         "{text}"
     );
 

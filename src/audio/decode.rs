@@ -72,6 +72,8 @@ pub struct Source {
     pub info: StreamInfo,
     /// Found before decoding (e.g. a repaired WAV header).
     pub warnings: Vec<String>,
+    /// The first packet, read by [`open`] to see whether the file can be read this way.
+    lookahead: Option<Result<Option<symphonia::core::packet::Packet>, SymError>>,
 }
 
 /// What [`Source::run`] decoded.
@@ -96,66 +98,35 @@ fn codecs() -> &'static CodecRegistry {
 }
 
 /// Open `path`, recognise its format by content and set up a decoder for its audio track.
+///
+/// The file is first read as a seekable file. A truncated WebM or faststart MP4/M4A fails
+/// there: their readers seek to index elements past the end of the data (WebM's cues), or
+/// skip a media-data atom that claims more bytes than the file has (MP4's `mdat`), so nothing
+/// can be read although the first half of the audio is intact. When opening fails, or the first
+/// packet cannot be read, the file is opened again and read front to back only
+/// ([`FrontToBack`]), as a stream would be; if that reaches audio it is used, and the end of
+/// the data ends the decoding with a warning that the file is truncated ([`Source::run`]).
 pub fn open(path: &Path) -> Result<Source, AudioError> {
     let shown = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| io_error(&shown, e))?;
     if meta.is_dir() {
         return Err(AudioError::IsDirectory { path: shown });
     }
-    let mut file = open_regular(path, &shown)?;
-    let len = file.metadata().map_err(|e| io_error(&shown, e))?.len();
-    if len == 0 {
-        return Err(AudioError::Empty {
-            path: shown,
-            reason: "the file is empty (0 bytes)".into(),
-        });
-    }
-    let mut warnings = Vec::new();
-    let unreadable = |e: std::io::Error| AudioError::Unreadable {
-        path: shown.clone(),
-        cause: e,
+    let Media {
+        source,
+        len,
+        warnings,
+    } = media_source(path, &shown)?;
+    let (reader, lookahead) = match probe(source, &shown) {
+        Ok(mut reader) => match reader.next_packet() {
+            Ok(first) => (reader, Ok(first)),
+            Err(e) => match open_front_to_back(path, &shown) {
+                Some(opened) => opened,
+                None => (reader, Err(e)),
+            },
+        },
+        Err(e) => open_front_to_back(path, &shown).ok_or(e)?,
     };
-    let source: Box<dyn MediaSource> = match wav::inspect(&mut file, len).map_err(unreadable)? {
-        Some(repair) => {
-            warnings.extend(repair.warning.clone());
-            Box::new(wav::PatchedFile::new(file, len, &repair).map_err(unreadable)?)
-        }
-        None => {
-            use std::io::Seek;
-            file.rewind().map_err(unreadable)?;
-            Box::new(file)
-        }
-    };
-    let mss = MediaSourceStream::new(source, Default::default());
-    let reader = symphonia::default::get_probe()
-        .probe(
-            &Hint::new(),
-            mss,
-            FormatOptions::default(),
-            MetadataOptions::default(),
-        )
-        .map_err(|e| match e {
-            SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
-                AudioError::NotAudio {
-                    path: shown.clone(),
-                    reason: "the file ended before any audio stream could be found: it is \
-                             truncated, or holds a codec this tool does not know"
-                        .into(),
-                }
-            }
-            SymError::IoError(io) => AudioError::Unreadable {
-                path: shown.clone(),
-                cause: io,
-            },
-            SymError::Unsupported(_) => AudioError::NotAudio {
-                path: shown.clone(),
-                reason: "its content is not a recognised audio format".into(),
-            },
-            other => AudioError::NotAudio {
-                path: shown.clone(),
-                reason: describe(&other),
-            },
-        })?;
     let container = container_name(reader.format_info().short_name);
     let bad_rate = reader
         .tracks()
@@ -197,7 +168,11 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
         })?;
     let codec_short = decoder.codec_info().short_name;
     let is_pcm = codec_short.starts_with("pcm");
-    let exact_frames = if is_pcm || codec_short == "flac" {
+    // An MP3 with a LAME tag (what lame and ffmpeg write) counts its frames exactly; without
+    // one, symphonia guesses from the bitrate, which a truncated file also fits.
+    let counted =
+        is_pcm || codec_short == "flac" || (codec_short == "mp3" && track.delay.is_some());
+    let exact_frames = if counted {
         track.num_frames.filter(|&n| n > 0)
     } else {
         None
@@ -218,7 +193,142 @@ pub fn open(path: &Path) -> Result<Source, AudioError> {
         track_id,
         info,
         warnings,
+        lookahead: Some(lookahead),
     })
+}
+
+/// A file as a media source (a WAV with a broken header patched on the fly).
+struct Media {
+    source: Box<dyn MediaSource>,
+    len: u64,
+    /// About repairs.
+    warnings: Vec<String>,
+}
+
+fn media_source(path: &Path, shown: &str) -> Result<Media, AudioError> {
+    let mut file = open_regular(path, shown)?;
+    let len = file.metadata().map_err(|e| io_error(shown, e))?.len();
+    if len == 0 {
+        return Err(AudioError::Empty {
+            path: shown.to_string(),
+            reason: "the file is empty (0 bytes)".into(),
+        });
+    }
+    let mut warnings = Vec::new();
+    let unreadable = |e: std::io::Error| AudioError::Unreadable {
+        path: shown.to_string(),
+        cause: e,
+    };
+    let source: Box<dyn MediaSource> = match wav::inspect(&mut file, len).map_err(unreadable)? {
+        Some(repair) => {
+            warnings.extend(repair.warning.clone());
+            Box::new(wav::PatchedFile::new(file, len, &repair).map_err(unreadable)?)
+        }
+        None => {
+            use std::io::Seek;
+            file.rewind().map_err(unreadable)?;
+            Box::new(file)
+        }
+    };
+    Ok(Media {
+        source,
+        len,
+        warnings,
+    })
+}
+
+/// Recognise the container by content.
+fn probe(source: Box<dyn MediaSource>, shown: &str) -> Result<Box<dyn FormatReader>, AudioError> {
+    let mss = MediaSourceStream::new(source, Default::default());
+    symphonia::default::get_probe()
+        .probe(
+            &Hint::new(),
+            mss,
+            FormatOptions::default(),
+            MetadataOptions::default(),
+        )
+        .map_err(|e| match e {
+            SymError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                AudioError::NotAudio {
+                    path: shown.to_string(),
+                    reason: "the file ended before any audio stream could be found: it is \
+                             truncated, or holds a codec this tool does not know"
+                        .into(),
+                }
+            }
+            SymError::IoError(io) => AudioError::Unreadable {
+                path: shown.to_string(),
+                cause: io,
+            },
+            SymError::Unsupported(_) => AudioError::NotAudio {
+                path: shown.to_string(),
+                reason: "its content is not a recognised audio format".into(),
+            },
+            other => AudioError::NotAudio {
+                path: shown.to_string(),
+                reason: describe(&other),
+            },
+        })
+}
+
+/// The second try of [`open`]: the file read front to back, kept only when its first packet
+/// can be read.
+fn open_front_to_back(path: &Path, shown: &str) -> Option<Opened> {
+    let media = media_source(path, shown).ok()?;
+    let mut reader = probe(Box::new(FrontToBack::new(media.source)), shown).ok()?;
+    match reader.next_packet() {
+        Ok(Some(first)) => Some((reader, Ok(Some(first)))),
+        _ => None,
+    }
+}
+
+/// A reader and the result of reading its first packet.
+type Opened = (
+    Box<dyn FormatReader>,
+    Result<Option<symphonia::core::packet::Packet>, SymError>,
+);
+
+/// A media source that can only be read forward, as a pipe: symphonia's readers then read
+/// the file front to back and never seek to what a header says lies further on.
+struct FrontToBack {
+    inner: Box<dyn MediaSource>,
+    pos: u64,
+}
+
+impl FrontToBack {
+    fn new(inner: Box<dyn MediaSource>) -> Self {
+        FrontToBack { inner, pos: 0 }
+    }
+}
+
+impl std::io::Read for FrontToBack {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.pos += n as u64;
+        Ok(n)
+    }
+}
+
+impl std::io::Seek for FrontToBack {
+    fn seek(&mut self, to: std::io::SeekFrom) -> std::io::Result<u64> {
+        match to {
+            std::io::SeekFrom::Current(0) => Ok(self.pos),
+            _ => Err(std::io::Error::new(
+                std::io::ErrorKind::Unsupported,
+                "read front to back only",
+            )),
+        }
+    }
+}
+
+impl MediaSource for FrontToBack {
+    fn is_seekable(&self) -> bool {
+        false
+    }
+
+    fn byte_len(&self) -> Option<u64> {
+        None
+    }
 }
 
 impl Source {
@@ -238,7 +348,11 @@ impl Source {
         let mut first_error: Option<String> = None;
         let mut stopped: Option<String> = None;
         loop {
-            let packet = match self.reader.next_packet() {
+            let next = match self.lookahead.take() {
+                Some(first) => first,
+                None => self.reader.next_packet(),
+            };
+            let packet = match next {
                 Ok(Some(p)) => p,
                 Ok(None) => break,
                 Err(SymError::ResetRequired) => {
@@ -342,7 +456,16 @@ impl Source {
             }
         };
         if out.frames == 0 {
-            if let Some(reason) = stopped.or(first_error) {
+            // A header that counts its audio (WAV, FLAC, an MP3's LAME tag) over none: cut off
+            // before the first sample.
+            let announced = self.info.exact_frames.map(|n| {
+                format!(
+                    "the file is truncated: its header announces {:.1} s of audio but none is \
+                     there",
+                    secs(n)
+                )
+            });
+            if let Some(reason) = stopped.or(first_error).or(announced) {
                 return Err(AudioError::Empty {
                     path: self.path,
                     reason: format!("no audio could be decoded ({reason})"),

@@ -281,6 +281,11 @@ pub struct OutputArgs {
     /// to a temporary file).
     #[arg(long)]
     pub open: bool,
+    /// Show everything in the terminal report: how each figure was measured, every sentence's
+    /// STAR label and the score's breakdown, the answer restructured, the voice window by
+    /// window, the whole transcript (JSON, Markdown and HTML always have it all).
+    #[arg(long)]
+    pub detail: bool,
 }
 
 #[derive(Debug, Args)]

@@ -194,6 +194,7 @@ fn analyze_batch(
     }
     let total = files.len();
     let style = Style::for_output(out.color, out_dir.is_none());
+    let view = output::view(out.detail, out_dir.is_none());
     let mut written = 0usize;
     let plan = pipeline.batch_jobs(jobs, files.len());
     if let (Some(note), false) = (plan.note(), quiet) {
@@ -219,7 +220,7 @@ fn analyze_batch(
                 let saved = save_analyzed(&report, path, save, question.as_deref(), quiet);
                 let text = match (format, out_dir) {
                     (Format::Json, None) => report::json::render_line(&report),
-                    (format, _) => output::render(&report, format, &style, Some(path)),
+                    (format, _) => output::render(&report, format, &style, view, Some(path)),
                 };
                 match out_dir {
                     Some(dir) => res = write_output(Some(&report_path(dir, path, format)), &text),

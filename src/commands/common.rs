@@ -77,6 +77,7 @@ pub fn output_options(args: &OutputArgs) -> output::Options {
         format: format(args.format),
         color: args.color,
         open: args.open,
+        detail: args.detail,
     }
 }
 

@@ -311,7 +311,7 @@ mod tests {
         assert!(q.checks.iter().all(|c| c.answer() == Answer::CantTell));
 
         let style = Style::for_output(ColorChoice::Never, true);
-        let text = terminal::render(&r, &style)
+        let text = terminal::render(&r, &style, terminal::View::default())
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");

@@ -513,10 +513,12 @@ pub(crate) mod tests {
     fn every_format_shows_the_structure_and_the_flags() {
         let r = sample_report();
         let style = crate::term::Style::for_output(crate::term::ColorChoice::Never, true);
-        let text = terminal::render(&r, &style);
+        let text = terminal::render(&r, &style, terminal::View::detail(88));
         assert!(text.contains("Structure (STAR)"));
         assert!(text.contains("  Result     missing"));
-        assert!(text.contains("-> No Result: end with what changed, ideally a number."));
+        // Said once, as a fix, not again on the STAR row or in its section.
+        assert!(text.contains("    2. No Result: end with what changed, ideally a number."));
+        assert!(!text.contains("-> No Result"), "{text}");
         assert!(text.contains("  blame\n    0:05 \"The previous team was useless.\""));
         assert!(text.contains("Question: Tell me about a time you improved a process."));
         assert!(text.contains("  STAR     "));

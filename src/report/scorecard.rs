@@ -106,9 +106,10 @@ fn fillers(r: &Report) -> Line {
     let f = &r.fillers;
     let mut common: Vec<(&String, &usize)> = f.by_word.iter().collect();
     common.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+    // Every word, most frequent first, after the total: a shortened list (the terminal's
+    // one line of evidence) then still says how many there were in all.
     let top = common
         .iter()
-        .take(4)
         .map(|(w, n)| format!("\"{w}\" x{n}"))
         .collect::<Vec<_>>()
         .join(", ");
@@ -126,8 +127,11 @@ fn fillers(r: &Report) -> Line {
         verdict: f.verdict,
         detail: match (top.is_empty(), f.heard_in_audio) {
             (true, _) => "none found".into(),
-            (false, 0) => top.clone(),
-            (false, n) => format!("{top}; {n} more heard in the audio, not in the transcript"),
+            (false, 0) => format!("{} in all: {top}", f.total),
+            (false, n) => format!(
+                "{} in all ({n} heard in the audio, not in the transcript): {top}",
+                f.total
+            ),
         },
         advice: match f.verdict {
             Verdict::Noticeable | Verdict::Distracting => format!(

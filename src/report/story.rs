@@ -71,16 +71,16 @@ fn when(p: &PointCheck) -> String {
     p.said_at_s.map_or(String::new(), clock)
 }
 
-pub fn terminal(out: &mut String, r: &Report, style: &Style) {
+pub fn terminal(out: &mut String, r: &Report, style: &Style, width: usize) {
     let Some(s) = &r.story else { return };
-    let _ = writeln!(
-        out,
+    let head = format!(
         "{}  {} \"{}\": {}",
         style.bold("Story"),
         s.name,
         s.title,
         s.summary()
     );
+    let _ = writeln!(out, "{}", super::terminal::wrap(&head, width, 0, 2));
     for p in &s.points {
         let word = verdict_word(p.verdict);
         let word = match p.verdict {
@@ -92,22 +92,22 @@ pub fn terminal(out: &mut String, r: &Report, style: &Style) {
             .note
             .as_deref()
             .map_or(String::new(), |n| style.dim(&format!("  ({n})")));
-        let _ = writeln!(
-            out,
-            "  {word} {:>5}  {}  {}{note}",
+        let text = format!(
+            "{word} {:>5}  {}  {}{note}",
             when(p),
             part_letter(p),
             p.text
         );
+        let _ = writeln!(out, "{}", super::terminal::wrap(&text, width, 2, 23));
     }
     for w in &s.wandered {
-        let _ = writeln!(
-            out,
-            "  {} {}  \"{}\"",
+        let text = format!(
+            "{} {}  \"{}\"",
             style.warn("off story "),
             clock(w.start_s),
             w.text
         );
+        let _ = writeln!(out, "{}", super::terminal::wrap(&text, width, 2, 19));
     }
     out.push('\n');
 }
@@ -227,7 +227,7 @@ mod tests {
     fn every_format_shows_the_story() {
         let r = report_with_story();
         let style = crate::term::Style::for_output(crate::term::ColorChoice::Never, true);
-        let text = terminal::render(&r, &style);
+        let text = terminal::render(&r, &style, terminal::View::default());
         assert!(
             text.contains("Story  deploys \"Deploy fix\": 2 of 4 points covered, 2 missed"),
             "{text}"
@@ -248,7 +248,7 @@ mod tests {
         assert!(html.contains("<td class=\"off\">missed"));
         // Without --story, nothing is added.
         let plain = sample_report();
-        assert!(!terminal::render(&plain, &style).contains("Story  "));
+        assert!(!terminal::render(&plain, &style, terminal::View::default()).contains("Story  "));
         assert!(!json::render(&plain).contains("\"story\""));
     }
 }

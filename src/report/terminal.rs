@@ -1,6 +1,12 @@
-//! The default, human-readable report for a terminal.
-
-use std::fmt::Write;
+//! The human-readable report for a terminal, wrapped to the terminal's width (never mid-word).
+//!
+//! By default it is a summary a person reads in a screen or two: the header, the overall
+//! verdict with the top fixes, one row per metric with one line of evidence, the question and
+//! story checks, the red flags and the transcript (folded when long). Each piece of advice is
+//! said once: a fix in the top list is not repeated on its row. [`View::detail`] adds what is
+//! there to check the figures: the full evidence, the STAR section with every sentence's label
+//! and the score's breakdown, the answer restructured, the voice window by window, the whole
+//! transcript and how each figure was measured. JSON, Markdown and HTML always carry it all.
 
 use super::evidence::Section;
 use super::{clock, scorecard, Report};
@@ -8,12 +14,55 @@ use crate::analyze::doubt::Answer;
 use crate::analyze::pauses::slot;
 use crate::analyze::star::Part;
 use crate::analyze::Verdict;
-use crate::term::{pad, visible_width, Style};
+use crate::term::{pad, visible_width, Style, DEFAULT_WIDTH, MIN_WIDTH};
 
-pub fn render(r: &Report, style: &Style) -> String {
+/// How much of the report to show, and how wide.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// Columns to wrap to.
+    pub width: usize,
+    /// Everything, not the summary (`--detail`).
+    pub detail: bool,
+}
+
+impl Default for View {
+    fn default() -> Self {
+        View {
+            width: DEFAULT_WIDTH,
+            detail: false,
+        }
+    }
+}
+
+impl View {
+    /// The summary at `width` columns.
+    pub fn summary(width: usize) -> Self {
+        View {
+            width: width.max(MIN_WIDTH),
+            detail: false,
+        }
+    }
+
+    /// Everything, at `width` columns.
+    pub fn detail(width: usize) -> Self {
+        View {
+            detail: true,
+            ..View::summary(width)
+        }
+    }
+}
+
+/// Lines of transcript the summary shows before folding the rest away.
+pub const TRANSCRIPT_LINES: usize = 16;
+/// Places the summary quotes for each red flag.
+const FLAG_PLACES: usize = 3;
+/// Where a scorecard row's evidence and advice start.
+const ROW_INDENT: usize = 11;
+
+pub fn render(r: &Report, style: &Style, view: View) -> String {
+    let width = view.width;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
+    let head = format!(
         "{} {}  {} recording, {} Hz {} ch, {}",
         style.bold("rehearse"),
         r.audio.path,
@@ -22,98 +71,161 @@ pub fn render(r: &Report, style: &Style) -> String {
         r.audio.source_channels,
         r.audio.source_encoding
     );
+    line(&mut out, &wrap(&head, width, 0, 2));
     for w in &r.warnings {
-        let _ = writeln!(out, "{} {w}", style.warn("warning:"));
+        line(
+            &mut out,
+            &wrap(&format!("{} {w}", style.warn("warning:")), width, 0, 2),
+        );
     }
     out.push('\n');
-    summary(&mut out, r, style);
+    // Advice already given, so that none is said twice.
+    let mut said = summary(&mut out, r, style, width);
     if !r.speech_found {
-        let _ = writeln!(out, "No speech was found, so there is nothing to measure.");
+        line(
+            &mut out,
+            "No speech was found, so there is nothing to measure.",
+        );
         return out;
     }
-    for line in scorecard::lines(r) {
-        let verdict = paint_verdict(style, line.verdict);
-        let _ = writeln!(
-            out,
-            "  {} {}  {}  {}",
-            pad(&style.bold(line.metric), 8),
-            line.value,
-            style.dim(&format!("(target {})", line.target)),
-            verdict
-        );
-        let _ = writeln!(out, "           {}", style.dim(&line.detail));
-        let _ = writeln!(out, "           -> {}", line.advice);
-    }
+    rows(&mut out, r, style, view, &mut said);
     out.push('\n');
-    question(&mut out, r, style);
-    super::story::terminal(&mut out, r, style);
-    structure(&mut out, r, style);
-    restructured(&mut out, r, style);
-    flags(&mut out, r, style);
-    super::voice::terminal(&mut out, r, style);
-    let _ = writeln!(out, "{}", style.bold("Transcript"));
-    if !r.words_trusted() {
-        let note = format!(
-            "Unreliable: {}. These may not be the words that were said.",
-            super::evidence::untrusted_reason(&r.transcript.quality)
-        );
-        let _ = writeln!(out, "{}", style.warn(&wrap(&note, 88, "  ")));
+    question(&mut out, r, style, view, &said);
+    super::story::terminal(&mut out, r, style, width);
+    if view.detail {
+        structure(&mut out, r, style, width, &mut said);
+        restructured(&mut out, r, style, width);
     }
-    let _ = writeln!(out, "{}", wrap(&transcript(r, style), 88, "  "));
-    out.push('\n');
-    let _ = writeln!(out, "{}", style.dim("How this was measured:"));
-    for note in [&r.methods.pauses, &r.methods.fillers, &r.methods.star]
-        .into_iter()
-        .chain(&r.methods.caveats)
-    {
-        let _ = writeln!(out, "{}", style.dim(&hanging(&format!("- {note}"), 88)));
+    flags(&mut out, r, style, view);
+    if view.detail {
+        super::voice::terminal(&mut out, r, style, width);
+    }
+    transcript_section(&mut out, r, style, view);
+    if view.detail {
+        methods(&mut out, r, style, width);
+    } else {
+        let more = "More with --detail: how each figure was measured, every sentence's STAR \
+                    label and the score's breakdown, the answer restructured, the voice window \
+                    by window.";
+        line(&mut out, &style.dim(&wrap(more, width, 0, 0)));
     }
     out
 }
 
-/// The overall verdict and the top fixes, at the head of the report.
-fn summary(out: &mut String, r: &Report, style: &Style) {
+fn line(out: &mut String, text: &str) {
+    out.push_str(text);
+    out.push('\n');
+}
+
+/// The overall verdict and the top fixes, at the head of the report; returns the fixes given.
+fn summary(out: &mut String, r: &Report, style: &Style, width: usize) -> Vec<String> {
     let s = r.summary();
     let verdict = paint_verdict(style, s.verdict);
     let headline = s
         .headline
         .split_once(": ")
         .map_or(s.headline.as_str(), |(_, rest)| rest);
-    let _ = writeln!(
-        out,
-        "{}",
-        wrap(
-            &format!("{} {verdict}: {headline}", style.bold("Overall")),
-            88,
-            "  "
-        )
-    );
+    let overall = format!("{} {verdict}: {headline}", style.bold("Overall"));
+    line(out, &wrap(&overall, width, 2, 4));
     for (i, fix) in s.top_fixes.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "{}",
-            hanging_at(&format!("{}. {}", i + 1, fix.fix), 88, 4, 7)
-        );
+        line(out, &wrap(&format!("{}. {}", i + 1, fix.fix), width, 4, 7));
     }
     out.push('\n');
+    s.top_fixes.into_iter().map(|f| f.fix).collect()
+}
+
+/// One row per metric: value, verdict and target; one line of evidence (all of it with
+/// `--detail`); the advice, unless it was already given or, in the summary, the metric is on
+/// target.
+fn rows(out: &mut String, r: &Report, style: &Style, view: View, said: &mut Vec<String>) {
+    let width = view.width;
+    for row in scorecard::lines(r) {
+        let head = format!(
+            "{} {}  {}",
+            pad(&style.bold(row.metric), 8),
+            row.value,
+            paint_verdict(style, row.verdict),
+        );
+        let target = style.dim(&format!("(target {})", row.target));
+        // The target on the row's line when it fits, else whole on the next.
+        if 2 + visible_width(&head) + 2 + visible_width(&target) <= width {
+            line(out, &format!("  {head}  {target}"));
+        } else {
+            line(out, &wrap(&head, width, 2, ROW_INDENT));
+            line(out, &wrap(&target, width, ROW_INDENT, ROW_INDENT + 1));
+        }
+        let room = width.saturating_sub(ROW_INDENT);
+        let evidence = match fit(&row.detail, room) {
+            Some(short) if !view.detail => short,
+            _ => row.detail.clone(),
+        };
+        line(
+            out,
+            &style.dim(&wrap(&evidence, width, ROW_INDENT, ROW_INDENT)),
+        );
+        if row.verdict == Verdict::OnTarget && !view.detail {
+            continue;
+        }
+        let mut advice = vec![row.advice.clone()];
+        if row.metric == "STAR" && !view.detail {
+            // The summary has no STAR section: the rest of its coaching goes on its row.
+            advice.extend(r.star.coaching.iter().cloned());
+        }
+        for a in advice {
+            // The STAR row's advice can be a fix given above with the flag that holds the
+            // verdict back added ("No Result: ... Also the blame flag (...)."): only the
+            // addition is new.
+            let a = match said.iter().find(|s| a.starts_with(s.as_str())) {
+                Some(s) => a[s.len()..].trim().to_string(),
+                None => a,
+            };
+            if a.is_empty() || said.contains(&a) {
+                continue;
+            }
+            line(out, &wrap(&format!("-> {a}"), width, ROW_INDENT, 14));
+            said.push(a);
+        }
+    }
+}
+
+/// `text` on one line of `room` columns, shortened at a boundary when it is longer: whole
+/// "; " clauses dropped from the end, or else the end of a ", " list replaced by "...".
+/// None when not even its first item fits.
+fn fit(text: &str, room: usize) -> Option<String> {
+    if visible_width(text) <= room {
+        return Some(text.to_string());
+    }
+    let clauses: Vec<&str> = text.split("; ").collect();
+    for keep in (1..clauses.len()).rev() {
+        let short = clauses[..keep].join("; ");
+        if visible_width(&short) <= room {
+            return Some(short);
+        }
+    }
+    let first = clauses[0];
+    first
+        .match_indices(", ")
+        .map(|(at, _)| format!("{}, ...", &first[..at]))
+        .filter(|short| visible_width(short) <= room)
+        .last()
 }
 
 /// "Your answer, restructured": the speaker's sentences regrouped S, T, A, R.
-fn restructured(out: &mut String, r: &Report, style: &Style) {
+fn restructured(out: &mut String, r: &Report, style: &Style, width: usize) {
     if r.star.outline.is_empty() {
         return;
     }
-    let _ = writeln!(out, "{}", style.bold("Your answer, restructured"));
+    line(out, &style.bold("Your answer, restructured"));
     for p in &r.star.outline {
-        let _ = writeln!(out, "  {}", style.bold(p.part.name()));
+        line(out, &format!("  {}", style.bold(p.part.name())));
         match &p.missing {
             Some(what) => {
-                let line = format!("{} {what}", style.bad("missing:"));
-                let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+                let text = format!("{} {what}", style.bad("missing:"));
+                line(out, &wrap(&text, width, 4, 4));
             }
             None => {
                 for sentence in &p.sentences {
-                    let _ = writeln!(out, "{}", hanging_at(&format!("- {sentence}"), 88, 4, 6));
+                    line(out, &wrap(&format!("- {sentence}"), width, 4, 6));
                 }
             }
         }
@@ -121,52 +233,62 @@ fn restructured(out: &mut String, r: &Report, style: &Style) {
     out.push('\n');
 }
 
-/// The STAR section: parts, what to fix, the score's reasons, and every sentence's label.
-fn structure(out: &mut String, r: &Report, style: &Style) {
+/// The STAR section (`--detail`): parts, coaching not given yet, the score's reasons, and
+/// every sentence's label.
+fn structure(out: &mut String, r: &Report, style: &Style, width: usize, said: &mut Vec<String>) {
     let s = &r.star;
     if let Some(why) = r.withheld(Section::Star) {
-        let line = format!("{}  can't tell: {why}", style.bold("Structure (STAR)"));
-        let _ = writeln!(out, "{}", wrap(&line, 88, ""));
+        let text = format!("{}  can't tell: {why}", style.bold("Structure (STAR)"));
+        line(out, &wrap(&text, width, 0, 2));
         for sentence in &s.sentences {
-            let line = format!(
+            let text = format!(
                 "{} {}",
                 style.dim(&clock(sentence.sentence.start_s)),
                 sentence.sentence.text
             );
-            let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+            line(out, &wrap(&text, width, 4, 4));
         }
         out.push('\n');
         return;
     }
-    let _ = writeln!(out, "{}  {}/100", style.bold("Structure (STAR)"), s.score);
+    line(
+        out,
+        &format!("{}  {}/100", style.bold("Structure (STAR)"), s.score),
+    );
     for part in Part::STORY {
         let present = s.part(part).is_some_and(|p| p.present);
         let summary = scorecard::part_summary(r, part);
-        let _ = writeln!(
+        let summary = if present {
+            summary
+        } else {
+            style.bad(&summary)
+        };
+        line(
             out,
-            "  {:<10} {}",
-            part.name(),
-            if present {
-                summary
-            } else {
-                style.bad(&summary)
-            }
+            &wrap(&format!("{:<10} {summary}", part.name()), width, 2, 13),
         );
     }
-    let _ = writeln!(out, "  {}", style.dim(&scorecard::star_facts(r)));
+    line(
+        out,
+        &style.dim(&wrap(&scorecard::star_facts(r), width, 2, 4)),
+    );
     for c in &s.coaching {
-        let _ = writeln!(out, "{}", wrap(&format!("-> {c}"), 88, "  "));
+        if said.contains(c) {
+            continue;
+        }
+        line(out, &wrap(&format!("-> {c}"), width, 2, 5));
+        said.push(c.clone());
     }
     let score = format!("score: {}", scorecard::score_breakdown(r));
-    let _ = writeln!(out, "{}", style.dim(&wrap(&score, 88, "  ")));
+    line(out, &style.dim(&wrap(&score, width, 2, 4)));
     for sentence in &s.sentences {
-        let line = format!(
+        let text = format!(
             "{} {} {}",
             paint_part(style, sentence.label),
             style.dim(&clock(sentence.sentence.start_s)),
             sentence.sentence.text
         );
-        let _ = writeln!(out, "{}", wrap(&line, 88, "    "));
+        line(out, &wrap(&text, width, 4, 4));
     }
     out.push('\n');
 }
@@ -179,23 +301,38 @@ fn paint_part(style: &Style, part: Part) -> String {
     }
 }
 
-/// One entry per kind of flag, with every place it was found.
-fn flags(out: &mut String, r: &Report, style: &Style) {
-    let _ = writeln!(out, "{}", style.bold("Red flags"));
+/// One entry per kind of flag, with the places it was found (the first few, in the summary).
+fn flags(out: &mut String, r: &Report, style: &Style, view: View) {
+    let width = view.width;
     if r.flags.is_empty() {
-        let _ = writeln!(out, "  None found.");
+        line(out, &format!("{}  none found.", style.bold("Red flags")));
+        out.push('\n');
+        return;
     }
+    line(out, &style.bold("Red flags"));
     for f in &r.flags {
         let places = f.places();
-        let _ = writeln!(out, "  {}", style.warn(&f.title()));
-        for p in &places {
+        line(out, &format!("  {}", style.warn(&f.title())));
+        let shown = if view.detail {
+            places.len()
+        } else {
+            FLAG_PLACES
+        };
+        for p in places.iter().take(shown) {
             let unsure = if p.doubtful && !f.doubtful {
                 " (heard uncertainly)"
             } else {
                 ""
             };
-            let line = format!("{} \"{}\"{unsure}", clock(p.start_s), p.quote);
-            let _ = writeln!(out, "{}", hanging_at(&line, 88, 4, 9));
+            let text = format!("{} \"{}\"{unsure}", clock(p.start_s), p.quote);
+            line(out, &wrap(&text, width, 4, 9));
+        }
+        if places.len() > shown {
+            let more = format!(
+                "... {} more (--detail lists them all)",
+                places.len() - shown
+            );
+            line(out, &style.dim(&wrap(&more, width, 4, 4)));
         }
         let mut why = f.explanation.clone();
         if f.doubtful {
@@ -204,25 +341,27 @@ fn flags(out: &mut String, r: &Report, style: &Style) {
                  to check.",
             );
         }
-        let _ = writeln!(out, "{}", style.dim(&wrap(&why, 88, "      ")));
+        line(out, &style.dim(&wrap(&why, width, 6, 6)));
     }
     out.push('\n');
 }
 
-fn question(out: &mut String, r: &Report, style: &Style) {
+/// The question, and its checks; a check whose advice is a fix above points to it.
+fn question(out: &mut String, r: &Report, style: &Style, view: View, said: &[String]) {
+    let width = view.width;
     let Some(q) = &r.question else { return };
-    let _ = writeln!(
-        out,
+    let head = format!(
         "{} {}{}",
         style.bold("Question:"),
         q.text,
         q.id.as_deref()
             .map_or(String::new(), |id| style.dim(&format!(" ({id})")))
     );
-    if !q.strong_answer.is_empty() {
-        let _ = writeln!(out, "  A strong answer has:");
+    line(out, &wrap(&head, width, 0, 2));
+    if view.detail && !q.strong_answer.is_empty() {
+        line(out, "  A strong answer has:");
         for point in &q.strong_answer {
-            let _ = writeln!(out, "    - {point}");
+            line(out, &wrap(&format!("- {point}"), width, 4, 6));
         }
     }
     for c in &q.checks {
@@ -235,13 +374,55 @@ fn question(out: &mut String, r: &Report, style: &Style) {
             .why
             .as_deref()
             .map_or(String::new(), |w| style.dim(&format!(" ({w})")));
-        // Wrap with a three-column stand-in for the mark, so "no" keeps its padding (the
-        // wrapper collapses runs of spaces) and colour codes never count as width.
-        const SLOT: &str = "\u{E000}\u{E000}\u{E000}";
-        let line = hanging_at(&format!("{SLOT} {}{why}", c.message), 88, 2, 6);
-        let _ = writeln!(out, "{}", line.replacen(SLOT, &pad(&mark, 3), 1));
+        let message = match said.iter().position(|s| *s == c.message) {
+            Some(at) => {
+                let short = c.message.split(": ").next().unwrap_or_default();
+                format!("{} (fix {} above)", short.trim_end_matches('.'), at + 1)
+            }
+            None => c.message.clone(),
+        };
+        let text = format!("{} {message}{why}", pad(&mark, 3));
+        line(out, &wrap(&text, width, 2, 6));
     }
     out.push('\n');
+}
+
+/// The transcript, with a warning first when its words are not trusted; in the summary, a
+/// long one is folded after [`TRANSCRIPT_LINES`] lines.
+fn transcript_section(out: &mut String, r: &Report, style: &Style, view: View) {
+    let width = view.width;
+    line(out, &style.bold("Transcript"));
+    if !r.words_trusted() {
+        let note = format!(
+            "Unreliable: {}. These may not be the words that were said.",
+            super::evidence::untrusted_reason(&r.transcript.quality)
+        );
+        line(out, &style.warn(&wrap(&note, width, 2, 2)));
+    }
+    let text = wrap(&transcript(r, style), width, 2, 2);
+    let lines: Vec<&str> = text.lines().collect();
+    if view.detail || lines.len() <= TRANSCRIPT_LINES {
+        line(out, &text);
+    } else {
+        line(out, &lines[..TRANSCRIPT_LINES].join("\n"));
+        let more = format!(
+            "... {} more lines of transcript: --detail shows all of it.",
+            lines.len() - TRANSCRIPT_LINES
+        );
+        line(out, &style.dim(&wrap(&more, width, 2, 2)));
+    }
+    out.push('\n');
+}
+
+/// "How this was measured" (`--detail`).
+fn methods(out: &mut String, r: &Report, style: &Style, width: usize) {
+    line(out, &style.dim("How this was measured:"));
+    for note in [&r.methods.pauses, &r.methods.fillers, &r.methods.star]
+        .into_iter()
+        .chain(&r.methods.caveats)
+    {
+        line(out, &style.dim(&wrap(&format!("- {note}"), width, 2, 4)));
+    }
 }
 
 fn paint_verdict(style: &Style, v: Verdict) -> String {
@@ -304,39 +485,19 @@ fn transcript(r: &Report, style: &Style) -> String {
     pieces.join(" ")
 }
 
-/// Wrap on spaces at `width` visible columns (escape codes are not counted).
-fn wrap(text: &str, width: usize, indent: &str) -> String {
-    let mut out = String::from(indent);
-    let mut col = indent.len();
-    for word in text.split(' ').filter(|w| !w.is_empty()) {
-        let len = visible_width(word);
-        if col > indent.len() && col + 1 + len > width {
-            out.push('\n');
-            out.push_str(indent);
-            col = indent.len();
-        } else if col > indent.len() {
-            out.push(' ');
-            col += 1;
-        }
-        out.push_str(word);
-        col += len;
-    }
-    out
-}
-
-/// Wrap with the first line at two spaces and the rest at four, for list items.
-fn hanging(text: &str, width: usize) -> String {
-    hanging_at(text, width, 2, 4)
-}
-
-/// Wrap with the first line indented `first` spaces and the rest `rest`.
-fn hanging_at(text: &str, width: usize, first: usize, rest: usize) -> String {
-    let body = wrap(
-        text,
-        width - (first.saturating_sub(rest)),
-        &" ".repeat(rest),
-    );
-    format!("{}{}", " ".repeat(first), body.trim_start())
+/// `text` wrapped to `width` columns at spaces only (never inside a word, not even at a
+/// hyphen; colour codes take no room), the first line indented `first` spaces and the rest
+/// `rest`. A word longer than a line is left whole.
+pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> String {
+    let first = " ".repeat(first);
+    let rest = " ".repeat(rest);
+    let options = textwrap::Options::new(width.max(MIN_WIDTH))
+        .initial_indent(&first)
+        .subsequent_indent(&rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, &options)
 }
 
 #[cfg(test)]
@@ -373,32 +534,143 @@ mod tests {
     #[test]
     fn coloured_scorecard_keeps_the_plain_columns() {
         let r = sample_report();
-        let plain = render(&r, &Style::plain());
-        let shown = show_codes(&render(&r, &coloured()), false);
-        let head = |t: &str| -> Vec<String> {
-            t.lines()
-                .take_while(|l| !l.starts_with("Transcript"))
-                .map(str::to_string)
-                .collect()
-        };
-        assert_eq!(head(&shown), head(&plain));
-        assert!(plain.contains("  Pace     "), "{plain}");
+        for view in [View::default(), View::detail(120)] {
+            let plain = render(&r, &Style::plain(), view);
+            let shown = show_codes(&render(&r, &coloured(), view), false);
+            let head = |t: &str| -> Vec<String> {
+                t.lines()
+                    .take_while(|l| !l.starts_with("Transcript"))
+                    .map(str::to_string)
+                    .collect()
+            };
+            assert_eq!(head(&shown), head(&plain));
+            assert!(plain.contains("  Pace     "), "{plain}");
+        }
     }
 
     #[test]
     fn terminal_report_snapshot() {
-        insta::assert_snapshot!(render(&sample_report(), &Style::plain()));
+        insta::assert_snapshot!(render(&sample_report(), &Style::plain(), View::default()));
+    }
+
+    #[test]
+    fn detailed_terminal_report_snapshot() {
+        insta::assert_snapshot!(render(&sample_report(), &Style::plain(), View::detail(100)));
     }
 
     #[test]
     fn coloured_terminal_report_snapshot() {
-        insta::assert_snapshot!(show_codes(&render(&sample_report(), &coloured()), true));
+        let text = render(&sample_report(), &coloured(), View::default());
+        insta::assert_snapshot!(show_codes(&text, true));
     }
 
     #[test]
-    fn wrapping_ignores_escape_codes() {
+    fn no_line_is_wider_than_the_view_and_no_word_is_broken() {
+        let r = sample_report();
+        let words = |t: &str| -> Vec<String> { t.split_whitespace().map(str::to_string).collect() };
+        for width in [40, 60, 80, 120] {
+            for view in [View::summary(width), View::detail(width)] {
+                let text = render(&r, &coloured(), view);
+                for l in text.lines() {
+                    assert!(visible_width(l) <= width, "{width}: {l:?}");
+                }
+                // Wrapping only moves words between lines: the detail at any width has the
+                // same words as the detail at a width nothing wraps at.
+                if view.detail {
+                    assert_eq!(
+                        words(&text),
+                        words(&render(&r, &coloured(), View::detail(1000)))
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_summary_says_each_piece_of_advice_once() {
+        let r = sample_report();
+        for view in [View::default(), View::detail(80)] {
+            let text = render(&r, &Style::plain(), view);
+            let flat = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            for advice in r
+                .star
+                .coaching
+                .iter()
+                .chain(r.summary().top_fixes.iter().map(|f| &f.fix))
+            {
+                let advice = advice.split_whitespace().collect::<Vec<_>>().join(" ");
+                assert_eq!(flat.matches(&advice).count(), 1, "{advice}\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_detail_is_behind_the_detail_view() {
+        let r = sample_report();
+        let summary = render(&r, &Style::plain(), View::default());
+        let detail = render(&r, &Style::plain(), View::detail(80));
+        for only_in_detail in [
+            "How this was measured:",
+            "Your answer, restructured",
+            "score: ",
+            "A strong answer has:",
+        ] {
+            assert!(
+                !summary.contains(only_in_detail),
+                "{only_in_detail}\n{summary}"
+            );
+            assert!(
+                detail.contains(only_in_detail),
+                "{only_in_detail}\n{detail}"
+            );
+        }
+        assert!(summary.contains("--detail"), "{summary}");
+    }
+
+    #[test]
+    fn a_long_transcript_is_folded_in_the_summary_only() {
+        let text = "So I set up a test suite and the builds got faster. ".repeat(60);
+        let r = crate::report::tests::report_on(
+            &text,
+            0.9,
+            crate::transcribe::quality::TranscriptQuality::default(),
+        );
+        let summary = render(&r, &Style::plain(), View::default());
+        assert!(
+            summary.contains("more lines of transcript: --detail shows all of it."),
+            "{summary}"
+        );
+        let transcript: Vec<&str> = summary
+            .lines()
+            .skip_while(|l| *l != "Transcript")
+            .skip(1)
+            .take_while(|l| !l.is_empty())
+            .collect();
+        assert_eq!(transcript.len(), TRANSCRIPT_LINES + 1, "{summary}");
+        let detail = render(&r, &Style::plain(), View::detail(80));
+        assert!(!detail.contains("more lines of transcript"), "{detail}");
+    }
+
+    #[test]
+    fn evidence_is_shortened_at_a_boundary() {
+        assert_eq!(fit("a; b; c", 10).as_deref(), Some("a; b; c"));
+        assert_eq!(fit("aaaa; bbbb; cccc", 10).as_deref(), Some("aaaa; bbbb"));
+        assert_eq!(
+            fit("13 in all: \"uh\" x3, \"um\" x3, \"like\" x2", 26).as_deref(),
+            Some("13 in all: \"uh\" x3, ...")
+        );
+        assert_eq!(fit("one long clause without lists", 10), None);
+    }
+
+    #[test]
+    fn wrapping_ignores_escape_codes_and_never_breaks_a_word() {
         let s = Style::for_output(crate::term::ColorChoice::Always, true);
-        let text = format!("{} bb cc", s.bad("aa"));
-        assert_eq!(wrap(&text, 7, ""), format!("{} bb\ncc", s.bad("aa")));
+        let text = format!("{} {} cc", s.bad("aa"), "b".repeat(37));
+        assert_eq!(
+            wrap(&text, 40, 0, 0),
+            format!("{} {}\ncc", s.bad("aa"), "b".repeat(37))
+        );
+        let long = format!("x {} y", "w-".repeat(30));
+        assert_eq!(wrap(&long, 40, 0, 0), format!("x\n{}\ny", "w-".repeat(30)));
     }
 }

@@ -184,8 +184,10 @@ pub fn loudness_line(v: &VoiceStats) -> String {
     )
 }
 
-/// The terminal section.
-pub fn terminal(out: &mut String, r: &Report, style: &crate::term::Style) {
+/// The terminal section (`--detail`): each aspect's verdict, the level window by window and
+/// the moments to listen to.
+pub fn terminal(out: &mut String, r: &Report, style: &crate::term::Style, width: usize) {
+    use super::terminal::wrap;
     let Some(v) = &r.voice else { return };
     let _ = writeln!(out, "{}", style.bold("Voice"));
     let verdicts = &v.verdicts;
@@ -201,15 +203,15 @@ pub fn terminal(out: &mut String, r: &Report, style: &crate::term::Style) {
             VoiceVerdict::NotEnoughSpeech => style.warn(label),
             _ => style.bad(label),
         };
-        let _ = writeln!(
-            out,
-            "  {name:<9} {painted}  {}",
+        let text = format!(
+            "{name:<9} {painted}  {}",
             style.dim(&format!("(target {})", judged.target))
         );
+        let _ = writeln!(out, "{}", wrap(&text, width, 2, 12));
     }
-    let _ = writeln!(out, "  {}", style.dim(&loudness_line(v)));
+    let _ = writeln!(out, "{}", style.dim(&wrap(&loudness_line(v), width, 2, 4)));
     for m in moments(v) {
-        let _ = writeln!(out, "  {m}");
+        let _ = writeln!(out, "{}", wrap(&m, width, 2, 4));
     }
     out.push('\n');
 }
