@@ -888,7 +888,10 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
     assert!(!text.contains(silent.as_str()), "{text}");
     assert!(
-        text.contains("1 take without speech or with a transcript that cannot be trusted is hidden: `rehearse history --all` shows it"),
+        text.contains(
+            "1 take hidden (no speech, or a transcript that cannot be trusted): \
+             `rehearse history --all` shows it"
+        ),
         "{text}"
     );
     let table = rehearse(&home)
