@@ -116,6 +116,9 @@ pub fn emit(
     audio: Option<&Path>,
 ) -> Result<()> {
     check(opts)?;
+    if opts.format == Format::Html {
+        return emit_html(report, path, opts.open, audio);
+    }
     let style = Style::for_output(opts.color, path.is_none());
     let view = view(opts.detail, path.is_none());
     write_page(
@@ -123,6 +126,36 @@ pub fn emit(
         opts.open,
         &render(report, opts.format, &style, view, audio),
     )
+}
+
+/// Where the audio goes in a page rendered before its audio is written. Rendered text from a
+/// report cannot hold it: `<` is always escaped there.
+const AUDIO_MARK: &str = "data:audio/wav;base64,<rehearse-audio>";
+
+/// The HTML page streamed to its destination: the page is rendered around a mark, and the
+/// take's audio written in its place as base64, a block at a time. Holding the page with the
+/// audio in it, as [`render`] does, took 652 MB for a 60-minute take (the decoded samples, the
+/// WAV, its base64 and the page at once); this holds the samples and then the WAV only.
+fn emit_html(report: &Report, path: Option<&Path>, open: bool, audio: Option<&Path>) -> Result<()> {
+    let wav = audio.map(report::html::wav_of);
+    let embedded = match &wav {
+        Some(Ok(_)) => report::html::Embedded::Wav(AUDIO_MARK.into()),
+        Some(Err(why)) => report::html::Embedded::Missing(why.clone()),
+        None => report::html::Embedded::Missing("this take has no audio file.".into()),
+    };
+    let page = report::html::render(report, &embedded);
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match (&wav, page.split_once(AUDIO_MARK)) {
+            (Some(Ok(bytes)), Some((head, tail))) => {
+                out.write_all(head.as_bytes())?;
+                out.write_all(b"data:audio/wav;base64,")?;
+                report::html::write_base64(out, bytes)?;
+                out.write_all(tail.as_bytes())
+            }
+            _ => out.write_all(page.as_bytes()),
+        }
+    };
+    write_page_with(path, open, &write)
 }
 
 /// Options that only make sense together, checked before any slow work.
@@ -136,15 +169,25 @@ pub fn check(opts: &Options) -> Result<()> {
 /// Write the report, and with `--open` show it in the browser (a temporary file when no
 /// `-o FILE` was given).
 pub fn write_page(output: Option<&Path>, open: bool, text: &str) -> Result<()> {
+    write_page_with(output, open, &|out: &mut dyn Write| {
+        out.write_all(text.as_bytes())
+    })
+}
+
+/// What writes a page's bytes to where they go.
+type Writes<'a> = dyn Fn(&mut dyn Write) -> std::io::Result<()> + 'a;
+
+/// [`write_page`] with the text written by `write`.
+fn write_page_with(output: Option<&Path>, open: bool, write: &Writes<'_>) -> Result<()> {
     if !open {
-        return write_output(output, text);
+        return write_output_with(output, write);
     }
     let path = match output {
         Some(p) => {
-            write_output(Some(p), text)?;
+            write_output_with(Some(p), write)?;
             p.to_path_buf()
         }
-        None => private_page(text)?,
+        None => private_page(write)?,
     };
     open_in_browser(&path);
     Ok(())
@@ -187,7 +230,7 @@ pub const PAGE_LIFETIME: std::time::Duration = std::time::Duration::from_secs(24
 /// directory, created exclusively (`O_EXCL`) and readable by the user alone (it embeds the
 /// recording), kept for the browser to load. Pages older than [`PAGE_LIFETIME`] are removed
 /// here and at the start of every command ([`prune_old_pages`]).
-fn private_page(text: &str) -> Result<PathBuf> {
+fn private_page(write: &Writes<'_>) -> Result<PathBuf> {
     let dir = std::env::temp_dir();
     prune_old_pages_in(&dir, PAGE_LIFETIME);
     let mut file = tempfile::Builder::new()
@@ -195,9 +238,12 @@ fn private_page(text: &str) -> Result<PathBuf> {
         .suffix(PAGE_SUFFIX)
         .tempfile_in(&dir)
         .with_context(|| format!("cannot create the report page in {}", dir.display()))?;
-    file.write_all(text.as_bytes())
-        .and_then(|()| file.flush())
-        .with_context(|| format!("cannot write the report page {}", file.path().display()))?;
+    let shown = file.path().display().to_string();
+    let mut buffered = std::io::BufWriter::new(file.as_file_mut());
+    write(&mut buffered)
+        .and_then(|()| buffered.flush())
+        .with_context(|| format!("cannot write the report page {shown}"))?;
+    drop(buffered);
     let (_, path) = file
         .keep()
         .with_context(|| format!("cannot keep the report page in {}", dir.display()))?;
@@ -253,10 +299,15 @@ fn is_own(_meta: &std::fs::Metadata) -> bool {
 /// (random name, created exclusively, mode 0600, so no planted file or symlink is followed),
 /// then renamed over the target. The report is readable by the user alone.
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    write_output_with(path, &|out: &mut dyn Write| out.write_all(text.as_bytes()))
+}
+
+/// [`write_output`] with the text written by `write`, through a buffer.
+fn write_output_with(path: Option<&Path>, write: &Writes<'_>) -> Result<()> {
     match path {
         None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout.write_all(text.as_bytes())?;
+            let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
+            write(&mut stdout)?;
             stdout.flush()?;
         }
         Some(path) => {
@@ -270,9 +321,12 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
                 .suffix(".tmp")
                 .tempfile_in(dir)
                 .with_context(failed)?;
-            tmp.write_all(text.as_bytes())
-                .and_then(|()| tmp.as_file().sync_all())
+            let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+            write(&mut buffered)
+                .and_then(|()| buffered.flush())
                 .with_context(failed)?;
+            drop(buffered);
+            tmp.as_file().sync_all().with_context(failed)?;
             tmp.persist(path)
                 .map_err(|e| e.error)
                 .with_context(failed)?;

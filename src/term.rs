@@ -224,6 +224,21 @@ pub fn pad(s: &str, width: usize) -> String {
     format!("{s}{}", " ".repeat(fill))
 }
 
+/// `text` wrapped to `width` columns at spaces only (never inside a word, not even at a
+/// hyphen; colour codes take no room), the first line indented `first` spaces and the rest
+/// `rest`. A word longer than a line is left whole.
+pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> String {
+    let first = " ".repeat(first);
+    let rest = " ".repeat(rest);
+    let options = textwrap::Options::new(width.max(MIN_WIDTH))
+        .initial_indent(&first)
+        .subsequent_indent(&rest)
+        .break_words(false)
+        .word_separator(textwrap::WordSeparator::AsciiSpace)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation);
+    textwrap::fill(text, &options)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

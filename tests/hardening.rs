@@ -680,9 +680,10 @@ fn a_closed_stdout_loses_no_take_and_panics_no_command() {
         &["history"],
         &["history", "--json"],
         &["export", "--json"],
-        &["progress"],
+        // --all: the quiet takes here have no speech, so progress and compare hide them.
+        &["progress", "--all"],
         &["show", "last"],
-        &["compare", "last~1", "last"],
+        &["compare", "last~1", "last", "--all"],
         &["model"],
         &["reindex"],
         &["import", export.to_str().unwrap()],

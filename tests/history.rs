@@ -888,7 +888,10 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
     assert!(!text.contains(silent.as_str()), "{text}");
     assert!(
-        text.contains("1 take without speech or with a transcript that cannot be trusted is hidden: `rehearse history --all` shows it"),
+        text.contains(
+            "1 take hidden (no speech, or a transcript that cannot be trusted): \
+             `rehearse history --all` shows it"
+        ),
         "{text}"
     );
     let table = rehearse(&home)
@@ -929,4 +932,53 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
         json(&compare_all.get_output().stdout)["before"]["id"],
         silent.as_str()
     );
+}
+
+/// Two copies of one answer, the second 1 dB louder, are "about the same" on every metric
+/// `compare` can measure: a real clip and a bundled sample (both held out of the band tuning).
+#[test]
+fn compare_says_about_the_same_for_a_1_db_level_change() {
+    let samples = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples");
+    for original in [
+        realspeech("batchalign2_test"),
+        samples.join("long-pauses.wav"),
+    ] {
+        let tmp = tempfile::tempdir().unwrap();
+        let home = tmp.path().join("home");
+        let louder = tmp.path().join("louder.wav");
+        let status = StdCommand::new("sox")
+            .arg(&original)
+            .arg(&louder)
+            .args(["gain", "1"])
+            .status()
+            .expect("sox is installed");
+        assert!(status.success());
+        analyze(&home, &original, &[]).success();
+        analyze(&home, &louder, &[]).success();
+        let out = rehearse(&home)
+            .args(["compare", "last~1", "last", "--json"])
+            .assert()
+            .success();
+        let v = json(&out.get_output().stdout);
+        let rows = v["metrics"].as_array().unwrap();
+        let same = rows
+            .iter()
+            .filter(|r| r["change"] == "about the same")
+            .count();
+        assert!(
+            rows.iter()
+                .all(|r| r["change"] == "about the same" || r["change"] == "n/a"),
+            "{original:?}: {v}"
+        );
+        assert!(same >= 3, "{original:?}: few metrics measured: {v}");
+        let text = rehearse(&home)
+            .args(["compare", "last~1", "last"])
+            .assert()
+            .success();
+        let text = String::from_utf8_lossy(&text.get_output().stdout).to_string();
+        assert!(
+            text.contains("about the same") && !text.contains("better") && !text.contains("worse"),
+            "{text}"
+        );
+    }
 }

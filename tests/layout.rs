@@ -1,4 +1,5 @@
-//! The crate's layout, checked: arrows between the top-level modules only point down.
+//! The crate's layout, checked: arrows between the top-level modules only point down, and no
+//! two files use each other, directly or round a circle.
 //!
 //! Reads every `src/**/*.rs`, resolves the `crate::…`, `super::…` and (in `main.rs`)
 //! `rehearse::…` paths in its code (comments left out) to the top-level module they name, and
@@ -142,6 +143,117 @@ fn graph(src: &Path) -> Graph {
     g
 }
 
+/// The paths a `crate::`/`super::` prefix continues with, as segments: `a::b::f` -> [a, b, f],
+/// `a::{b, c::d}` -> [a, b] and [a, c, d].
+fn full_paths(rest: &str) -> Vec<Vec<String>> {
+    let mut segments = Vec::new();
+    let mut tail = rest;
+    loop {
+        if let Some(group) = tail.strip_prefix('{') {
+            let mut depth = 0;
+            let mut items = vec![String::new()];
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => items.push(String::new()),
+                    _ => {}
+                }
+                if !(c == ',' && depth == 0) {
+                    items.last_mut().expect("one item").push(c);
+                }
+            }
+            let mut out = Vec::new();
+            for item in items {
+                for mut more in full_paths(item.trim()) {
+                    let mut path = segments.clone();
+                    path.append(&mut more);
+                    out.push(path);
+                }
+            }
+            return out;
+        }
+        let ident: String = tail.chars().take_while(|c| is_ident(*c)).collect();
+        if ident.is_empty() {
+            break;
+        }
+        tail = &tail[ident.len()..];
+        segments.push(ident);
+        match tail.strip_prefix("::") {
+            Some(t) => tail = t,
+            None => break,
+        }
+    }
+    vec![segments]
+}
+
+/// File (as its module path, `report/voice`) -> the files its shipped code uses (tests, after
+/// `#[cfg(test)]`, left out): each `crate::`/`super::` path resolved to the longest start of it
+/// that is a file's module.
+fn file_graph(src: &Path) -> Graph {
+    let mut files = Vec::new();
+    rust_files(src, &mut files);
+    let modules: BTreeSet<Vec<String>> = files
+        .iter()
+        .map(|f| module_path(f.strip_prefix(src).unwrap()))
+        .collect();
+    let name = |m: &[String]| {
+        if m.is_empty() {
+            "lib".to_string()
+        } else {
+            m.join("/")
+        }
+    };
+    let mut g = Graph::new();
+    for f in &files {
+        let module = module_path(f.strip_prefix(src).unwrap());
+        let text = std::fs::read_to_string(f).expect("a readable source file");
+        let shipped = text.split("#[cfg(test)]").next().unwrap_or_default();
+        let code = code(shipped);
+        let used = g.entry(name(&module)).or_default();
+        for (i, _) in code.match_indices("::") {
+            let before: String = code[..i]
+                .chars()
+                .rev()
+                .take_while(|c| is_ident(*c))
+                .collect::<String>()
+                .chars()
+                .rev()
+                .collect();
+            let start = i - before.len();
+            if code[..start].ends_with("::") || code[..start].ends_with('$') {
+                continue;
+            }
+            let mut rest = &code[i + 2..];
+            let base: Vec<String> = match before.as_str() {
+                "crate" => Vec::new(),
+                "rehearse" if module == ["main"] => Vec::new(),
+                "super" => {
+                    let mut depth = 1;
+                    while let Some(t) = rest.strip_prefix("super::") {
+                        depth += 1;
+                        rest = t;
+                    }
+                    module[..module.len().saturating_sub(depth)].to_vec()
+                }
+                _ => continue,
+            };
+            for tail in full_paths(rest) {
+                let path: Vec<String> = base.iter().cloned().chain(tail).collect();
+                let target = (1..=path.len())
+                    .rev()
+                    .map(|k| path[..k].to_vec())
+                    .find(|p| modules.contains(p));
+                if let Some(target) = target.filter(|t| *t != module) {
+                    used.insert(name(&target));
+                }
+            }
+        }
+    }
+    g
+}
+
 /// A circle in the graph, as the modules along it (first repeated at the end), if any.
 fn find_cycle(g: &Graph) -> Option<Vec<String>> {
     fn visit(
@@ -182,6 +294,47 @@ fn users_of<'a>(g: &'a Graph, module: &str) -> Vec<&'a str> {
         .filter(|(_, used)| used.contains(module))
         .map(|(m, _)| m.as_str())
         .collect()
+}
+
+#[test]
+fn no_file_uses_a_file_that_uses_it() {
+    let g = file_graph(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"));
+    assert!(g.len() > 50, "the scan found the files: {g:?}");
+    // Paths resolve to files: a group, a `super`, and a function inside a file.
+    assert!(g["report/terminal"].contains("report/scorecard"), "{g:?}");
+    assert!(g["report/scorecard"].contains("report/voice"), "{g:?}");
+    assert!(g["report/voice"].contains("report"), "{g:?}");
+    assert!(g["main"].contains("commands"), "{g:?}");
+    if let Some(cycle) = find_cycle(&g) {
+        panic!(
+            "the files use each other in a circle: {}",
+            cycle.join(" -> ")
+        );
+    }
+}
+
+#[test]
+fn the_file_graph_finds_a_circle_between_files_of_one_module() {
+    let dir = std::env::temp_dir().join(format!("layout-files-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("report")).unwrap();
+    std::fs::write(dir.join("lib.rs"), "pub mod report;").unwrap();
+    std::fs::write(
+        dir.join("report/mod.rs"),
+        "pub mod a; pub mod b; pub struct R;",
+    )
+    .unwrap();
+    std::fs::write(dir.join("report/a.rs"), "use super::{b::{g, h}, R};").unwrap();
+    std::fs::write(
+        dir.join("report/b.rs"),
+        "fn g() { crate::report::a::f(); }\n#[cfg(test)]\nmod t { use super::super::a; }",
+    )
+    .unwrap();
+    let g = file_graph(&dir);
+    let _ = std::fs::remove_dir_all(&dir);
+    assert!(g["report/a"].contains("report/b") && g["report/a"].contains("report"));
+    assert_eq!(g["report/b"], BTreeSet::from(["report/a".to_string()]));
+    assert!(find_cycle(&g).is_some(), "{g:?}");
 }
 
 #[test]

@@ -29,6 +29,9 @@ pub struct HistoryArgs {
     /// Only the takes of one practice session (its id, as `rehearse practice` prints it).
     #[arg(long, value_name = "ID")]
     pub session: Option<String>,
+    /// Only takes tagged TAG (`rehearse tag`; any case). Give it again for takes with every tag.
+    #[arg(long, value_name = "TAG")]
+    pub tag: Vec<String>,
     /// Also the takes without speech or whose transcript cannot be trusted (hidden by default).
     #[arg(long)]
     pub all: bool,

@@ -35,6 +35,7 @@ pub fn history(args: HistoryArgs) -> Result<()> {
     if let Some(session) = &args.session {
         takes.retain(|t| t.meta.session.as_deref() == Some(session.trim()));
     }
+    takes.retain(|t| history::has_tags(t, &args.tag));
     let hidden = history::hide_untracked(&mut takes, args.all);
     let targets = settings::load()?.targets;
     let disk = store.disk_use();

@@ -115,12 +115,55 @@ pub struct Metric {
     /// The value from which the metric is on target (for Lower/Higher), if there is one.
     pub limit: Option<f64>,
     pub decimals: usize,
+    /// The band within which a change is noise, not progress: the same answer analysed again,
+    /// or played 1 dB louder or softer, moves the metric by up to this much ([`NOISE`]).
+    pub noise: f64,
     /// A whole number (a count), written as an integer in JSON.
     pub count: bool,
     read: fn(&StoredReport) -> Option<f64>,
 }
 
+/// Each metric's noise band (docs/history.md, "About the same"). Measured with
+/// scripts/compare_band.py on 5 tuning clips (4 real, samples/fillers.wav): two analyses of
+/// the same audio never differed; copies 1 dB louder and softer moved only trailing off (one
+/// sentence of seven: 14.3 points), so its band is 15. The others keep a small floor (a second,
+/// 3 wpm, 0.5 fillers/min, 0.3 semitones, 10 STAR points: the sentence split that moved
+/// STAR by 10 in #25) since a re-recorded answer varies more than re-analysed audio. Held out
+/// (batchalign2_test, mfa_crossword, samples/long-pauses.wav), scored once: largest level
+/// change 0.06 semitones of pitch variation, all else 0.
+pub struct Bands {
+    pub answer_s: f64,
+    pub wpm: f64,
+    pub fillers_per_minute: f64,
+    pub long_pauses: f64,
+    pub pitch_variation_st: f64,
+    pub trailing_off_pct: f64,
+    pub star_parts: f64,
+    pub star_score: f64,
+}
+
+pub const NOISE: Bands = Bands {
+    answer_s: 1.0,
+    wpm: 3.0,
+    fillers_per_minute: 0.5,
+    long_pauses: 0.0,
+    pitch_variation_st: 0.3,
+    trailing_off_pct: 15.0,
+    star_parts: 0.0,
+    star_score: 10.0,
+};
+
 impl Metric {
+    /// +1 when going from `a` to `b` is better, -1 when worse, 0 when the change is within
+    /// the metric's noise band (or makes no difference to the target).
+    pub fn judge(&self, a: f64, b: f64) -> i8 {
+        if (b - a).abs() <= self.noise + 1e-9 {
+            0
+        } else {
+            self.direction.judge(a, b)
+        }
+    }
+
     pub fn value(&self, report: &StoredReport) -> Option<f64> {
         (self.read)(report)
     }
@@ -155,6 +198,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Within(targets.answer_length_s),
             limit: None,
             decimals: 0,
+            noise: NOISE.answer_s,
             read: |r| r.spoken().map(|r| r.length.answer_s),
         },
         Metric {
@@ -164,6 +208,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Within(targets.pace_wpm),
             limit: None,
             decimals: 0,
+            noise: NOISE.wpm,
             read: |r| r.judged(Section::Pace).map(|r| r.pace.wpm),
         },
         Metric {
@@ -173,6 +218,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(targets.fillers_per_minute_max),
             decimals: 1,
+            noise: NOISE.fillers_per_minute,
             read: |r| r.judged(Section::Fillers).map(|r| r.fillers.per_minute),
         },
         Metric {
@@ -182,6 +228,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(0.0),
             decimals: 0,
+            noise: NOISE.long_pauses,
             read: |r| r.spoken().map(|r| r.pauses.long_count as f64),
         },
         Metric {
@@ -191,6 +238,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Higher,
             limit: Some(voice::MONOTONE_ST),
             decimals: 1,
+            noise: NOISE.pitch_variation_st,
             read: |r| r.voice()?.pitch_variation_semitones,
         },
         Metric {
@@ -200,6 +248,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Lower,
             limit: Some(voice::TRAIL_SHARE * 100.0),
             decimals: 0,
+            noise: NOISE.trailing_off_pct,
             read: |r| {
                 let v = r.voice()?;
                 (v.sentences_checked > 0)
@@ -213,6 +262,7 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             direction: Direction::Higher,
             limit: Some(4.0),
             decimals: 0,
+            noise: NOISE.star_parts,
             read: |r| star_present(r).map(|p| p.iter().filter(|x| **x).count() as f64),
         },
         Metric {
@@ -220,8 +270,9 @@ pub fn all(targets: &Targets) -> Vec<Metric> {
             count: false,
             label: "STAR score",
             direction: Direction::Higher,
-            limit: None,
+            limit: Some(f64::from(crate::analyze::star::GOOD_SCORE)),
             decimals: 0,
+            noise: NOISE.star_score,
             read: star_score,
         },
     ]

@@ -8,6 +8,9 @@
 pub mod html;
 pub mod metrics;
 pub mod since;
+pub mod table;
+
+pub use table::history_table;
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -61,6 +64,16 @@ pub fn worth_tracking(t: &StoredTake) -> bool {
     }
 }
 
+/// Whether the take has every one of `tags` (any case).
+pub fn has_tags(t: &StoredTake, tags: &[String]) -> bool {
+    tags.iter().all(|want| {
+        t.meta
+            .tags
+            .iter()
+            .any(|have| have.trim().to_lowercase() == want.trim().to_lowercase())
+    })
+}
+
 /// Drop the takes not [`worth_tracking`] unless `all`; how many were dropped.
 pub fn hide_untracked(takes: &mut Vec<StoredTake>, all: bool) -> usize {
     let before = takes.len();
@@ -75,10 +88,9 @@ pub fn hidden_text(hidden: usize) -> String {
     match hidden {
         0 => String::new(),
         n => format!(
-            "{n} take{s} without speech or with a transcript that cannot be trusted {verb} \
-             hidden: `rehearse history --all` shows {them}\n",
+            "{n} take{s} hidden (no speech, or a transcript that cannot be trusted): \
+             `rehearse history --all` shows {them}\n",
             s = if n == 1 { "" } else { "s" },
-            verb = if n == 1 { "is" } else { "are" },
             them = if n == 1 { "it" } else { "them" },
         ),
     }
@@ -150,66 +162,6 @@ fn number(m: &Metric, v: f64) -> Value {
 
 fn round(v: f64) -> f64 {
     (v * 1000.0).round() / 1000.0
-}
-
-/// One line per take: the table `rehearse history` prints.
-pub fn history_table(takes: &[StoredTake], targets: &Targets) -> String {
-    let ms = metrics::all(targets);
-    let by_key = |k: &str| ms.iter().find(|m| m.key == k).expect("a known metric");
-    let mut out = String::new();
-    // LENGTH is the answer's length (first to last speech), as in `compare` and `progress`;
-    // the question comes last, whole, after its bank id when it has one.
-    let _ = writeln!(
-        out,
-        "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  QUESTION",
-        "ID",
-        "DATE",
-        "LENGTH",
-        "WPM",
-        "FILLERS/MIN",
-        "LONG PAUSES",
-        "STAR",
-        "SCORE",
-        "PITCH ST",
-        "TRAIL%"
-    );
-    let mut problems = Vec::new();
-    for t in takes {
-        let r = StoredReport::of(t);
-        let f = |k: &str| by_key(k).format(by_key(k).value(&r));
-        let _ = writeln!(
-            out,
-            "{:<8}  {:<16}  {:>6}  {:>4}  {:>11}  {:>11}  {:<4}  {:>5}  {:>8}  {:>6}  {}{}{}",
-            t.meta.id,
-            local_time(t.meta.created),
-            f("answer_s"),
-            f("wpm"),
-            f("fillers_per_minute"),
-            f("long_pauses"),
-            metrics::star_letters(&r).unwrap_or_else(|| "-".into()),
-            f("star_score"),
-            f("pitch_variation_st"),
-            f("trailing_off_pct"),
-            if t.analysed() { "" } else { "(not analysed) " },
-            question_text(&t.meta, &r),
-            if t.files.problem(t).is_some() || !t.analysed() {
-                "  !"
-            } else {
-                ""
-            }
-        );
-        problems.extend(t.files.problem(t));
-        if !t.analysed() {
-            problems.push(not_analysed(t));
-        }
-    }
-    if takes.is_empty() {
-        let _ = writeln!(out, "(no takes)");
-    }
-    for p in problems {
-        let _ = writeln!(out, "! {p}");
-    }
-    out
 }
 
 /// What the history says of a take whose analysis never finished.
@@ -286,11 +238,14 @@ fn take_header(m: &TakeMeta) -> Value {
     })
 }
 
+/// What `compare` and `progress` call a change within the metric's noise band.
+pub const ABOUT_THE_SAME: &str = "about the same";
+
 fn change_word(sign: i8) -> &'static str {
     match sign {
         1 => "better",
         -1 => "worse",
-        _ => "same",
+        _ => ABOUT_THE_SAME,
     }
 }
 
@@ -318,7 +273,7 @@ pub fn compare_json(a: &StoredTake, b: &StoredTake, targets: &Targets) -> Value 
         .map(|m| {
             let (va, vb) = (m.value(&ra), m.value(&rb));
             let (delta, change) = match (va, vb) {
-                (Some(x), Some(y)) => (number(m, y - x), change_word(m.direction.judge(x, y))),
+                (Some(x), Some(y)) => (number(m, y - x), change_word(m.judge(x, y))),
                 _ => (Value::Null, "n/a"),
             };
             json!({
@@ -512,7 +467,7 @@ pub fn progress_json(takes: &[StoredTake], targets: &Targets) -> Value {
                 }
             })
             .expect("known is not empty");
-        let sign = m.direction.judge(first, latest);
+        let sign = m.judge(first, latest);
         rows.push(json!({
             "metric": m.key,
             "label": m.label,
@@ -598,7 +553,7 @@ pub fn progress_text(takes: &[StoredTake], targets: &Targets, style: &Style) -> 
         let trend = match row["trend"].as_str() {
             Some("better") => style.good("better"),
             Some("worse") => style.bad("worse"),
-            _ => style.dim("same"),
+            _ => style.dim(ABOUT_THE_SAME),
         };
         let _ = writeln!(
             out,

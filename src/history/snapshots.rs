@@ -154,10 +154,25 @@ fn with_bank_question(mut t: StoredTake, id: &str) -> StoredTake {
 }
 
 #[test]
-fn history_shows_the_answer_length_and_the_whole_question_with_its_bank_id() {
+fn history_fits_100_columns_with_the_answer_length_and_the_question() {
     let mut t = takes();
     t[0] = with_bank_question(t[0].clone(), "conflict");
+    t[1].meta.question =
+        Some("Parlez-moi d'un conflit avec un collègue — « résumé » 面接の練習".into());
+    t[1].meta.tags = vec!["second round".into()];
+    t[2].meta.question = None;
+    let mut v: Value = serde_json::from_str(&t[2].report_json).unwrap();
+    v.as_object_mut().unwrap().remove("question");
+    t[2].report_json = v.to_string();
+    t[2].meta.source_path = "/answers/my-answer.wav".into();
     let table = history_table(&t, &Targets::default());
+    for line in table.lines().filter(|l| !l.starts_with('!')) {
+        let width: usize = line
+            .chars()
+            .map(|c| unicode_width::UnicodeWidthChar::width(c).unwrap_or(0))
+            .sum();
+        assert!(width <= super::table::WIDTH, "{width} columns: {line}");
+    }
     let first = table.lines().nth(1).unwrap();
     // 70 s of answer in a 100 s recording: LENGTH is the answer, as compare/progress use.
     assert!(
@@ -165,8 +180,18 @@ fn history_shows_the_answer_length_and_the_whole_question_with_its_bank_id() {
         "{first}"
     );
     assert!(
-        first.ends_with("[conflict] Tell me about a conflict with a teammate  !"),
+        first.contains("  needs work  Tell me about a conf") && first.ends_with("…  !"),
         "{first}"
+    );
+    let second = table.lines().nth(2).unwrap();
+    assert!(
+        second.contains("Parlez-moi d'un conflit") && second.ends_with('…'),
+        "{second}"
+    );
+    // A take without a question is named by its file.
+    assert!(
+        table.lines().nth(3).unwrap().ends_with("  my-answer.wav"),
+        "{table}"
     );
 }
 
@@ -245,7 +270,7 @@ fn a_take_not_analysed_is_listed_without_figures_and_says_how_to_finish_it() {
     let table = history_table(&t, &Targets::default());
     let row = table.lines().find(|l| l.starts_with("cccc0001")).unwrap();
     assert!(
-        row.contains("(not analysed) Tell me about a conflict") && row.ends_with("  !"),
+        row.contains("not done    Tell me about a conf") && row.ends_with("  !"),
         "{row}"
     );
     assert!(!row.contains("0.0"), "no made-up figures: {row}");

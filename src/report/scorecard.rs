@@ -2,9 +2,11 @@
 //! Shared by the human-readable formats so they never disagree.
 
 use super::evidence::{self, Section};
+use super::voice;
 use super::{clock, Report};
 use crate::analyze::flags::Flag;
 use crate::analyze::star::{self, Part, Presence};
+use crate::analyze::voice::VoiceVerdict;
 use crate::analyze::Verdict;
 
 pub struct Line {
@@ -19,7 +21,7 @@ pub struct Line {
 
 pub fn lines(r: &Report) -> Vec<Line> {
     let mut lines = vec![length(r), pace(r), fillers(r), pauses(r), structure(r)];
-    lines.extend(super::voice::line(r));
+    lines.extend(voice(r));
     lines
 }
 
@@ -254,6 +256,27 @@ fn structure(r: &Report) -> Line {
         ),
         advice,
     }
+}
+
+/// The scorecard row, when the report has a voice section.
+fn voice(r: &Report) -> Option<Line> {
+    let v = r.voice.as_ref()?;
+    let worst = voice::worst(v);
+    Some(Line {
+        metric: "Voice",
+        value: voice::value(v),
+        target: format!(
+            "pitch SD >= {:.0} st, no fade",
+            crate::analyze::voice::MONOTONE_ST
+        ),
+        verdict: if worst == VoiceVerdict::NotEnoughSpeech {
+            Verdict::NotEnoughSpeech
+        } else {
+            worst.general()
+        },
+        detail: voice::detail(v),
+        advice: voice::advice(v, worst),
+    })
 }
 
 /// "has a number", "has no number", or that its number was heard uncertainly.

@@ -80,7 +80,7 @@ pub fn terminal(out: &mut String, r: &Report, style: &Style, width: usize) {
         s.title,
         s.summary()
     );
-    let _ = writeln!(out, "{}", super::terminal::wrap(&head, width, 0, 2));
+    let _ = writeln!(out, "{}", crate::term::wrap(&head, width, 0, 2));
     for p in &s.points {
         let word = verdict_word(p.verdict);
         let word = match p.verdict {
@@ -98,7 +98,7 @@ pub fn terminal(out: &mut String, r: &Report, style: &Style, width: usize) {
             part_letter(p),
             p.text
         );
-        let _ = writeln!(out, "{}", super::terminal::wrap(&text, width, 2, 23));
+        let _ = writeln!(out, "{}", crate::term::wrap(&text, width, 2, 23));
     }
     for w in &s.wandered {
         let text = format!(
@@ -107,7 +107,7 @@ pub fn terminal(out: &mut String, r: &Report, style: &Style, width: usize) {
             clock(w.start_s),
             w.text
         );
-        let _ = writeln!(out, "{}", super::terminal::wrap(&text, width, 2, 19));
+        let _ = writeln!(out, "{}", crate::term::wrap(&text, width, 2, 19));
     }
     out.push('\n');
 }

@@ -14,7 +14,7 @@ use crate::analyze::doubt::Answer;
 use crate::analyze::pauses::slot;
 use crate::analyze::star::Part;
 use crate::analyze::Verdict;
-use crate::term::{pad, visible_width, Style, DEFAULT_WIDTH, MIN_WIDTH};
+use crate::term::{pad, visible_width, wrap, Style, DEFAULT_WIDTH, MIN_WIDTH};
 
 /// How much of the report to show, and how wide.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -483,21 +483,6 @@ fn transcript(r: &Report, style: &Style) -> String {
     pieces.extend(heard.map(heard_mark));
     pieces.extend(long.map(pause));
     pieces.join(" ")
-}
-
-/// `text` wrapped to `width` columns at spaces only (never inside a word, not even at a
-/// hyphen; colour codes take no room), the first line indented `first` spaces and the rest
-/// `rest`. A word longer than a line is left whole.
-pub fn wrap(text: &str, width: usize, first: usize, rest: usize) -> String {
-    let first = " ".repeat(first);
-    let rest = " ".repeat(rest);
-    let options = textwrap::Options::new(width.max(MIN_WIDTH))
-        .initial_indent(&first)
-        .subsequent_indent(&rest)
-        .break_words(false)
-        .word_separator(textwrap::WordSeparator::AsciiSpace)
-        .word_splitter(textwrap::WordSplitter::NoHyphenation);
-    textwrap::fill(text, &options)
 }
 
 #[cfg(test)]

@@ -1,34 +1,11 @@
-//! The voice in the human-readable formats: the scorecard row and a short section with the
+//! The voice in the human-readable formats: the scorecard row's figures and a short section with the
 //! moments to listen to (monotone stretches, sudden drops, sentences that trail off).
 //! The HTML chart is in `html/voice.rs`; the JSON is the [`VoiceStats`] value itself.
 
 use std::fmt::Write;
 
-use super::scorecard::Line;
 use super::{clock, Report};
 use crate::analyze::voice::{VoiceStats, VoiceVerdict};
-use crate::analyze::Verdict;
-
-/// The scorecard row, when the report has a voice section.
-pub fn line(r: &Report) -> Option<Line> {
-    let v = r.voice.as_ref()?;
-    let worst = worst(v);
-    Some(Line {
-        metric: "Voice",
-        value: value(v),
-        target: format!(
-            "pitch SD >= {:.0} st, no fade",
-            crate::analyze::voice::MONOTONE_ST
-        ),
-        verdict: if worst == VoiceVerdict::NotEnoughSpeech {
-            Verdict::NotEnoughSpeech
-        } else {
-            worst.general()
-        },
-        detail: detail(v),
-        advice: advice(v, worst),
-    })
-}
 
 /// "pitch varies 2.8 st (median 112 Hz); level -23 dBFS", or "can't tell" for the pitch.
 pub fn value(v: &VoiceStats) -> String {
@@ -83,7 +60,7 @@ pub fn detail(v: &VoiceStats) -> String {
 }
 
 /// The aspect to work on first: the recording's level, then pitch, trailing off, drops.
-fn worst(v: &VoiceStats) -> VoiceVerdict {
+pub fn worst(v: &VoiceStats) -> VoiceVerdict {
     let d = &v.verdicts;
     let order = [
         d.level.verdict,
@@ -103,7 +80,7 @@ fn worst(v: &VoiceStats) -> VoiceVerdict {
         )
 }
 
-fn advice(v: &VoiceStats, worst: VoiceVerdict) -> String {
+pub fn advice(v: &VoiceStats, worst: VoiceVerdict) -> String {
     match worst {
         VoiceVerdict::TooQuiet => {
             "The recording is very quiet: move closer to the microphone or raise the gain, then \
@@ -187,7 +164,7 @@ pub fn loudness_line(v: &VoiceStats) -> String {
 /// The terminal section (`--detail`): each aspect's verdict, the level window by window and
 /// the moments to listen to.
 pub fn terminal(out: &mut String, r: &Report, style: &crate::term::Style, width: usize) {
-    use super::terminal::wrap;
+    use crate::term::wrap;
     let Some(v) = &r.voice else { return };
     let _ = writeln!(out, "{}", style.bold("Voice"));
     let verdicts = &v.verdicts;

@@ -1,7 +1,7 @@
 //! The take inside the page: decoded, written as 16 kHz mono 16-bit WAV (about 32 kB a
 //! second, whatever the source was) and base64-encoded into a data URI.
 
-use std::io::Cursor;
+use std::io::{Cursor, Write};
 use std::path::Path;
 
 use base64::Engine;
@@ -24,13 +24,30 @@ impl Embedded {
 
 /// Read the take at `path` for embedding; any failure becomes [`Embedded::Missing`].
 pub fn embed(path: &Path) -> Embedded {
-    match audio::load(path) {
-        Ok(a) => match wav_bytes(&a.samples) {
-            Ok(bytes) => Embedded::Wav(data_uri(&bytes)),
-            Err(e) => Embedded::Missing(format!("the audio could not be encoded ({e}).")),
-        },
-        Err(e) => Embedded::Missing(format!("the audio could not be read ({e}).")),
+    match wav_of(path) {
+        Ok(bytes) => Embedded::Wav(data_uri(&bytes)),
+        Err(why) => Embedded::Missing(why),
     }
+}
+
+/// The take at `path` as the WAV file the page's player gets (16 kHz mono 16-bit), or why
+/// there is none. The decoded samples are dropped before this returns: a 60-minute take is
+/// 230 MB of them and 115 MB of WAV.
+pub fn wav_of(path: &Path) -> Result<Vec<u8>, String> {
+    let samples = audio::load(path)
+        .map_err(|e| format!("the audio could not be read ({e})."))?
+        .samples;
+    wav_bytes(&samples).map_err(|e| format!("the audio could not be encoded ({e})."))
+}
+
+/// Write `wav` as the base64 of a data URI to `out`, a block at a time (the base64 of a
+/// 60-minute take is 154 MB: it is never held whole).
+pub fn write_base64(out: &mut dyn std::io::Write, wav: &[u8]) -> std::io::Result<()> {
+    let mut encoder =
+        base64::write::EncoderWriter::new(out, &base64::engine::general_purpose::STANDARD);
+    encoder.write_all(wav)?;
+    encoder.finish()?;
+    Ok(())
 }
 
 fn data_uri(wav: &[u8]) -> String {
@@ -48,7 +65,8 @@ fn wav_bytes(samples: &[f32]) -> Result<Vec<u8>, hound::Error> {
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut buf = Cursor::new(Vec::new());
+    // Reserved whole: growing by doubling would hold up to twice the file.
+    let mut buf = Cursor::new(Vec::with_capacity(44 + 2 * samples.len()));
     let mut w = hound::WavWriter::new(&mut buf, spec)?;
     for &s in samples {
         w.write_sample((s.clamp(-1.0, 1.0) * f32::from(i16::MAX)) as i16)?;

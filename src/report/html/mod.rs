@@ -16,7 +16,7 @@ mod voice;
 
 use std::fmt::Write;
 
-pub use audio::{embed, Embedded};
+pub use audio::{embed, wav_of, write_base64, Embedded};
 
 use super::{clock, scorecard, Report};
 use crate::analyze::doubt::Answer;
