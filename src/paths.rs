@@ -40,3 +40,16 @@ pub fn config_dir() -> Result<PathBuf> {
         .map(|d| d.join("rehearse"))
         .context("cannot find a config directory; set REHEARSE_HOME")
 }
+
+/// Create a directory and any missing parents, each new one private (0700 on Unix): the data
+/// dir, its `models/` and the take folders hold the user's voice and words.
+pub fn create_private_dir_all(path: &std::path::Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path)
+}

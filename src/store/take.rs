@@ -271,17 +271,7 @@ pub fn create_private_dir(path: &Path) -> io::Result<()> {
     builder.create(path)
 }
 
-/// Create a directory and any missing parents, each new one private (0700 on Unix).
-pub fn create_private_dir_all(path: &Path) -> io::Result<()> {
-    let mut builder = fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(path)
-}
+pub use crate::paths::create_private_dir_all;
 
 /// Take group and other permissions away from an existing file or directory (best effort:
 /// a store on a file system without Unix modes, or owned by someone else, is left as it is).

@@ -251,7 +251,7 @@ pub fn download(
         });
     }
     // The data directory and models/ are private, like the takes (0700 when created here).
-    crate::store::take::create_private_dir_all(req.dir)
+    crate::paths::create_private_dir_all(req.dir)
         .map_err(io_err("cannot create the models folder", req.dir))?;
     let dest = req.dir.join(&req.model.file_name);
     if is_verified(req.model, &dest)? {
