@@ -27,8 +27,9 @@ impl Home {
             .expect("runs")
     }
 
+    /// Every saved take, the quiet ones `history` hides by default included.
     fn takes(&self) -> Vec<Value> {
-        let out = self.run(&["history", "--json"]);
+        let out = self.run(&["history", "--json", "--all"]);
         assert!(out.status.success(), "{}", stderr(&out));
         let v: Value = serde_json::from_slice(&out.stdout).unwrap();
         v["takes"].as_array().unwrap().clone()
@@ -715,7 +716,7 @@ fn a_closed_stdout_loses_no_take_and_panics_no_command() {
     assert!(last.status.success(), "{}", stderr(&last));
     let last: Value = serde_json::from_slice(&last.stdout).unwrap();
     assert_eq!(last["question"]["id"], "conflict", "{last}");
-    let listed = home.run(&["history", "--json"]);
+    let listed = home.run(&["history", "--json", "--all"]);
     let listed = String::from_utf8_lossy(&listed.stdout);
     assert!(
         listed.contains("said too fast") && listed.contains("closed"),
@@ -871,7 +872,8 @@ fn untrusted_text_never_reaches_the_terminal_raw() {
             tmp.path().join("gone\u{1b}[2J.wav").to_str().unwrap(),
         ]),
     ];
-    runs.push(home.run(&["history"]));
+    // --all: the take is quiet, which history hides by default.
+    runs.push(home.run(&["history", "--all"]));
     runs.push(home.run(&["show", "last"]));
     for out in &runs {
         for text in [&out.stdout, &out.stderr] {
