@@ -126,7 +126,8 @@ fn jobs_64_under_a_1_5_gb_limit_saves_every_good_file() {
     // Every good file saved.
     let history = common::rehearse()
         .env("REHEARSE_HOME", &home)
-        .args(["history", "--json"])
+        // --all: the batch's silent files are saved too, and history hides them by default.
+        .args(["history", "--json", "--all"])
         .output()
         .unwrap();
     assert!(history.status.success());

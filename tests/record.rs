@@ -521,7 +521,10 @@ fn ctrl_c_during_analysis_keeps_the_take_and_reanalyze_finishes_it() {
         "{stderr}"
     );
     let table = text(&run(mic.rehearse(&["history"])).stdout);
-    assert!(table.contains("(not analysed)"), "{table}");
+    assert!(
+        table.contains("not done") && table.contains(&format!("take {id} is not analysed")),
+        "{table}"
+    );
     let shown = run(mic.rehearse(&["show", &id]));
     assert!(!shown.status.success());
     assert!(
