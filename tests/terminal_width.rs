@@ -26,17 +26,9 @@ impl Tmux {
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = Command::new("tmux")
-            .args(["-S", &self.socket])
-            .args(args)
-            .output()
-            .unwrap_or_else(|e| panic!("tmux not runnable ({e}): run scripts/setup.sh"));
-        assert!(
-            out.status.success(),
-            "tmux {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8_lossy(&out.stdout).into_owned()
+        let mut all = vec!["-S", self.socket.as_str()];
+        all.extend_from_slice(args);
+        run_tool("tmux", &all)
     }
 }
 

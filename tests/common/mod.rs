@@ -160,8 +160,8 @@ pub fn closed_pipe() -> std::process::Stdio {
 }
 
 /// Run an external tool the setup scripts install (sox, espeak-ng, ...) and fail the test with
-/// its stderr when it fails.
-pub fn run_tool(program: &str, args: &[&str]) {
+/// its stderr when it fails; its standard output.
+pub fn run_tool(program: &str, args: &[&str]) -> String {
     let out = std::process::Command::new(program)
         .args(args)
         .output()
@@ -171,4 +171,5 @@ pub fn run_tool(program: &str, args: &[&str]) {
         "{program} {args:?}: {}",
         String::from_utf8_lossy(&out.stderr)
     );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
