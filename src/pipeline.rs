@@ -425,19 +425,15 @@ impl Pipeline {
 
     /// The model, loaded on first use by whichever job needs it first.
     fn loaded_engine(&self, bar: &ProgressBar) -> Result<Arc<WhisperEngine>, TranscribeError> {
-        let mut slot = self.whisper.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(engine) = slot.as_ref() {
-            return Ok(Arc::clone(engine));
-        }
-        bar.set_message("loading model");
-        let e = &self.engine;
-        let dtw = match e.timing {
-            WordTiming::Dtw => crate::transcribe::whisper::dtw_preset(&e.model_info),
-            WordTiming::Tokens => None,
-        };
-        let engine = Arc::new(WhisperEngine::load(&e.model, e.beam, dtw)?);
-        *slot = Some(Arc::clone(&engine));
-        Ok(engine)
+        loaded_once(&self.whisper, || {
+            bar.set_message("loading model");
+            let e = &self.engine;
+            let dtw = match e.timing {
+                WordTiming::Dtw => crate::transcribe::whisper::dtw_preset(&e.model_info),
+                WordTiming::Tokens => None,
+            };
+            WhisperEngine::load(&e.model, e.beam, dtw)
+        })
     }
 
     /// The multilingual model that names the language of an English-only model's takes,
@@ -446,15 +442,11 @@ impl Pipeline {
         let Some(path) = &self.engine.language_model else {
             return Ok(None);
         };
-        let mut slot = self.language.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(engine) = slot.as_ref() {
-            return Ok(Some(Arc::clone(engine)));
-        }
-        bar.set_message("loading language model");
-        let engine = Arc::new(
-            WhisperEngine::load(path, None, None).context("cannot load the language model")?,
-        );
-        *slot = Some(Arc::clone(&engine));
+        let engine = loaded_once(&self.language, || {
+            bar.set_message("loading language model");
+            WhisperEngine::load(path, None, None)
+        })
+        .context("cannot load the language model")?;
         Ok(Some(engine))
     }
 
@@ -465,13 +457,7 @@ impl Pipeline {
 
     /// The speech detector, loaded now if it was not yet.
     pub fn detector(&self) -> Result<Arc<Silero>, SpeechError> {
-        let mut slot = self.detector.lock().unwrap_or_else(|p| p.into_inner());
-        if let Some(d) = slot.as_ref() {
-            return Ok(Arc::clone(d));
-        }
-        let d = Arc::new(Silero::load(&self.engine.vad_model, 1)?);
-        *slot = Some(Arc::clone(&d));
-        Ok(d)
+        loaded_once(&self.detector, || Silero::load(&self.engine.vad_model, 1))
     }
 
     /// Transcribe what may be speech in short pieces cut at silences ([`chunks::plan_for`]),
@@ -525,6 +511,21 @@ impl Pipeline {
             language,
         })
     }
+}
+
+/// What `slot` holds, loaded by `load` on first use (by whichever job asks first; the others
+/// wait for it and share it).
+fn loaded_once<T, E>(
+    slot: &Mutex<Option<Arc<T>>>,
+    load: impl FnOnce() -> Result<T, E>,
+) -> Result<Arc<T>, E> {
+    let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(loaded) = slot.as_ref() {
+        return Ok(Arc::clone(loaded));
+    }
+    let loaded = Arc::new(load()?);
+    *slot = Some(Arc::clone(&loaded));
+    Ok(loaded)
 }
 
 /// What [`Pipeline::hear`] found in one take.
