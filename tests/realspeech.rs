@@ -213,8 +213,18 @@ fn reports() -> &'static BTreeMap<(String, String), Value> {
             }
             files.push(((clip, "clean".into()), clean));
         }
+        // One thread per job, pinned: the default follows the machine's load, the report
+        // names it, and `analyze_twice_gives_the_same_report` runs some copies again.
         let out = rehearse()
-            .args(["analyze", "--format", "json", "--no-save", "-q"])
+            .args([
+                "analyze",
+                "--format",
+                "json",
+                "--no-save",
+                "-q",
+                "--threads",
+                "1",
+            ])
             .args(files.iter().map(|f| &f.1))
             .output()
             .expect("runs");
@@ -490,6 +500,53 @@ fn real_speech_and_its_damaged_copies_are_trusted() {
         }
     }
     assert!(failures.is_empty(), "{failures:#?}");
+}
+
+/// Same audio, same report (#25): some of the copies analysed again, in the other order and
+/// one at a time (`--jobs 1`; the batch above runs as many jobs as the machine allows), give
+/// the same JSON but for the time it took. (`record` against `analyze` of the saved take:
+/// tests/record_live.rs.)
+#[test]
+fn analyze_twice_gives_the_same_report() {
+    let comparable = |r: &Value| {
+        let mut r = r.clone();
+        let model = r["model"].as_object_mut().expect("a model section");
+        model.remove("transcribe_s");
+        model.remove("real_time_factor");
+        r
+    };
+    let again = [
+        ("batchalign2_test", "clean"),
+        ("batchalign2_test", "telephone"),
+        ("mfa_acoustic_corpus", "noise_15db"),
+        ("mfa_uhum", "clean"),
+    ];
+    let first: Vec<&Value> = again.iter().map(|(c, v)| report(c, v)).collect();
+    let out = rehearse()
+        .args(["analyze", "--format", "json", "--no-save", "-q"])
+        .args(["--threads", "1", "--jobs", "1"])
+        .args(
+            first
+                .iter()
+                .rev()
+                .map(|r| r["audio"]["path"].as_str().unwrap()),
+        )
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let mut second: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    second.reverse();
+    assert_eq!(second.len(), again.len());
+    for ((a, b), copy) in first.iter().zip(&second).zip(&again) {
+        assert_eq!(
+            comparable(a),
+            comparable(b),
+            "{copy:?} differs between two runs"
+        );
+    }
 }
 
 #[test]
