@@ -20,7 +20,8 @@ fn stdout_of(args: &[&str], home: &Path) -> String {
 
 /// The README's bash line: the script in bash-completion's per-user folder, where
 /// bash-completion loads it the first time `rehearse` is completed. Then a real bash completes
-/// `rehearse mo` and `rehearse model d`.
+/// `rehearse mo` and `rehearse model d`, and (the script calls the binary back) the user's
+/// story names after `--story` and the bank's question ids after `--question`.
 #[test]
 fn bash_completions_install_as_the_readme_says_and_complete_commands() {
     let bash_completion = Path::new("/usr/share/bash-completion/bash_completion");
@@ -41,6 +42,24 @@ fn bash_completions_install_as_the_readme_says_and_complete_commands() {
         "the README no longer says where the bash script goes"
     );
 
+    // `rehearse` as the shell finds it: the binary under test first on PATH.
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_rehearse")).parent().unwrap();
+    let path = std::env::join_paths(std::iter::once(bin_dir.to_path_buf()).chain(
+        std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default()),
+    ))
+    .unwrap();
+    // Two stories, and files in the stories folder that are not stories by name.
+    let stories = home.join("stories");
+    std::fs::create_dir_all(stories.join("folder.md")).unwrap();
+    for name in [
+        "billing-migration.md",
+        "review.md",
+        "Bad Name.md",
+        "notes.txt",
+    ] {
+        std::fs::write(stories.join(name), "# A story\n").unwrap();
+    }
+
     let complete = |words: &str| -> String {
         let probe = format!(
             "source {bc}; __load_completion rehearse || exit 3; \
@@ -55,6 +74,8 @@ fn bash_completions_install_as_the_readme_says_and_complete_commands() {
             .arg(probe)
             .env("XDG_DATA_HOME", &data)
             .env("HOME", &home)
+            .env("REHEARSE_HOME", &home)
+            .env("PATH", &path)
             .output()
             .expect("bash runs");
         assert!(
@@ -71,15 +92,57 @@ fn bash_completions_install_as_the_readme_says_and_complete_commands() {
     assert!(complete("rehearse analyze --for")
         .lines()
         .any(|l| l == "--format"));
+
+    let sorted = |words: &str| -> Vec<String> {
+        let mut v: Vec<String> = complete(words).lines().map(str::to_string).collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        sorted("rehearse analyze a.wav --story ''"),
+        ["billing-migration", "review"]
+    );
+    assert_eq!(sorted("rehearse record --story b"), ["billing-migration"]);
+    assert_eq!(
+        sorted("rehearse story show r"),
+        ["review"],
+        "story show NAME completes story names"
+    );
+    assert_eq!(sorted("rehearse record --question confl"), ["conflict"]);
+    let ids = sorted("rehearse practice --question ''");
+    assert!(
+        ids.len() >= 10 && ids.iter().any(|i| i == "technical_problem"),
+        "{ids:?}"
+    );
+    assert_eq!(
+        sorted("rehearse retag last --question lead"),
+        ["leadership"]
+    );
 }
 
 #[test]
-fn zsh_and_fish_scripts_name_the_commands() {
+fn zsh_and_fish_scripts_call_the_binary_back() {
     let home = common::fresh_home();
     let zsh = stdout_of(&["completions", "zsh"], &home);
     assert!(zsh.starts_with("#compdef rehearse"), "{zsh:.200}");
+    assert!(zsh.contains("compdef _clap_dynamic_completer_rehearse rehearse"));
+    assert!(zsh.contains("REHEARSE_COMPLETE=\"zsh\""), "{zsh}");
     let fish = stdout_of(&["completions", "fish"], &home);
-    assert!(fish.contains("complete -c rehearse") && fish.contains("download"));
+    assert!(
+        fish.contains("complete --keep-order --exclusive --command rehearse")
+            && fish.contains("REHEARSE_COMPLETE=fish rehearse"),
+        "{fish}"
+    );
+    // What the scripts run on each Tab: the binary answers from its own definition.
+    let out = rehearse()
+        .env("REHEARSE_COMPLETE", "fish")
+        .args(["--", "rehearse", "model", "d"])
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    assert!(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .any(|l| l.starts_with("download")));
 }
 
 #[test]
