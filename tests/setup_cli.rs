@@ -175,6 +175,31 @@ fn the_man_page_documents_every_command() {
         let text = std::fs::read_to_string(dir.join(name)).unwrap_or_else(|_| panic!("{name}"));
         assert!(text.contains(".TH"), "{name}");
     }
+    // Argument placeholders in the synopsis, and rehearse(1)'s own sections.
+    assert!(
+        page.contains("[\\fB\\-\\-data\\-dir\\fR \\fIDIR\\fR]"),
+        "no placeholder for --data-dir in the synopsis: {page:.600}"
+    );
+    let analyze = std::fs::read_to_string(dir.join("rehearse-analyze.1")).unwrap();
+    let synopsis = analyze
+        .split(".SH SYNOPSIS")
+        .nth(1)
+        .and_then(|s| s.split(".SH").next())
+        .unwrap();
+    assert!(
+        synopsis.contains("\\fB\\-\\-model\\fR \\fIPATH|NAME\\fR")
+            && synopsis.contains("\\fIFILE\\fR..."),
+        "{synopsis}"
+    );
+    for section in ["EXAMPLES", "FILES", "ENVIRONMENT"] {
+        assert!(
+            page.contains(&format!(".SH {section}")),
+            "no {section} section"
+        );
+    }
+    assert!(page.contains("config.toml") && page.contains("stories/NAME.md"));
+    assert!(page.contains("rehearse record \\-\\-question conflict"));
+
     if Path::new("/usr/bin/man").exists() {
         let out = Command::new("man")
             .arg(dir.join("rehearse-model-download.1"))
@@ -232,4 +257,66 @@ fn config_init_writes_every_key_commented_and_keeps_an_existing_file() {
     assert!(std::fs::read_to_string(&file)
         .unwrap()
         .contains("# long_pause_s = 2.0"));
+}
+
+/// Every `REHEARSE_*` variable named in the shipped code (src/) is documented: in the man
+/// page's ENVIRONMENT section and in the README or docs/.
+#[test]
+fn every_environment_variable_the_code_reads_is_documented() {
+    let mut names = std::collections::BTreeSet::new();
+    let mut files = vec![common::root().join("src")];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            let text = std::fs::read_to_string(&path).unwrap();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find("REHEARSE_") {
+                let name: String = rest[at..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                    .collect();
+                rest = &rest[at + name.len()..];
+                // `REHEARSE_*` in prose names no variable.
+                let name = name.trim_end_matches('_');
+                if name != "REHEARSE" {
+                    names.insert(name.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        names.len() >= 6 && names.contains("REHEARSE_HOME"),
+        "{names:?}"
+    );
+
+    let home = common::fresh_home();
+    let page = stdout_of(&["man"], &home);
+    let environment = page
+        .split(".SH ENVIRONMENT")
+        .nth(1)
+        .and_then(|s| s.split(".SH").next())
+        .expect("an ENVIRONMENT section");
+    let mut docs = std::fs::read_to_string(common::root().join("README.md")).unwrap();
+    for e in std::fs::read_dir(common::root().join("docs")).unwrap() {
+        let path = e.unwrap().path();
+        if path.extension().is_some_and(|x| x == "md") {
+            docs.push_str(&std::fs::read_to_string(&path).unwrap());
+        }
+    }
+    let listed = |text: &str, name: &str| {
+        text.match_indices(name).any(|(i, _)| {
+            !text[i + name.len()..].starts_with(|c: char| c.is_ascii_uppercase() || c == '_')
+        })
+    };
+    for name in &names {
+        assert!(
+            listed(environment, name),
+            "{name} is read by the code but not in the man page's ENVIRONMENT"
+        );
+        assert!(
+            listed(&docs, name),
+            "{name} is read by the code but in neither README.md nor docs/"
+        );
+    }
 }

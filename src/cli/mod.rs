@@ -1,10 +1,11 @@
 //! Command-line arguments (clap derive), every command's. Parsing only: [`crate::commands`]
 //! turns these into work. It uses plain value types ([`crate::config`], [`crate::term`]) and,
-//! for tab completion only ([`complete`]), the story names and the question bank; only `main`
-//! and the commands use it.
+//! for tab completion only ([`complete`]), the story names and the question bank; the manual
+//! pages are rendered from it ([`man_page`]). Only `main` and the commands use it.
 
 pub mod complete;
 pub mod history;
+pub mod man_page;
 pub mod story;
 
 use std::path::PathBuf;

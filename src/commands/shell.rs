@@ -41,17 +41,13 @@ const ZSH_AUTOLOAD: &str = "if [ \"$funcstack[1]\" = \"_rehearse\" ]; then\n    
 pub fn man(args: &ManArgs) -> Result<()> {
     let cmd = Cli::command();
     match &args.dir {
-        None => crate::output::write_output(None, &page(&cmd)?),
+        None => crate::output::write_output(None, &page(&cmd, true)?),
         Some(dir) => write_pages(&cmd, dir),
     }
 }
 
-fn page(cmd: &clap::Command) -> Result<String> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut out)
-        .context("cannot render the manual page")?;
-    Ok(String::from_utf8_lossy(&out).into_owned())
+fn page(cmd: &clap::Command, top: bool) -> Result<String> {
+    crate::cli::man_page::render(cmd, top).context("cannot render the manual page")
 }
 
 /// rehearse.1 and rehearse-COMMAND.1 (rehearse-model-download.1, ...) for every command.
@@ -64,7 +60,7 @@ fn write_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
             todo.push((sub.clone().name(sub_name.clone()), sub_name));
         }
         let path = dir.join(format!("{name}.1"));
-        write_page(&path, &page(&c)?)
+        write_page(&path, &page(&c, name == "rehearse")?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         tell!("rehearse: wrote {}", path.display());
     }
