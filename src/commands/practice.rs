@@ -12,9 +12,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use super::common::take_at_terminal::{
+    capture_take, check_take, clock, enter_presses, keep_take, take_finished, Kept, TakeOptions,
+};
 use super::common::{
-    capture_take, check_take, engine_settings, enter_presses, keep_take, open_store,
-    output_options, print_notices, stored_take_facts, take_finished, targets, Kept, TakeOptions,
+    engine_settings, open_store, output_options, print_notices, stored_take_facts, targets,
 };
 use crate::analyze::questions::Asked;
 use crate::cli::story::PracticeArgs;
@@ -82,7 +84,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
         "Practice session {session_id}: {n} question{}, {} s to think before each, answers up to {}.",
         if n == 1 { "" } else { "s" },
         args.think,
-        super::common::clock(f64::from(args.max_seconds))
+        clock(f64::from(args.max_seconds))
     );
     for (i, turn) in turns.iter_mut().enumerate() {
         ask(i + 1, n, turn);
