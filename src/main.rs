@@ -5,9 +5,14 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 
 fn main() -> ExitCode {
+    // A completion request from the shell script `rehearse completions SHELL` wrote: answered
+    // here, and the process exits (nothing else may write to stdout first).
+    clap_complete::CompleteEnv::with_factory(rehearse::cli::Cli::command)
+        .var(rehearse::cli::complete::COMPLETE_VAR)
+        .complete();
     let cli = rehearse::cli::Cli::parse();
     match rehearse::commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,

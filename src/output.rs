@@ -128,6 +128,11 @@ pub fn emit(
     )
 }
 
+/// A take's HTML report written to the file `path`, its audio embedded from `audio`.
+pub fn write_report_page(report: &Report, path: &Path, audio: Option<&Path>) -> Result<()> {
+    emit_html(report, Some(path), false, audio)
+}
+
 /// Where the audio goes in a page rendered before its audio is written. Rendered text from a
 /// report cannot hold it: `<` is always escaped there.
 const AUDIO_MARK: &str = "data:audio/wav;base64,<rehearse-audio>";

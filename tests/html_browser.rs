@@ -300,3 +300,214 @@ fn charts_are_readable_at_phone_width() {
         );
     }
 }
+
+/// A desktop window's width, for the same checks as at [`PHONE`].
+const DESKTOP: (u32, u32) = (1280, 900);
+
+/// Runs `probe` (a script body with `d`, the page's document, and `w`, its window) once
+/// `page` has loaded in a frame of `size` CSS pixels, before anything is scrolled, and
+/// returns what it returned, from `--dump-dom`.
+fn probe_in_frame(
+    browser: &Path,
+    dir: &Path,
+    page: &Path,
+    size: (u32, u32),
+    probe: &str,
+) -> String {
+    let frame = page.with_extension(format!("probe-{}.html", size.0));
+    let html = format!(
+        r#"<!doctype html><html><body style="margin:0">
+<iframe id="f" src="{src}" style="width:{w}px;height:{h}px;border:0"></iframe>
+<script>
+document.getElementById('f').addEventListener('load', function () {{
+  var d = this.contentDocument, w = this.contentWindow;
+  var found = (function () {{ {probe} }})();
+  document.body.setAttribute('data-probe', String(found));
+}});
+</script></body></html>"#,
+        src = page.file_name().expect("a file").to_string_lossy(),
+        w = size.0,
+        h = size.1
+    );
+    std::fs::write(&frame, html).expect("write the frame page");
+    let dom = headless(browser, &dir.join(format!("profile-probe-{}", size.0)))
+        .args(["--allow-file-access-from-files", "--dump-dom"])
+        .arg(format!(
+            "--window-size={},{}",
+            size.0.max(500) + 40,
+            size.1 + 40
+        ))
+        .arg(format!("file://{}", frame.display()))
+        .output()
+        .expect("chromium runs");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    assert_eq!(console_messages(&dom), Vec::<String>::new());
+    let built = String::from_utf8_lossy(&dom.stdout);
+    built
+        .split("data-probe=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the probe did not run on {}", page.display()))
+        .replace("&amp;", "&")
+}
+
+/// Where each progress chart's x-axis labels are, as laid out before any scrolling: per chart
+/// `labels|left,right,top,bottom of the newest take's label|viewport width,height`, charts
+/// joined by `;`. The newest take's label is the one reading `newest`.
+fn newest_label_probe(newest: &str) -> String {
+    format!(
+        r#"var out = [];
+  d.querySelectorAll('svg.progress').forEach(function (svg) {{
+    var labels = [], box = 'none';
+    svg.querySelectorAll('text').forEach(function (t) {{
+      var s = t.textContent.trim();
+      if (t.getAttribute('y') === svg.querySelector('text:last-of-type').getAttribute('y')) {{ labels.push(s); }}
+      if (s === '{newest}') {{
+        var r = t.getBoundingClientRect();
+        box = [r.left, r.right, r.top, r.bottom].map(function (v) {{ return v.toFixed(1); }}).join(',');
+      }}
+    }});
+    out.push(labels.join(',') + '|' + box + '|' + w.innerWidth + ',' + w.innerHeight);
+  }});
+  return out.join(';');"#
+    )
+}
+
+/// Eight takes of one answer, saved on eight dates (noon UTC, so the date is the same in any
+/// time zone the test runs in): `samples/fillers.wav` analysed once, exported, and its take
+/// imported again under other dates (the analysed take itself deleted). Returns the data dir and the dates, oldest first.
+fn eight_takes() -> (PathBuf, Vec<String>) {
+    let home = common::fresh_home();
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .arg("analyze")
+        .arg(sample("fillers.wav"))
+        .args(["--quiet", "--format", "json"])
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["export", "--json"])
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let mut export: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let take = export["takes"][0].clone();
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["delete", "--yes", "last"])
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let days = [3, 5, 9, 14, 18, 21, 25, 30];
+    export["takes"] = days
+        .iter()
+        .enumerate()
+        .map(|(i, day)| {
+            let mut t = take.clone();
+            t["id"] = format!("b000000{i}").into();
+            t["created"] = format!("2026-11-{day:02}T12:00:00Z").into();
+            t
+        })
+        .collect();
+    let file = home.join("eight.json");
+    std::fs::write(&file, export.to_string()).expect("write the export");
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .arg("import")
+        .arg(&file)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    (home, days.iter().map(|d| format!("{d} Nov")).collect())
+}
+
+/// `rehearse progress --format html` with 8 takes, at 390 and 1280 px: every chart's x axis
+/// reads the takes' dates, the newest take's date is on screen without scrolling sideways in
+/// every chart (and the first chart is on screen without scrolling down), and the targets are
+/// the report's.
+#[test]
+fn progress_shows_the_newest_takes_with_dates_and_the_reports_targets() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let dir = tmp().join("progress8");
+    std::fs::create_dir_all(&dir).expect("dir");
+    let (home, dates) = eight_takes();
+    let page = dir.join("progress.html");
+    let out = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .env("TZ", "UTC")
+        .args(["progress", "--format", "html", "-o"])
+        .arg(&page)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let html = std::fs::read_to_string(&page).expect("the page was written");
+
+    // The STAR target as the report says it ("80+") is the progress page's.
+    let report = rehearse()
+        .env("REHEARSE_HOME", &home)
+        .args(["show", "b0000007"])
+        .output()
+        .expect("runs");
+    assert_clean_success(&report);
+    let report = String::from_utf8_lossy(&report.stdout).replace('\n', " ");
+    let report_star: String = report
+        .split("S T A R in order, ")
+        .nth(1)
+        .and_then(|rest| rest.split('+').next())
+        .unwrap_or_else(|| panic!("no STAR target in the report: {report}"))
+        .to_string();
+    assert!(
+        html.contains(&format!(
+            "STAR score <small>(target at least {report_star})</small>"
+        )),
+        "the progress page's STAR target is not the report's {report_star}+"
+    );
+    assert!(!html.contains("no target"), "a chart has no target");
+
+    let newest = dates.last().expect("dates");
+    for size in [PHONE, DESKTOP] {
+        let probe = probe_in_frame(&browser, &dir, &page, size, &newest_label_probe(newest));
+        let charts: Vec<&str> = probe.split(';').collect();
+        assert!(charts.len() >= 6, "{} px: only {probe}", size.0);
+        for (i, chart) in charts.iter().enumerate() {
+            let parts: Vec<&str> = chart.split('|').collect();
+            assert_eq!(parts.len(), 3, "{chart}");
+            assert_eq!(
+                parts[0],
+                dates.join(","),
+                "{} px, chart {i}: the x axis is not the takes' dates",
+                size.0
+            );
+            let b: Vec<f64> = parts[1]
+                .split(',')
+                .map(|v| v.parse().unwrap_or(f64::NAN))
+                .collect();
+            let view: Vec<f64> = parts[2].split(',').map(|v| v.parse().unwrap()).collect();
+            assert_eq!(view[0], f64::from(size.0), "the frame is {} px", view[0]);
+            assert!(
+                b.len() == 4 && b[0] >= 0.0 && b[1] <= view[0],
+                "{} px, chart {i}: the newest take's date ({newest}) is off screen \
+                 sideways at {:?} (viewport {} px wide)",
+                size.0,
+                b,
+                view[0]
+            );
+            if i == 0 {
+                assert!(
+                    b[2] >= 0.0 && b[3] <= view[1],
+                    "{} px: the first chart's newest date is below the fold at {b:?}",
+                    size.0
+                );
+            }
+        }
+        eprintln!("{} px: {probe}", size.0);
+    }
+}

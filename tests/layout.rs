@@ -6,7 +6,7 @@
 //! builds the graph of which top-level module uses which. Then: no circle anywhere (the
 //! failure names one), nothing but `main` and the commands uses the clap structs in `cli`,
 //! nothing but `main` uses `commands`, `output` uses neither, and no command file uses another
-//! command's file (shared edge code lives in `commands/common.rs`).
+//! command's file (shared edge code lives in `commands/common/`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -393,7 +393,7 @@ fn no_command_uses_another_command() {
                 assert!(
                     !text.contains(&pattern),
                     "commands/{me}.rs uses commands/{other}.rs ({pattern}); shared edge code \
-                     belongs in commands/common.rs"
+                     belongs in commands/common/"
                 );
             }
         }

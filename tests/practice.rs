@@ -193,6 +193,31 @@ fn a_three_question_mock_interview_checks_each_answer_against_its_story() {
     assert!(page.contains("<h1>Practice session "), "{page}");
     assert_eq!(page.matches("<tr><td>").count(), 3, "{page}");
     assert!(page.contains("Content-Security-Policy"));
+    // Each answer links its own report, a page written beside the session page (a relative
+    // link, so it works from file://): that answer's question and its audio.
+    let questions = [
+        "Tell me about a time you had a conflict with a teammate.",
+        "Tell me about a complex technical problem you solved.",
+        "Tell me about a time you led a team.",
+    ];
+    for (n, question) in (1..=3).zip(questions) {
+        let name = format!("session-{n}.html");
+        assert!(
+            page.contains(&format!("<a href=\"{name}\">report {n}</a>")),
+            "no link to answer {n}'s report: {page}"
+        );
+        let report = std::fs::read_to_string(dir.path().join(&name))
+            .unwrap_or_else(|e| panic!("answer {n}'s report {name}: {e}"));
+        assert!(report.contains("<!DOCTYPE html>"), "{name}");
+        assert!(
+            report.to_lowercase().contains(&question.to_lowercase()),
+            "{name} is not answer {n}'s report"
+        );
+        assert!(
+            report.contains("data:audio/wav;base64,"),
+            "{name} has no audio"
+        );
+    }
 
     // The three takes are in the history as one session, each with its story section.
     let out = rehearse(&home, &alsa)

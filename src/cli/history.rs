@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
 use super::{EngineArgs, OutputArgs, TargetArgs};
 
@@ -117,7 +118,8 @@ pub struct ReanalyzeArgs {
     pub take: String,
     /// Check the answer against this story (`rehearse story list`) [default: the story the
     /// take was checked against before, if any].
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME",
+          add = ArgValueCandidates::new(super::complete::story_names))]
     pub story: Option<String>,
     #[command(flatten)]
     pub engine: EngineArgs,
@@ -168,7 +170,8 @@ pub struct RetagArgs {
     /// The take (id, unique prefix, `last`, `last~N`).
     pub take: String,
     /// The question it answers: a bank id (`rehearse questions`) or the question's text.
-    #[arg(long, value_name = "ID|TEXT", required_unless_present = "no_question")]
+    #[arg(long, value_name = "ID|TEXT", required_unless_present = "no_question",
+          add = ArgValueCandidates::new(super::complete::question_ids))]
     pub question: Option<String>,
     /// It answers no particular question.
     #[arg(long, conflicts_with = "question")]

@@ -1,13 +1,17 @@
 //! Command-line arguments (clap derive), every command's. Parsing only: [`crate::commands`]
-//! turns these into work. A leaf: it uses plain value types ([`crate::config`], [`crate::term`])
-//! and nothing else in the crate, and only `main` and the commands use it.
+//! turns these into work. It uses plain value types ([`crate::config`], [`crate::term`]) and,
+//! for tab completion only ([`complete`]), the story names and the question bank; the manual
+//! pages are rendered from it ([`man_page`]). Only `main` and the commands use it.
 
+pub mod complete;
 pub mod history;
+pub mod man_page;
 pub mod story;
 
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::ArgValueCandidates;
 
 use crate::config::Range;
 use crate::term::ColorChoice;
@@ -131,21 +135,21 @@ pub struct AnalyzeArgs {
     pub save: SaveArgs,
     /// The question this take answers: a bank id (see `rehearse questions`) or the question's
     /// text. Adds the question's checks to the report.
-    #[arg(long, value_name = "ID|TEXT")]
+    #[arg(long, value_name = "ID|TEXT", add = ArgValueCandidates::new(complete::question_ids))]
     pub question: Option<String>,
     /// Check the answer against this story (`rehearse story list`): which of its points were
     /// said, when, and where the answer wandered.
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::story_names))]
     pub story: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct RecordArgs {
     /// The question to answer, shown before recording starts.
-    #[arg(long, value_name = "ID|TEXT")]
+    #[arg(long, value_name = "ID|TEXT", add = ArgValueCandidates::new(complete::question_ids))]
     pub question: Option<String>,
     /// Check the answer against this story (`rehearse story list`).
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", add = ArgValueCandidates::new(complete::story_names))]
     pub story: Option<String>,
     /// Input device by name, as `rehearse devices` lists it [default: the system default].
     #[arg(long, value_name = "NAME")]

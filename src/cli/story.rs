@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 
 use clap::{Args, Subcommand};
+use clap_complete::engine::ArgValueCandidates;
 
+use super::complete::{question_ids, story_names};
 use super::{EngineArgs, OutputArgs, TargetArgs};
 
 #[derive(Debug, Args)]
@@ -23,11 +25,12 @@ pub enum StoryCommand {
         #[arg(long, value_name = "PATH")]
         file: Option<PathBuf>,
         /// Question kinds for the template's `Answers:` line and story starters (repeatable).
-        #[arg(long, value_name = "KIND")]
+        #[arg(long, value_name = "KIND", add = ArgValueCandidates::new(question_ids))]
         kind: Vec<String>,
     },
     /// Change a story: replace it with --file, or open it in $EDITOR.
     Edit {
+        #[arg(add = ArgValueCandidates::new(story_names))]
         name: String,
         /// Replace the story with this Markdown file.
         #[arg(long, value_name = "PATH")]
@@ -41,12 +44,16 @@ pub enum StoryCommand {
     },
     /// Print a story's file, or its parsed form with --json.
     Show {
+        #[arg(add = ArgValueCandidates::new(story_names))]
         name: String,
         #[arg(long)]
         json: bool,
     },
     /// Delete a story's file (takes that rehearsed it keep their reports).
-    Remove { name: String },
+    Remove {
+        #[arg(add = ArgValueCandidates::new(story_names))]
+        name: String,
+    },
     /// Which question kinds your stories answer, which have none, and how each story fared.
     Coverage {
         #[arg(long)]
@@ -54,7 +61,7 @@ pub enum StoryCommand {
     },
     /// Print the story template, with story starters for the given kinds.
     Template {
-        #[arg(long, value_name = "KIND")]
+        #[arg(long, value_name = "KIND", add = ArgValueCandidates::new(question_ids))]
         kind: Vec<String>,
     },
 }
@@ -68,7 +75,7 @@ pub struct PracticeArgs {
     pub questions: u32,
     /// Ask this question (a bank id or the question's text) instead of picking; repeat for
     /// several, asked in order.
-    #[arg(long, value_name = "ID|TEXT")]
+    #[arg(long, value_name = "ID|TEXT", add = ArgValueCandidates::new(question_ids))]
     pub question: Vec<String>,
     /// Seconds to think before each answer is recorded (Enter starts sooner on a terminal).
     #[arg(long, value_name = "SECONDS", default_value_t = 20,

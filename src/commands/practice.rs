@@ -7,13 +7,16 @@
 //! it.
 
 use std::io::Write;
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
+use super::common::take_at_terminal::{
+    capture_take, check_take, clock, enter_presses, keep_take, take_finished, Kept, TakeOptions,
+};
 use super::common::{
-    capture_take, check_take, engine_settings, enter_presses, keep_take, open_store,
-    output_options, print_notices, stored_take_facts, take_finished, targets, Kept, TakeOptions,
+    engine_settings, open_store, output_options, print_notices, stored_take_facts, targets,
 };
 use crate::analyze::questions::Asked;
 use crate::cli::story::PracticeArgs;
@@ -23,6 +26,7 @@ use crate::paths;
 use crate::pipeline::Pipeline;
 use crate::practice;
 use crate::record::Take;
+use crate::report::html::session::ReportLink;
 use crate::report::{self, session, Report};
 use crate::store::Store;
 use crate::story::coverage::practice_weights;
@@ -80,7 +84,7 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
         "Practice session {session_id}: {n} question{}, {} s to think before each, answers up to {}.",
         if n == 1 { "" } else { "s" },
         args.think,
-        super::common::clock(f64::from(args.max_seconds))
+        clock(f64::from(args.max_seconds))
     );
     for (i, turn) in turns.iter_mut().enumerate() {
         ask(i + 1, n, turn);
@@ -121,7 +125,8 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
     if !args.no_save && !quiet {
         tell!("rehearse: saved {n} takes as session {session_id}");
     }
-    let answers: Vec<session::Answer> = turns
+    let answered: Vec<&Turn> = turns.iter().filter(|t| t.report.is_some()).collect();
+    let answers: Vec<session::Answer> = answered
         .iter()
         .filter_map(|t| {
             Some(session::Answer {
@@ -133,7 +138,44 @@ pub fn practice(args: PracticeArgs) -> Result<()> {
         })
         .collect();
     let summary = session::summarise(&session_id, &answers);
-    emit_summary(&summary, &args)
+    emit_summary(&summary, &answered, &args)
+}
+
+/// Each answer's own HTML report, written beside the session page `page` as
+/// `<page stem>-<answer number>.html` (before the session page, so no link points at nothing),
+/// or, with no page file, the take to show. One [`ReportLink`] per answer, in order.
+fn answer_pages(page: Option<&Path>, answered: &[&Turn]) -> Result<Vec<ReportLink>> {
+    let Some(page) = page else {
+        return Ok(answered
+            .iter()
+            .map(|t| {
+                t.kept
+                    .as_ref()
+                    .map_or(ReportLink::None, |k| ReportLink::Take(k.id.clone()))
+            })
+            .collect());
+    };
+    let stem = page
+        .file_stem()
+        .map_or_else(|| "session".into(), |s| s.to_string_lossy().into_owned());
+    let mut links = Vec::new();
+    for (i, turn) in answered.iter().enumerate() {
+        let Some(report) = &turn.report else {
+            links.push(ReportLink::None);
+            continue;
+        };
+        let name = format!("{stem}-{}.html", i + 1);
+        let path = page.with_file_name(&name);
+        let audio = turn
+            .kept
+            .as_ref()
+            .map(|k| k.audio.as_path())
+            .or(turn.take.as_ref().map(|t| t.path.as_path()));
+        output::write_report_page(report, &path, audio)
+            .with_context(|| format!("cannot write answer {}'s report", i + 1))?;
+        links.push(ReportLink::File(name));
+    }
+    Ok(links)
 }
 
 /// The questions: as given with `--question`, else drawn from the bank by weight.
@@ -276,15 +318,22 @@ fn unfinished(n: usize, kept: Option<&Kept>, recording: &std::path::Path) -> Str
 }
 
 /// The summary in the chosen format; with `-o FILE` the terminal summary is printed too.
-fn emit_summary(summary: &session::SessionSummary, args: &PracticeArgs) -> Result<()> {
+fn emit_summary(
+    summary: &session::SessionSummary,
+    answered: &[&Turn],
+    args: &PracticeArgs,
+) -> Result<()> {
     let out = args.output.output.as_deref();
     match args.output.format {
         Format::Json => write_output(out, &summary.to_json())?,
-        Format::Html => write_page(
-            out,
-            args.output.open,
-            &report::html::session::render(summary),
-        )?,
+        Format::Html => {
+            let links = answer_pages(out, answered)?;
+            write_page(
+                out,
+                args.output.open,
+                &report::html::session::render(summary, &links),
+            )?
+        }
         Format::Terminal | Format::Markdown => {
             let style = Style::for_output(args.output.color, out.is_none());
             return write_output(out, &session::render_text(summary, &style));

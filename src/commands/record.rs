@@ -12,10 +12,10 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
-use super::common::{
-    capture_take, check_take, emit, engine_settings, keep_take, load_story, open_store,
-    output_options, take_finished, targets, Kept, TakeOptions,
+use super::common::take_at_terminal::{
+    capture_take, check_take, keep_take, take_finished, Kept, TakeOptions,
 };
+use super::common::{emit, engine_settings, load_story, open_store, output_options, targets};
 use crate::analyze::questions::Asked;
 use crate::audio::capture;
 use crate::cli::RecordArgs;

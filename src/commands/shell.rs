@@ -1,36 +1,53 @@
 //! `rehearse completions SHELL` and `rehearse man`: shell completion scripts and manual pages,
 //! generated from the command-line definition itself so they never fall behind it.
+//!
+//! The completion script is clap_complete's dynamic one: on each Tab the shell runs
+//! `rehearse` with [`COMPLETE_VAR`] set and the words typed so far, and the binary answers
+//! from the same definition, so it can offer what only it knows (story names, question ids:
+//! [`crate::cli::complete`]).
 
 use std::io::Write;
 use std::path::Path;
 
 use anyhow::{Context, Result};
 use clap::CommandFactory;
+use clap_complete::env::Shells;
 
+use crate::cli::complete::COMPLETE_VAR;
 use crate::cli::{Cli, CompletionsArgs, ManArgs};
 use crate::tell;
 
 pub fn completions(args: &CompletionsArgs) -> Result<()> {
-    let mut cmd = Cli::command();
+    let name = args.shell.to_string();
+    let shells = Shells::builtins();
+    let shell = shells
+        .completer(&name)
+        .with_context(|| format!("no completion for {name}"))?;
     let mut out = Vec::new();
-    clap_complete::generate(args.shell, &mut cmd, "rehearse", &mut out);
+    shell
+        .write_registration(COMPLETE_VAR, "rehearse", "rehearse", "rehearse", &mut out)
+        .context("cannot write the completion script")?;
+    if name == "zsh" {
+        // Autoloaded from a folder on $fpath as `_rehearse` (the README's way), the file's body
+        // runs on the first Tab: complete that Tab too, not only register for the next one.
+        out.extend_from_slice(ZSH_AUTOLOAD.as_bytes());
+    }
     crate::output::write_output(None, &String::from_utf8_lossy(&out))
 }
+
+const ZSH_AUTOLOAD: &str = "if [ \"$funcstack[1]\" = \"_rehearse\" ]; then\n    \
+                            _clap_dynamic_completer_rehearse \"$@\"\nfi\n";
 
 pub fn man(args: &ManArgs) -> Result<()> {
     let cmd = Cli::command();
     match &args.dir {
-        None => crate::output::write_output(None, &page(&cmd)?),
+        None => crate::output::write_output(None, &page(&cmd, true)?),
         Some(dir) => write_pages(&cmd, dir),
     }
 }
 
-fn page(cmd: &clap::Command) -> Result<String> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(cmd.clone())
-        .render(&mut out)
-        .context("cannot render the manual page")?;
-    Ok(String::from_utf8_lossy(&out).into_owned())
+fn page(cmd: &clap::Command, top: bool) -> Result<String> {
+    crate::cli::man_page::render(cmd, top).context("cannot render the manual page")
 }
 
 /// rehearse.1 and rehearse-COMMAND.1 (rehearse-model-download.1, ...) for every command.
@@ -43,7 +60,7 @@ fn write_pages(cmd: &clap::Command, dir: &Path) -> Result<()> {
             todo.push((sub.clone().name(sub_name.clone()), sub_name));
         }
         let path = dir.join(format!("{name}.1"));
-        write_page(&path, &page(&c)?)
+        write_page(&path, &page(&c, name == "rehearse")?)
             .with_context(|| format!("cannot write {}", path.display()))?;
         tell!("rehearse: wrote {}", path.display());
     }

@@ -6,6 +6,7 @@ use super::{local_time, target_text};
 use crate::config::Targets;
 use crate::report::html::progress::{self, Progress, Series};
 use crate::store::StoredTake;
+use jiff::{tz::TimeZone, Timestamp};
 
 pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&str>) -> String {
     let reports: Vec<StoredReport> = takes.iter().map(StoredReport::of).collect();
@@ -21,8 +22,16 @@ pub fn progress_html(takes: &[StoredTake], targets: &Targets, question: Option<&
             .iter()
             .map(|t| format!("take {} ({})", t.meta.id, local_time(t.meta.created)))
             .collect(),
+        dates: takes.iter().map(|t| short_date(t.meta.created)).collect(),
         series,
     })
+}
+
+/// "7 Dec": the day a take was saved, in local time, for the chart's x axis.
+fn short_date(t: Timestamp) -> String {
+    t.to_zoned(TimeZone::system())
+        .strftime("%-d %b")
+        .to_string()
 }
 
 fn series(m: &Metric, reports: &[StoredReport]) -> Series {

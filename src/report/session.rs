@@ -479,7 +479,7 @@ mod tests {
         );
         assert!(text.contains("story deploys 1/2; take 0123abcd"), "{text}");
         assert!(text.contains("story points covered 1 of 2"), "{text}");
-        let html = crate::report::html::session::render(&s);
+        let html = crate::report::html::session::render(&s, &[]);
         assert!(html.contains("<td>deploys 1/2</td>"));
         assert!(html.contains("Content-Security-Policy"));
         let json: serde_json::Value = serde_json::from_str(&s.to_json()).unwrap();

@@ -2,6 +2,9 @@
 //! band shaded, so a trend and its distance from the target read at a glance.
 //!
 //! It takes plain data ([`Progress`]) so it does not depend on how the history is stored.
+//! The x axis is labelled with each take's date, and on a phone, where a chart keeps a
+//! minimum width and scrolls sideways, it starts scrolled to its right end (the newest takes)
+//! by a right-to-left scroll container, so this needs no script.
 
 use std::fmt::Write;
 
@@ -14,6 +17,8 @@ pub struct Progress {
     pub question: Option<String>,
     /// One label per take, oldest first: "take a1b2 (2026-11-01 09:00)".
     pub takes: Vec<String>,
+    /// One short date per take for the x axis, oldest first: "7 Dec".
+    pub dates: Vec<String>,
     pub series: Vec<Series>,
 }
 
@@ -35,6 +40,9 @@ const LEFT: f64 = 48.0;
 const RIGHT: f64 = 12.0;
 const TOP: f64 = 12.0;
 const BOTTOM: f64 = 150.0;
+/// At most this many dates on the x axis; with more takes every k-th is labelled, counting
+/// back from the newest, which is always labelled.
+const MAX_DATE_LABELS: usize = 10;
 
 pub fn render(p: &Progress) -> String {
     let mut body = String::new();
@@ -50,8 +58,11 @@ pub fn render(p: &Progress) -> String {
     for (i, s) in p.series.iter().enumerate() {
         chart(&mut body, p, s, i);
     }
-    body.push_str("<section aria-labelledby=\"h-takes\">\n<h2 id=\"h-takes\">Takes</h2>\n<ol>\n");
-    for t in &p.takes {
+    body.push_str(
+        "<section aria-labelledby=\"h-takes\">\n<h2 id=\"h-takes\">Takes, newest first</h2>\n\
+         <ol reversed>\n",
+    );
+    for t in p.takes.iter().rev() {
         let _ = writeln!(body, "<li>{}</li>", escape(t));
     }
     body.push_str("</ol>\n</section>\n</main>\n");
@@ -94,7 +105,7 @@ fn chart(out: &mut String, p: &Progress, s: &Series, i: usize) {
     let _ = writeln!(
         out,
         "<section aria-labelledby=\"h-m{i}\">\n<h2 id=\"h-m{i}\">{} <small>({})</small></h2>\n\
-         <figure>\n<svg class=\"progress\" viewBox=\"0 0 {W} {H}\" role=\"img\" \
+         <figure class=\"newest-in-view\">\n<svg class=\"progress\" viewBox=\"0 0 {W} {H}\" role=\"img\" \
          aria-labelledby=\"m{i}-t\"><title id=\"m{i}-t\">{} over {} takes: {}; {}</title>",
         escape(&s.label),
         escape(&target),
@@ -159,21 +170,29 @@ fn chart(out: &mut String, p: &Progress, s: &Series, i: usize) {
             escape(s.texts.get(k).map_or("", String::as_str))
         );
     }
-    for k in 0..s.values.len() {
+    for k in date_labels(s.values.len()) {
         let _ = writeln!(
             out,
-            "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+            "<text class=\"date\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"{}\">{}</text>",
             x(k),
             BOTTOM + 16.0,
-            k + 1
+            // The newest (rightmost) date ends at its point so it stays inside the chart.
+            if k + 1 == s.values.len() && n > 1 {
+                "end"
+            } else {
+                "middle"
+            },
+            escape(p.dates.get(k).map_or("", String::as_str))
         );
     }
-    let _ = writeln!(
-        out,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"end\">take</text>\n</svg>\n</figure>\n</section>",
-        W - RIGHT,
-        H - 2.0
-    );
+    out.push_str("</svg>\n</figure>\n</section>\n");
+}
+
+/// Which takes get a date on the x axis: all of up to [`MAX_DATE_LABELS`], else every k-th
+/// counting back from the newest.
+fn date_labels(n: usize) -> impl Iterator<Item = usize> {
+    let step = n.div_ceil(MAX_DATE_LABELS).max(1);
+    (0..n).filter(move |k| (n - 1 - k) % step == 0)
 }
 
 #[cfg(test)]
@@ -185,6 +204,7 @@ mod tests {
             subtitle: "3 takes".into(),
             question: Some("conflict".into()),
             takes: vec!["take 1".into(), "take 2".into(), "take 3".into()],
+            dates: vec!["1 Nov".into(), "3 Nov".into(), "7 Dec".into()],
             series: vec![Series {
                 label: "Fillers/min".into(),
                 target: "at most 3.0".into(),
@@ -218,6 +238,31 @@ mod tests {
         assert!(page.contains(">180</text>") && page.contains(">90</text>"));
         assert!(page.contains(">0</text>"));
         assert!(!page.contains(">198</text>"), "{page}");
+    }
+
+    #[test]
+    fn the_axis_shows_dates_and_always_the_newest() {
+        let page = render(&sample());
+        for d in ["1 Nov", "3 Nov", "7 Dec"] {
+            assert!(
+                page.contains(&format!(">{d}</text>")),
+                "{d} missing: {page}"
+            );
+        }
+        let many: Vec<usize> = date_labels(25).collect();
+        assert!(many.len() <= MAX_DATE_LABELS, "{many:?}");
+        assert_eq!(many.last(), Some(&24));
+        assert_eq!(date_labels(8).count(), 8);
+    }
+
+    #[test]
+    fn the_takes_list_is_newest_first() {
+        let page = render(&sample());
+        let (a, c) = (
+            page.find("<li>take 1").unwrap(),
+            page.find("<li>take 3").unwrap(),
+        );
+        assert!(c < a);
     }
 
     #[test]

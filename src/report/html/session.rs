@@ -1,13 +1,52 @@
 //! The practice session as one page: a row per answer, the session's totals, what to work on
-//! next. Same shell as the take page (no network requests, readable on a phone).
+//! next, and a link to each answer's own report. Same shell as the take page (no network
+//! requests, readable on a phone).
 
 use std::fmt::Write;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use super::{escape, page};
 use crate::report::clock;
 use crate::report::session::{figure, star_cell, story_cell, SessionSummary};
 
-pub fn render(s: &SessionSummary) -> String {
+/// Where an answer's full report is, for its row's link.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ReportLink {
+    /// A page written beside the session page: its file name (the link is relative, so it
+    /// works from a `file://` page and when the two files are moved together).
+    File(String),
+    /// No page was written (the session page went to standard output): the saved take, which
+    /// `rehearse show ID --format html --open` shows.
+    Take(String),
+    /// Neither: the answer was not saved (`--no-save`) and no page was written.
+    None,
+}
+
+/// Characters a file name keeps in a relative link; everything else is percent-encoded, so a
+/// name with spaces, `#` or `?` still names the file.
+const LINK_KEEP: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+fn report_cell(link: Option<&ReportLink>, number: usize) -> String {
+    match link {
+        Some(ReportLink::File(name)) => format!(
+            "<a href=\"{}\">report {number}</a>",
+            escape(&utf8_percent_encode(name, LINK_KEEP).to_string())
+        ),
+        Some(ReportLink::Take(id)) => format!(
+            "take {0}: <code>rehearse show {0} --format html --open</code>",
+            escape(id)
+        ),
+        _ => "not saved".into(),
+    }
+}
+
+/// The page; `links` has one entry per row of `s.answers`, in order.
+pub fn render(s: &SessionSummary, links: &[ReportLink]) -> String {
     let mut body = String::new();
     let _ = writeln!(
         body,
@@ -24,13 +63,15 @@ pub fn render(s: &SessionSummary) -> String {
          <th scope=\"col\">Length</th><th scope=\"col\">Pace (wpm)</th>\
          <th scope=\"col\">Fillers/min</th><th scope=\"col\">Long pauses</th>\
          <th scope=\"col\">STAR</th><th scope=\"col\">Off target</th>\
-         <th scope=\"col\">Verdict</th></tr></thead>\n<tbody>\n",
+         <th scope=\"col\">Verdict</th><th scope=\"col\">Full report</th></tr></thead>\n<tbody>\n",
     );
-    for r in &s.answers {
+    for (i, r) in s.answers.iter().enumerate() {
+        let report = report_cell(links.get(i), r.number);
         if !r.speech_found {
             let _ = writeln!(
                 body,
-                "<tr><td>{}</td><td>{}</td><td colspan=\"8\" class=\"off\">no speech found</td></tr>",
+                "<tr><td>{}</td><td>{}</td><td colspan=\"8\" class=\"off\">no speech found</td>\
+                 <td>{report}</td></tr>",
                 r.number,
                 escape(&r.question)
             );
@@ -39,7 +80,8 @@ pub fn render(s: &SessionSummary) -> String {
         let _ = writeln!(
             body,
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-             <td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td></tr>",
+             <td>{}</td><td>{}</td><td class=\"{}\">{}</td><td class=\"{}\">{}</td>\
+             <td>{report}</td></tr>",
             r.number,
             escape(&r.question),
             escape(&story_cell(r.story.as_ref())),
@@ -90,4 +132,42 @@ pub fn render(s: &SessionSummary) -> String {
     }
     body.push_str("</section>\n");
     page::wrap(&format!("Practice session {}", s.session), &body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_answer_links_its_report_file_or_names_its_take() {
+        use crate::report::session::{summarise, Answer};
+        let r = crate::report::tests::sample_report();
+        let answer = |take| Answer {
+            question: "Tell me about a time you failed.",
+            kind: Some("failure"),
+            take,
+            report: &r,
+        };
+        let s = summarise("5e55a0aa", &[answer(None), answer(Some("0123abcd"))]);
+        let page = render(
+            &s,
+            &[
+                ReportLink::File("my session #1-1.html".into()),
+                ReportLink::Take("0123abcd".into()),
+            ],
+        );
+        assert!(
+            page.contains("<a href=\"my%20session%20%231-1.html\">report 1</a>"),
+            "{page}"
+        );
+        assert!(
+            page.contains(
+                "take 0123abcd: <code>rehearse show 0123abcd --format html --open</code>"
+            ),
+            "{page}"
+        );
+        let none = render(&s, &[]);
+        assert!(!none.contains("<a href"), "{none}");
+        assert_eq!(none.matches("<td>not saved</td>").count(), s.answers.len());
+    }
 }
