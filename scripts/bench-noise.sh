@@ -52,7 +52,8 @@ LEVELS="${LEVELS:-20,15,10,5}"
 NOISE_KINDS_ALL="white,pink,babble,fan,hum"
 DAMAGE_KINDS_ALL="click_cough,level_drop,telephone,quiet_40db,reverb"
 KINDS="${KINDS:-$NOISE_KINDS_ALL,$DAMAGE_KINDS_ALL}"
-FIXTURES="$ROOT/tests/fixtures/realspeech"
+# FIXTURES: another folder of clips with their transcripts (e.g. scripts/make-long-takes.py).
+export FIXTURES="${FIXTURES:-$ROOT/tests/fixtures/realspeech}"
 
 # faster-whisper and what it pulls in, pinned as in scripts/bench.sh.
 FW_PACKAGES=(faster-whisper==1.2.1 ctranslate2==4.8.5 av==18.1.0 tokenizers==0.23.3

@@ -29,4 +29,4 @@ mkdir -p "$(dirname "$VENV")"
   fi
 ) 9>"$ROOT/target/noise-matrix/.venv-numpy.lock"
 [ "$out" = --setup ] && exit 0
-exec "$VENV/bin/python" "$ROOT/scripts/noise_matrix.py" "$out" "$ROOT/tests/fixtures/realspeech" "$@"
+exec "$VENV/bin/python" "$ROOT/scripts/noise_matrix.py" "$out" "${FIXTURES:-$ROOT/tests/fixtures/realspeech}" "$@"

@@ -165,6 +165,11 @@ def noise(kind, rng, n, clip, clips_dir, names):
         return hum + 0.1 * rng.standard_normal(n)
     if kind == "babble":
         voices = [v for v in BABBLE_VOICES if v != clip and v in names][:4]
+        if not voices:
+            # Another set of clips (FIXTURES of bench-noise.sh, e.g. make-long-takes.py): four
+            # of another family (first letter of the name: its r takes are the same real
+            # clips joined in other orders, and must not babble their own words).
+            voices = [v for v in names if v[:1] != clip[:1]][:4]
         out = np.zeros(n)
         for v in voices:
             y = read_wav(os.path.join(clips_dir, v + ".wav"))

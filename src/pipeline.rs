@@ -34,7 +34,7 @@ use crate::transcribe::cache::{Cached, PieceCache};
 use crate::transcribe::model::{self, ModelInfo, ModelSearch};
 use crate::transcribe::quality::{self, TranscriptQuality};
 use crate::transcribe::threads;
-use crate::transcribe::whisper::{WhisperEngine, WordTiming, FILLER_PROMPT};
+use crate::transcribe::whisper::{WhisperEngine, Window, WordTiming, FILLER_PROMPT};
 use crate::transcribe::{
     chunks, strip_annotations, transcribe_chunks, TranscribeError, Transcriber, Transcript, Word,
 };
@@ -57,7 +57,13 @@ pub struct EngineSettings {
     /// English-only ([`ModelSearch::language_model`]); `None` when `model` is multilingual
     /// (it names the language itself) or none is on disk.
     pub language_model: Option<PathBuf>,
+    /// The encoder window of each piece (`REHEARSE_ENCODER_WINDOW`: `full`, `fitted`,
+    /// `fitted:FRAMES`; docs/speed.md).
+    pub window: Window,
 }
+
+/// The encoder window a piece gets unless `REHEARSE_ENCODER_WINDOW` says otherwise.
+pub const DEFAULT_WINDOW: Window = Window::Full;
 
 impl EngineSettings {
     /// Find the Whisper model (`--model`, `REHEARSE_MODEL`, `./models`, data dir) and the
@@ -81,6 +87,12 @@ impl EngineSettings {
         // other, so an extra thread only takes a core away from the rest.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let threads = threads.map_or_else(threads::default_threads, |t| t.clamp(1, cores));
+        let window = match std::env::var("REHEARSE_ENCODER_WINDOW") {
+            Ok(name) => name
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!("REHEARSE_ENCODER_WINDOW: {e}"))?,
+            Err(_) => DEFAULT_WINDOW,
+        };
         Ok(EngineSettings {
             model: path,
             model_info,
@@ -90,6 +102,7 @@ impl EngineSettings {
             timing: WordTiming::Dtw,
             audio_fillers: true,
             language_model,
+            window,
         })
     }
 }
@@ -432,7 +445,9 @@ impl Pipeline {
                 WordTiming::Dtw => crate::transcribe::whisper::dtw_preset(&e.model_info),
                 WordTiming::Tokens => None,
             };
-            WhisperEngine::load(&e.model, e.beam, dtw)
+            Ok::<_, TranscribeError>(
+                WhisperEngine::load(&e.model, e.beam, dtw)?.with_window(e.window),
+            )
         })
     }
 

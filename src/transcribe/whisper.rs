@@ -42,6 +42,8 @@ pub struct WhisperEngine {
     beam: Option<u16>,
     timing: WordTiming,
     eot: WhisperTokenId,
+    /// The encoder window each new [`Session`] starts with.
+    window: Window,
 }
 
 /// The alignment-head preset for DTW word times, when the model is one whose heads
@@ -107,7 +109,14 @@ impl WhisperEngine {
             beam,
             timing,
             eot,
+            window: Window::Full,
         })
+    }
+
+    /// The same engine, its sessions starting with `window` (the default is [`Window::Full`]).
+    pub fn with_window(mut self, window: Window) -> Self {
+        self.window = window;
+        self
     }
 
     /// Whether the model knows other languages than English (and can name them).
@@ -131,11 +140,7 @@ impl WhisperEngine {
             engine: self,
             state: Some(state),
             threads: threads.clamp(1, 64) as i32,
-            // The fitted window is off by default: it changes words on the tests' takes
-            // ("a deadline" heard as "an N9" in tests/edge_cases.rs), also with a floor of
-            // 15 or 20 s under it (72-85 of 1498 words; README, "Speed and memory"), and
-            // accuracy comes before speed.
-            window: Window::Full,
+            window: self.window,
         })
     }
 
@@ -203,6 +208,26 @@ pub enum Window {
     /// about a third of a full window when `min_frames` is 0. Input that would need more than
     /// the full window gets the full window.
     Fitted { min_frames: usize },
+}
+
+impl std::str::FromStr for Window {
+    type Err = String;
+
+    /// `full`, `fitted`, or `fitted:FRAMES` (a floor in 20 ms encoder frames).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || format!("unknown encoder window {s:?}: full, fitted or fitted:FRAMES");
+        match s.trim() {
+            "full" => Ok(Window::Full),
+            "fitted" => Ok(Window::Fitted { min_frames: 0 }),
+            other => {
+                let frames = other.strip_prefix("fitted:").ok_or_else(bad)?;
+                let min_frames = frames.parse::<usize>().map_err(|_| bad())?;
+                Ok(Window::Fitted {
+                    min_frames: min_frames.min(FULL_WINDOW_FRAMES),
+                })
+            }
+        }
+    }
 }
 
 /// Encoder frames (20 ms each) added after the audio when the window is fitted to it: 5.1 s.
@@ -519,6 +544,16 @@ mod tests {
             .collect();
         raw.push(w("Hello", 2.0));
         assert_eq!(clean_words(raw), vec![w("Hello", 2.0)]);
+    }
+
+    #[test]
+    fn windows_are_named_full_fitted_or_fitted_with_a_floor() {
+        assert_eq!("full".parse(), Ok(Window::Full));
+        assert_eq!("fitted".parse(), Ok(Window::Fitted { min_frames: 0 }));
+        assert_eq!("fitted:750".parse(), Ok(Window::Fitted { min_frames: 750 }));
+        for bad in ["", "half", "fitted:", "fitted:-1", "fitted:x"] {
+            assert!(bad.parse::<Window>().is_err(), "{bad:?}");
+        }
     }
 
     #[test]
