@@ -26,6 +26,7 @@ use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
 use crate::memory::{Cost, JobsPlan, Room};
 use crate::report::{EngineInfo, Report, TakeFacts};
+use crate::speech::denoise::{self, Denoise};
 use crate::speech::noise;
 use crate::speech::silero::{self, Silero, SpeechDetector, SpeechError, VadModelSearch};
 use crate::speech::{Policy, SpeechMap};
@@ -60,6 +61,19 @@ pub struct EngineSettings {
     /// The encoder window of each piece (`REHEARSE_ENCODER_WINDOW`: `full`, `fitted`,
     /// `fitted:FRAMES`; docs/speed.md).
     pub window: Window,
+    /// Where RNNoise's denoised take replaces the recording (`REHEARSE_DENOISE`: `off`,
+    /// `detector`, `whisper`, `both`; docs/accuracy.md).
+    pub denoise: Denoise,
+}
+
+/// The setting the environment variable `name` names, or `default` when it is not set.
+fn setting_from_env<T: std::str::FromStr<Err = String>>(name: &str, default: T) -> Result<T> {
+    match std::env::var(name) {
+        Ok(value) => value
+            .parse()
+            .map_err(|e: String| anyhow::anyhow!("{name}: {e}")),
+        Err(_) => Ok(default),
+    }
 }
 
 /// The encoder window a piece gets unless `REHEARSE_ENCODER_WINDOW` says otherwise.
@@ -87,12 +101,8 @@ impl EngineSettings {
         // other, so an extra thread only takes a core away from the rest.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
         let threads = threads.map_or_else(threads::default_threads, |t| t.clamp(1, cores));
-        let window = match std::env::var("REHEARSE_ENCODER_WINDOW") {
-            Ok(name) => name
-                .parse()
-                .map_err(|e: String| anyhow::anyhow!("REHEARSE_ENCODER_WINDOW: {e}"))?,
-            Err(_) => DEFAULT_WINDOW,
-        };
+        let window = setting_from_env("REHEARSE_ENCODER_WINDOW", DEFAULT_WINDOW)?;
+        let denoise = setting_from_env("REHEARSE_DENOISE", Denoise::default())?;
         Ok(EngineSettings {
             model: path,
             model_info,
@@ -103,6 +113,7 @@ impl EngineSettings {
             audio_fillers: true,
             language_model,
             window,
+            denoise,
         })
     }
 }
@@ -349,13 +360,25 @@ impl Pipeline {
     /// ([`noise::active`]), Whisper decides: when it writes words there with confidence
     /// ([`heard_words`]), those stretches are speech; otherwise the take has none.
     pub fn hear(&self, samples: &[f32], threads: usize, label: Option<String>) -> Result<Heard> {
-        let mut map = self.speech_map(samples)?;
+        let denoise = self.engine.denoise;
+        let cleaned = if denoise == Denoise::Off {
+            None
+        } else {
+            Some(denoise::rnnoise(samples).map_err(|e| anyhow::anyhow!("denoising: {e}"))?)
+        };
+        let pick = |wanted: bool| match &cleaned {
+            Some(c) if wanted => c.as_slice(),
+            _ => samples,
+        };
+        let (for_detector, for_whisper) =
+            (pick(denoise.for_detector()), pick(denoise.for_whisper()));
+        let mut map = self.speech_map(for_detector)?;
         let powers = noise::frame_powers(samples, TARGET_RATE);
         // Sure silence goes nowhere near the model: Whisper invents text for it.
         let mut decoded = if map.to_transcribe().is_empty() {
             Decoded::default()
         } else {
-            self.transcribe(samples, &map, threads, label.clone())?
+            self.transcribe(for_whisper, &map, threads, label.clone())?
         };
         let mut detector_missed = false;
         if map.speech_s() < MIN_DETECTED_SPEECH_S || decoded.transcript.words.is_empty() {
@@ -363,7 +386,7 @@ impl Pipeline {
             let active_s: f64 = active.iter().map(|&(a, b)| b - a).sum();
             if active_s >= MIN_ACTIVE_SPEECH_S {
                 let wider = map.with_speech(&active);
-                let second = self.transcribe(samples, &wider, threads, label)?;
+                let second = self.transcribe(for_whisper, &wider, threads, label)?;
                 let (words, _) = strip_annotations(second.transcript.words.clone());
                 if heard_words(&words) && words.len() > decoded.transcript.words.len() {
                     map = wider;

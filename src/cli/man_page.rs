@@ -27,6 +27,17 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          path or a model name, or off for none.",
     ),
     (
+        "REHEARSE_ENCODER_WINDOW",
+        "How much of Whisper's 30 s encoder window each piece gets: full (the default), \
+         fitted (the piece plus 5 s: about half the work), or fitted:FRAMES (a floor in \
+         20 ms frames). A measured option; see docs/speed.md.",
+    ),
+    (
+        "REHEARSE_DENOISE",
+        "RNNoise noise suppression before the speech detector (detector), before Whisper \
+         (whisper), both, or off (the default). A measured option; see docs/accuracy.md.",
+    ),
+    (
         "REHEARSE_VAD_MODEL",
         "The Silero speech detector model (a ggml file). --vad-model overrides it.",
     ),

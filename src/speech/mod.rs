@@ -23,6 +23,7 @@
 //! The map is plain data and the policy plain functions, so both are unit-tested on
 //! hand-written probabilities; the real detector is exercised end to end on real recordings.
 
+pub mod denoise;
 pub mod level;
 pub mod noise;
 pub mod silero;
