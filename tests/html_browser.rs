@@ -74,6 +74,24 @@ fn console_messages(out: &Output) -> Vec<String> {
 }
 
 /// The browser, or None when the test may be skipped (REHEARSE_SKIP_BROWSER_TEST is set).
+/// The page at `url` as Chromium built it (`--dump-dom`) in a window of `window` pixels,
+/// after checking Chromium succeeded and the page logged nothing to the console.
+fn dumped_dom(browser: &Path, profile: &Path, window: (u32, u32), url: &str) -> String {
+    let dom = headless(browser, profile)
+        .args(["--allow-file-access-from-files", "--dump-dom"])
+        .arg(format!("--window-size={},{}", window.0, window.1))
+        .arg(url)
+        .output()
+        .expect("chromium runs");
+    assert!(
+        dom.status.success(),
+        "{}",
+        String::from_utf8_lossy(&dom.stderr)
+    );
+    assert_eq!(console_messages(&dom), Vec::<String>::new());
+    String::from_utf8_lossy(&dom.stdout).into_owned()
+}
+
 fn browser_or_skip() -> Option<PathBuf> {
     let found = browser();
     if found.is_none() {
@@ -195,22 +213,7 @@ fn at_phone_width(browser: &Path, dir: &Path, page: &Path, shot: &Path) -> (usiz
     let frame = page.with_extension("phone.html");
     std::fs::write(&frame, phone_frame(page)).expect("write the frame page");
     let url = format!("file://{}", frame.display());
-    let dom = headless(browser, &dir.join("profile-phone"))
-        .args([
-            "--allow-file-access-from-files",
-            "--window-size=500,900",
-            "--dump-dom",
-        ])
-        .arg(&url)
-        .output()
-        .expect("chromium runs");
-    assert!(
-        dom.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
-    );
-    assert_eq!(console_messages(&dom), Vec::<String>::new());
-    let built = String::from_utf8_lossy(&dom.stdout);
+    let built = dumped_dom(browser, &dir.join("profile-phone"), (500, 900), &url);
     let probe = built
         .split("data-probe=\"")
         .nth(1)
@@ -330,23 +333,12 @@ document.getElementById('f').addEventListener('load', function () {{
         h = size.1
     );
     std::fs::write(&frame, html).expect("write the frame page");
-    let dom = headless(browser, &dir.join(format!("profile-probe-{}", size.0)))
-        .args(["--allow-file-access-from-files", "--dump-dom"])
-        .arg(format!(
-            "--window-size={},{}",
-            size.0.max(500) + 40,
-            size.1 + 40
-        ))
-        .arg(format!("file://{}", frame.display()))
-        .output()
-        .expect("chromium runs");
-    assert!(
-        dom.status.success(),
-        "{}",
-        String::from_utf8_lossy(&dom.stderr)
+    let built = dumped_dom(
+        browser,
+        &dir.join(format!("profile-probe-{}", size.0)),
+        (size.0.max(500) + 40, size.1 + 40),
+        &format!("file://{}", frame.display()),
     );
-    assert_eq!(console_messages(&dom), Vec::<String>::new());
-    let built = String::from_utf8_lossy(&dom.stdout);
     built
         .split("data-probe=\"")
         .nth(1)
