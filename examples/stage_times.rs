@@ -32,8 +32,9 @@ use cpu::cpu_s;
 use rehearse::analyze::{self, vad, voice};
 use rehearse::audio::{self, TARGET_RATE};
 use rehearse::config::Targets;
-use rehearse::pipeline::{EngineSettings, Pipeline};
+use rehearse::pipeline::{speech_only, EngineSettings, Pipeline};
 use rehearse::report::{EngineInfo, Report, TakeFacts};
+use rehearse::speech::noise;
 use rehearse::transcribe::whisper::{dtw_preset, WhisperEngine, Window, FILLER_PROMPT};
 use rehearse::transcribe::{chunks, fit_to_speech, transcribe_chunks, Transcript};
 use serde_json::json;
@@ -70,6 +71,10 @@ fn main() -> Result<()> {
     let t = Instant::now();
     let engine = WhisperEngine::load(&settings.model, None, dtw_preset(&settings.model_info))?;
     let model_load_s = t.elapsed().as_secs_f64();
+    let language_engine = match &settings.language_model {
+        Some(path) => Some(WhisperEngine::load(path, None, None)?),
+        None => None,
+    };
     let targets = Targets::default();
     let pipeline = Pipeline::new(
         settings.clone(),
@@ -80,7 +85,8 @@ fn main() -> Result<()> {
     pipeline.speech_map(&[0.0; 16_000])?;
     println!(
         "{}",
-        json!({"model_load_s": model_load_s, "threads": threads, "window": format!("{window:?}")})
+        json!({"model_load_s": model_load_s, "threads": threads, "window": format!("{window:?}"),
+            "language_model": settings.language_model.as_ref().map(|p| p.display().to_string())})
     );
     for file in &files {
         let mut stage = Stage::default();
@@ -103,6 +109,19 @@ fn main() -> Result<()> {
                 &|_| {},
             )
         })?;
+        stage.time("language", || {
+            let heard = speech_only(&a.samples, &map.speech);
+            match &language_engine {
+                Some(other) if !engine.is_multilingual() => {
+                    other.session(threads)?.language(&heard)
+                }
+                _ => session.language(&heard),
+            }
+        })?;
+        stage.time("snr", || {
+            let powers = noise::frame_powers(&a.samples, TARGET_RATE);
+            noise::snr_db(&powers, &map.speech, &map.to_transcribe())
+        });
         let mut transcript: Transcript = chunked.transcript;
         fit_to_speech(&mut transcript.words, &map);
         let pitch = stage.time("pitch", || {

@@ -618,7 +618,7 @@ fn heard_words(words: &[Word]) -> bool {
 }
 
 /// The samples inside `regions` (seconds), joined: what language identification hears.
-fn speech_only(samples: &[f32], regions: &[(f64, f64)]) -> Vec<f32> {
+pub fn speech_only(samples: &[f32], regions: &[(f64, f64)]) -> Vec<f32> {
     let at = |t: f64| ((t * f64::from(TARGET_RATE)) as usize).min(samples.len());
     regions
         .iter()
