@@ -932,6 +932,17 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
     let compare = json(&compare.get_output().stdout);
     assert_eq!(compare["before"]["id"], first.as_str(), "{compare}");
     assert_eq!(compare["after"]["id"], second.as_str(), "{compare}");
+    // Counting back past the tracked takes says that --all would count the hidden ones.
+    let past = rehearse(&home)
+        .args(["compare", "last~2", "last"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&past.get_output().stderr).to_string();
+    assert!(
+        err.contains("no take matches \"last~2\" among the takes `rehearse history` shows (3 ")
+            && err.contains("hidden): add --all to count them"),
+        "{err}"
+    );
     let compare_all = rehearse(&home)
         .args(["compare", "last~1", "last", "--json", "--all"])
         .assert()
