@@ -844,9 +844,9 @@ fn ids(takes: &Value) -> Vec<String> {
         .collect()
 }
 
-/// A silent file analysed between two real answers is kept in the store but left out of
-/// `history`, `progress` and `compare last~1 last` unless `--all` asks for it, and the history
-/// says how many it hides.
+/// A silent file, a real recording of a quiet room and a real answer in German, analysed between
+/// two real English answers, are kept in the store but left out of `history`, `progress` and
+/// `compare last~1 last` unless `--all` asks for it, and the history says how many it hides.
 #[test]
 fn a_silent_take_is_hidden_from_history_progress_and_compare() {
     let tmp = tempfile::tempdir().unwrap();
@@ -859,8 +859,11 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
         .status()
         .expect("sox is installed");
     assert!(status.success());
+    let otherlang = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/otherlang");
     analyze(&home, &realspeech("mfa_crossword"), &[]).success();
     analyze(&home, &silence, &[]).success();
+    analyze(&home, &otherlang.join("sv_nst_room_silence.wav"), &[]).success();
+    analyze(&home, &otherlang.join("de_commonvoice.wav"), &[]).success();
     analyze(&home, &realspeech("mfa_internalsil"), &[]).success();
 
     let everything = rehearse(&home)
@@ -869,14 +872,17 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
         .success();
     let everything = json(&everything.get_output().stdout);
     let all_ids = ids(&everything["takes"]);
-    assert_eq!(all_ids.len(), 3, "{everything}");
+    assert_eq!(all_ids.len(), 5, "{everything}");
     assert_eq!(everything["hidden"], 0);
-    let (first, silent, second) = (&all_ids[0], &all_ids[1], &all_ids[2]);
-    // A silent take has no figures: not even a STAR score of 0.
-    assert!(
-        everything["takes"][1]["star_score"].is_null(),
-        "{everything}"
-    );
+    let (first, silent, german, second) = (&all_ids[0], &all_ids[1], &all_ids[3], &all_ids[4]);
+    // A take with no speech, or in another language, has no figures: not even a STAR score
+    // of 0.
+    for hidden in 1..=3 {
+        assert!(
+            everything["takes"][hidden]["star_score"].is_null(),
+            "{everything}"
+        );
+    }
 
     let shown = rehearse(&home)
         .args(["history", "--json"])
@@ -884,15 +890,15 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
         .success();
     let shown = json(&shown.get_output().stdout);
     assert_eq!(ids(&shown["takes"]), [first.clone(), second.clone()]);
-    assert_eq!(shown["hidden"], 1);
+    assert_eq!(shown["hidden"], 3);
 
     let table = rehearse(&home).arg("history").assert().success();
     let text = String::from_utf8_lossy(&table.get_output().stdout).to_string();
     assert!(!text.contains(silent.as_str()), "{text}");
     assert!(
         text.contains(
-            "1 take hidden (no speech, or a transcript that cannot be trusted): \
-             `rehearse history --all` shows it"
+            "3 takes hidden (no speech, or a transcript that cannot be trusted): \
+             `rehearse history --all` shows them"
         ),
         "{text}"
     );
@@ -916,7 +922,7 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
         .args(["progress", "--json", "--all"])
         .assert()
         .success();
-    assert_eq!(json(&progress_all.get_output().stdout)["takes"], 3);
+    assert_eq!(json(&progress_all.get_output().stdout)["takes"], 5);
 
     // `last~1` skips the silent take, so the two real answers are compared.
     let compare = rehearse(&home)
@@ -926,13 +932,24 @@ fn a_silent_take_is_hidden_from_history_progress_and_compare() {
     let compare = json(&compare.get_output().stdout);
     assert_eq!(compare["before"]["id"], first.as_str(), "{compare}");
     assert_eq!(compare["after"]["id"], second.as_str(), "{compare}");
+    // Counting back past the tracked takes says that --all would count the hidden ones.
+    let past = rehearse(&home)
+        .args(["compare", "last~2", "last"])
+        .assert()
+        .failure();
+    let err = String::from_utf8_lossy(&past.get_output().stderr).to_string();
+    assert!(
+        err.contains("no take matches \"last~2\" among the takes `rehearse history` shows (3 ")
+            && err.contains("hidden): add --all to count them"),
+        "{err}"
+    );
     let compare_all = rehearse(&home)
         .args(["compare", "last~1", "last", "--json", "--all"])
         .assert()
         .success();
     assert_eq!(
         json(&compare_all.get_output().stdout)["before"]["id"],
-        silent.as_str()
+        german.as_str()
     );
 }
 

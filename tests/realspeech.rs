@@ -17,7 +17,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 
 use common::wer::{self, Score};
-use common::{assert_clean_success, rehearse, root};
+use common::{assert_clean_success, rehearse, root, without_timings};
 
 /// The damaged copies: name and what was done, in the order of the README's table.
 const VARIANTS: &[&str] = &[
@@ -508,13 +508,6 @@ fn real_speech_and_its_damaged_copies_are_trusted() {
 /// tests/record_live.rs.)
 #[test]
 fn analyze_twice_gives_the_same_report() {
-    let comparable = |r: &Value| {
-        let mut r = r.clone();
-        let model = r["model"].as_object_mut().expect("a model section");
-        model.remove("transcribe_s");
-        model.remove("real_time_factor");
-        r
-    };
     let again = [
         ("batchalign2_test", "clean"),
         ("batchalign2_test", "telephone"),
@@ -542,8 +535,8 @@ fn analyze_twice_gives_the_same_report() {
     assert_eq!(second.len(), again.len());
     for ((a, b), copy) in first.iter().zip(&second).zip(&again) {
         assert_eq!(
-            comparable(a),
-            comparable(b),
+            without_timings((*a).clone()),
+            without_timings(b.clone()),
             "{copy:?} differs between two runs"
         );
     }

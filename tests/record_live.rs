@@ -134,10 +134,7 @@ fn comparable(mut r: Value) -> Value {
     let o = r.as_object_mut().unwrap();
     o.remove("recording");
     o["audio"].as_object_mut().unwrap().remove("path");
-    let model = o["model"].as_object_mut().unwrap();
-    model.remove("transcribe_s");
-    model.remove("real_time_factor");
-    r
+    common::without_timings(r)
 }
 
 #[test]

@@ -319,6 +319,16 @@ fn a_short_real_recording_gets_a_summary_that_says_cant_tell() {
             .contains("too few to judge"),
         "{summary}"
     );
+    // A 6 s answer has no pace and no STAR verdict, and no part is called missing.
+    assert_eq!(report["pace"]["verdict"], "cant_tell");
+    let withheld = report["cant_tell"].to_string();
+    assert!(
+        withheld.contains("\"star\"") && withheld.contains("\"pace\""),
+        "{withheld}"
+    );
+    for part in ["situation", "task", "action", "result"] {
+        assert_ne!(report["star"][part]["verdict"], "missing", "{part}");
+    }
     // Its checks do not pretend to know either.
     assert_eq!(check(&report, "names_real_weakness")["answer"], "cant_tell");
     assert_eq!(check(&report, "on_topic")["answer"], "cant_tell");

@@ -94,8 +94,30 @@ pub fn show(args: ShowArgs) -> Result<()> {
 pub fn compare(args: CompareArgs) -> Result<()> {
     let store = open_store_for_reading()?;
     let counts = |t: &crate::store::StoredTake| args.all || history::worth_tracking(t);
-    let a = store.resolve_counting(&args.before, counts)?;
-    let b = store.resolve_counting(&args.after, counts)?;
+    // `last~N` counts over the tracked takes only: when it runs past them, the hidden ones
+    // are what `--all` would add.
+    let resolve = |spec: &str| {
+        store.resolve_counting(spec, counts).or_else(|e| {
+            let hidden = if args.all || !spec.trim().starts_with("last") {
+                0
+            } else {
+                store.list()?.iter().filter(|t| !counts(t)).count()
+            };
+            match e {
+                crate::store::StoreError::NotFound(_) if hidden > 0 => Err(anyhow::anyhow!(
+                    "no take matches {:?} among the takes `rehearse history` shows ({hidden} \
+                     without speech or a trustworthy transcript {are} hidden): add --all to \
+                     count {them}",
+                    spec.trim(),
+                    are = if hidden == 1 { "is" } else { "are" },
+                    them = if hidden == 1 { "it" } else { "them" },
+                )),
+                e => Err(e.into()),
+            }
+        })
+    };
+    let a = resolve(&args.before)?;
+    let b = resolve(&args.after)?;
     if a.meta.id == b.meta.id {
         tell!(
             "rehearse: warning: both name take {}, so nothing can differ; compare two takes, \

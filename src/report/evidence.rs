@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::Report;
 use crate::analyze::doubt::{Answer, MIN_WORDS_TO_JUDGE};
-use crate::analyze::star::StarAnalysis;
+use crate::analyze::star::{Presence, StarAnalysis};
 use crate::analyze::Verdict;
 use crate::transcribe::quality::{QualityIssue, TranscriptQuality};
 
@@ -130,6 +130,7 @@ pub fn apply(r: &mut Report) {
     if let Some(reason) = star_short(r) {
         r.star.coaching.clear();
         r.star.outline.clear();
+        missing_means_unknown(&mut r.star);
         r.cant_tell.push(Withheld {
             section: Section::Star,
             reason,
@@ -146,6 +147,7 @@ fn withhold_words(r: &mut Report) {
     r.pace.verdict = Verdict::CantTell;
     r.fillers.verdict = Verdict::CantTell;
     r.star = StarAnalysis::default();
+    missing_means_unknown(&mut r.star);
     r.flags.clear();
     if let Some(q) = &mut r.question {
         for c in &mut q.checks {
@@ -169,6 +171,22 @@ fn withhold_words(r: &mut Report) {
             section,
             reason: why.clone(),
         });
+    }
+}
+
+/// With the STAR verdict withheld, a part no sentence was labelled with is not known to be
+/// missing: its JSON verdict says `cant_tell`, not `missing`. Parts heard stay present.
+fn missing_means_unknown(star: &mut StarAnalysis) {
+    for part in [
+        &mut star.situation,
+        &mut star.task,
+        &mut star.action,
+        &mut star.result,
+    ] {
+        if part.verdict == Presence::Missing {
+            part.verdict = Presence::CantTell;
+            part.confidence = 0.0;
+        }
     }
 }
 
@@ -307,6 +325,18 @@ mod tests {
         assert_eq!(r.pace.verdict, Verdict::CantTell);
         assert_eq!(r.fillers.verdict, Verdict::CantTell);
         assert!(r.withheld(Section::Star).is_some());
+        for part in [
+            &r.star.situation,
+            &r.star.task,
+            &r.star.action,
+            &r.star.result,
+        ] {
+            assert_eq!(
+                part.verdict,
+                Presence::CantTell,
+                "no part is called missing"
+            );
+        }
         let q = r.question.as_ref().unwrap();
         assert!(q.checks.iter().all(|c| c.answer() == Answer::CantTell));
 
@@ -391,6 +421,18 @@ mod tests {
         assert!(r.pace.span_s < 5.0);
         assert_eq!(r.pace.verdict, Verdict::CantTell);
         assert!(r.withheld(Section::Star).is_some());
+        assert!(
+            [
+                &r.star.situation,
+                &r.star.task,
+                &r.star.action,
+                &r.star.result
+            ]
+            .iter()
+            .all(|p| p.verdict != Presence::Missing),
+            "{:?}",
+            r.star
+        );
         let lines = crate::report::scorecard::lines(&r);
         let star = lines.iter().find(|l| l.metric == "STAR").unwrap();
         assert_eq!(star.verdict, Verdict::CantTell);

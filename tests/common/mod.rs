@@ -65,6 +65,15 @@ pub fn analyze_json(file: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
 }
 
+/// A report with the time its transcription took (`model.transcribe_s`,
+/// `model.real_time_factor`) taken out: what two runs on the same audio may differ in.
+pub fn without_timings(mut r: serde_json::Value) -> serde_json::Value {
+    let model = r["model"].as_object_mut().expect("a model section");
+    model.remove("transcribe_s");
+    model.remove("real_time_factor");
+    r
+}
+
 pub fn assert_clean_success(out: &Output) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "failed: {stderr}");

@@ -81,9 +81,14 @@ pub fn json_text(v: &serde_json::Value) -> String {
 }
 
 pub fn open_store() -> Result<Store> {
+    open_store_with(Store::open)
+}
+
+/// The take store in the data dir, opened by `open`, with its notices printed.
+fn open_store_with(open: fn(&Path) -> Result<Store, store::StoreError>) -> Result<Store> {
     let data = paths::data_dir()?;
-    let mut store = Store::open(&data)
-        .with_context(|| format!("cannot open the take store in {}", data.display()))?;
+    let mut store =
+        open(&data).with_context(|| format!("cannot open the take store in {}", data.display()))?;
     print_notices(&mut store);
     Ok(store)
 }
@@ -106,11 +111,7 @@ pub fn stored_take_facts() -> Result<Vec<TakeFacts>> {
 
 /// The store for a command that only reads: it still opens on a read-only or full disk.
 pub fn open_store_for_reading() -> Result<Store> {
-    let data = paths::data_dir()?;
-    let mut store = Store::open_for_reading(&data)
-        .with_context(|| format!("cannot open the take store in {}", data.display()))?;
-    print_notices(&mut store);
-    Ok(store)
+    open_store_with(Store::open_for_reading)
 }
 
 pub fn print_notices(store: &mut Store) {
