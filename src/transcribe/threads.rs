@@ -4,8 +4,14 @@
 //! so a thread that has to share its core with another busy program holds all the others up.
 //! Measured here: with another program busy on a 2-core machine, two threads took 21 s where
 //! one thread took 2.2 s. So the default is one thread per physical core that is free: the
-//! cores minus what the other programs are using (the larger of the 1-minute load average and
-//! the processes running right now), never fewer than one and never more than the cores.
+//! cores minus what the other programs are using, never fewer than one and never more than the
+//! cores.
+//!
+//! What the other programs are using is measured, not averaged: the CPU time every process but
+//! this one used over a short sample ([`SAMPLE`], from `/proc/stat` and `/proc/self/stat`). The
+//! 1-minute load average, used before, remembers rehearse's own previous run: on an idle 2-core
+//! machine the second of two analyses in a row saw a load of 0.6, chose one thread and took
+//! 9.7 s instead of 5.7 s.
 //!
 //! The opt-in `blas` build (OpenBLAS for whisper.cpp's large matrix products) takes the same
 //! count: whisper.cpp hands it to every backend, and ggml's BLAS backend calls
@@ -34,27 +40,81 @@ pub fn cores() -> usize {
     num_cpus::get_physical().min(num_cpus::get()).max(1)
 }
 
-/// Cores' worth of work other programs are doing: the larger of the 1-minute load average
-/// and the number of other runnable processes now (`/proc`, Linux); `None` elsewhere.
+/// How long [`other_load`] watches the machine: 100 ms is 10 clock ticks per core, enough to
+/// tell a busy core from an idle one, and short beside a model load.
+pub const SAMPLE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Cores' worth of work other programs did over the last [`SAMPLE`] (Linux `/proc`); `None`
+/// where it cannot be read.
 pub fn other_load() -> Option<f64> {
-    let loadavg = std::fs::read_to_string("/proc/loadavg").ok()?;
-    let stat = std::fs::read_to_string("/proc/stat").ok()?;
-    Some(parse_load(&loadavg, &stat))
+    let before = CpuTimes::now()?;
+    std::thread::sleep(SAMPLE);
+    let after = CpuTimes::now()?;
+    Some(after.others_busy_since(&before))
 }
 
-fn parse_load(loadavg: &str, stat: &str) -> f64 {
-    let average: f64 = loadavg
-        .split_whitespace()
-        .next()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(0.0);
-    // procs_running counts this process too.
-    let running = stat
-        .lines()
-        .find_map(|l| l.strip_prefix("procs_running"))
-        .and_then(|v| v.trim().parse::<f64>().ok())
-        .map_or(0.0, |n| (n - 1.0).max(0.0));
-    average.max(running)
+/// The machine's CPU time so far, in clock ticks: busy and in all, over every CPU, and this
+/// process's own.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct CpuTimes {
+    busy: u64,
+    total: u64,
+    cpus: usize,
+    own: u64,
+}
+
+impl CpuTimes {
+    fn now() -> Option<CpuTimes> {
+        let stat = std::fs::read_to_string("/proc/stat").ok()?;
+        let own = std::fs::read_to_string("/proc/self/stat").ok()?;
+        CpuTimes::parse(&stat, &own)
+    }
+
+    /// From `/proc/stat` (its `cpu` line: user nice system idle iowait irq softirq steal ...)
+    /// and `/proc/self/stat` (utime and stime, fields 14 and 15, counted after the command
+    /// name, which may hold spaces and parentheses).
+    fn parse(stat: &str, own: &str) -> Option<CpuTimes> {
+        let cpu: Vec<u64> = stat
+            .lines()
+            .find_map(|l| l.strip_prefix("cpu "))?
+            .split_whitespace()
+            .map(|v| v.parse().ok())
+            .collect::<Option<_>>()?;
+        if cpu.len() < 4 {
+            return None;
+        }
+        let at = |i: usize| cpu.get(i).copied().unwrap_or(0);
+        let idle = at(3) + at(4);
+        let busy = at(0) + at(1) + at(2) + at(5) + at(6) + at(7);
+        let cpus = stat
+            .lines()
+            .filter(|l| l.starts_with("cpu") && l.as_bytes().get(3).is_some_and(u8::is_ascii_digit))
+            .count()
+            .max(1);
+        let after_name = &own[own.rfind(')')? + 1..];
+        // Fields from the third on (state, ppid, ...): utime is the 14th field, stime the 15th.
+        let fields: Vec<&str> = after_name.split_whitespace().collect();
+        let own = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(CpuTimes {
+            busy,
+            total: busy + idle,
+            cpus,
+            own,
+        })
+    }
+
+    /// Cores' worth of CPU time the other processes used between `before` and now.
+    fn others_busy_since(&self, before: &CpuTimes) -> f64 {
+        let total = self.total.saturating_sub(before.total);
+        if total == 0 {
+            return 0.0;
+        }
+        let others = self
+            .busy
+            .saturating_sub(before.busy)
+            .saturating_sub(self.own.saturating_sub(before.own));
+        others as f64 / total as f64 * self.cpus as f64
+    }
 }
 
 #[cfg(test)]
@@ -81,11 +141,59 @@ mod tests {
         assert_eq!(choose(4, -3.0), 4);
     }
 
+    const OWN: &str = "4242 (rehearse (x) y) S 1 4242 4242 0 -1 4194304 100 0 0 0 \
+                       250 30 0 0 20 0 3 0 100 1000 100\n";
+
+    fn stat(user: u64, system: u64, idle: u64) -> String {
+        format!(
+            "cpu  {user} 0 {system} {idle} 0 0 0 0 0 0\ncpu0 0 0 0 0\ncpu1 0 0 0 0\n\
+             intr 1 2 3\nprocs_running 2\n"
+        )
+    }
+
     #[test]
-    fn load_is_read_from_proc() {
-        let stat = "cpu  1 2 3\nprocs_running 3\nprocs_blocked 0\n";
-        assert_eq!(parse_load("0.50 0.40 0.30 2/100 123\n", stat), 2.0);
-        assert_eq!(parse_load("4.20 1.00 1.00 1/100 123\n", stat), 4.2);
-        assert_eq!(parse_load("", ""), 0.0);
+    fn cpu_times_are_read_from_proc() {
+        let t = CpuTimes::parse(&stat(100, 20, 500), OWN).unwrap();
+        assert_eq!(
+            t,
+            CpuTimes {
+                busy: 120,
+                total: 620,
+                cpus: 2,
+                own: 280
+            }
+        );
+        assert_eq!(CpuTimes::parse("", OWN), None);
+        assert_eq!(CpuTimes::parse(&stat(1, 1, 1), "4242 (x) S 1"), None);
+        assert!(CpuTimes::now().is_some(), "this machine has /proc");
+    }
+
+    #[test]
+    fn this_process_is_not_counted_as_another_program() {
+        let before = CpuTimes {
+            busy: 1000,
+            total: 5000,
+            cpus: 2,
+            own: 300,
+        };
+        // 20 ticks over two cores, 10 of them busy, all of them this process's: idle.
+        let own_only = CpuTimes {
+            busy: 1010,
+            total: 5020,
+            own: 310,
+            ..before
+        };
+        assert_eq!(own_only.others_busy_since(&before), 0.0);
+        // One core busy with someone else: one core's worth.
+        let one_busy = CpuTimes {
+            busy: 1010,
+            total: 5020,
+            ..before
+        };
+        assert_eq!(one_busy.others_busy_since(&before), 1.0);
+        assert_eq!(choose(2, one_busy.others_busy_since(&before)), 1);
+        assert_eq!(choose(2, own_only.others_busy_since(&before)), 2);
+        // A clock that did not move reads as idle, not as a division by zero.
+        assert_eq!(before.others_busy_since(&before), 0.0);
     }
 }
