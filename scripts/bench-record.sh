@@ -7,6 +7,8 @@
 #   RUNS=3 SECONDS_SPOKEN=90 bash scripts/bench-record.sh
 #   SILENCE_S=1 bash scripts/bench-record.sh   # a speaker quicker to press Enter
 #   MODES=live BIN=/path/to/other/rehearse bash scripts/bench-record.sh   # one mode, a given build
+#   MODES="live base" BASE_BIN=/path/to/main/rehearse bash scripts/bench-record.sh  # two builds,
+#                                          # both transcribing while spoken, alternating
 #
 # The answer: real recordings (tests/fixtures/realspeech, several clips one after another) cut
 # to SECONDS_SPOKEN (60) seconds, then SILENCE_S (2) seconds of silence, the way an answer ends
@@ -88,28 +90,35 @@ pcm.!default {
 EOF
   python3 "$WORK/feed.py" "$WORK/answer.raw" "$dir/mic.fifo" &
   local feeder=$!
-  local flags=()
+  local flags=() bin="$BIN"
   [ "$mode" = no-live ] && flags=(--no-live)
+  [ "$mode" = base ] && bin="${BASE_BIN:?MODES has base: set BASE_BIN}"
   ALSA_CONFIG_PATH="$dir/asound.conf" REHEARSE_HOME="$dir/home" \
-    "$BIN" record --countdown 0 --max-seconds "$TAKE_S" --no-save -q --format json \
+    "$bin" record --countdown 0 --max-seconds "$TAKE_S" --no-save -q --format json \
     -o "$dir/report.json" "${flags[@]}" </dev/null
   wait "$feeder" 2>/dev/null || true
-  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], r["pieces_after_stop"], len(j["transcript"]["words"]))' "$dir/report.json"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], r["pieces_after_stop"], r.get("language_named_while_recording", "-"), len(j["transcript"]["words"]))' "$dir/report.json"
 }
 
-declare -a LIVE NOLIVE
-echo "| run | mode | report after stop (s) | pieces done while recording | pieces after the stop | words |"
-echo "| --- | --- | --- | --- | --- | --- |"
+declare -a LIVE NOLIVE BASE
+echo "| run | mode | report after stop (s) | pieces done while recording | pieces after the stop | language named while recording | words |"
+echo "| --- | --- | --- | --- | --- | --- | --- |"
 for n in $(seq 1 "$RUNS"); do
   read -r -a order <<<"$MODES"
   if (( n % 2 == 0 )); then order=("${order[@]:1}" "${order[0]}"); fi
   for mode in "${order[@]}"; do
-    read -r secs pieces after words < <(run "$n" "$mode")
-    echo "| $n | $mode | $secs | $pieces | $after | $words |"
-    if [ "$mode" = live ]; then LIVE+=("$secs"); else NOLIVE+=("$secs"); fi
+    read -r secs pieces after language words < <(run "$n" "$mode")
+    echo "| $n | $mode | $secs | $pieces | $after | $language | $words |"
+    case "$mode" in
+      live) LIVE+=("$secs") ;;
+      base) BASE+=("$secs") ;;
+      *) NOLIVE+=("$secs") ;;
+    esac
   done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
 echo "Median report after stop, ${SECONDS_SPOKEN} s answer + ${SILENCE_S} s silence: live ${LIVE:+$(median "${LIVE[@]}")} s," \
-  "--no-live ${NOLIVE:+$(median "${NOLIVE[@]}")} s ($(nproc) CPUs, $(date -u +%Y-%m-%d))."
+  "--no-live ${NOLIVE:+$(median "${NOLIVE[@]}")} s, base ${BASE:+$(median "${BASE[@]}")} s" \
+  "($(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%d))."
+

@@ -23,7 +23,7 @@ use crate::pipeline::{self, Pipeline};
 use crate::speech::silero::Silero;
 use crate::speech::SpeechMap;
 use crate::transcribe::cache::{Cached, PieceCache};
-use crate::transcribe::whisper::WhisperEngine;
+use crate::transcribe::whisper::{WhisperEngine, LANGUAGE_WINDOW_S};
 use crate::transcribe::{chunks, transcribe_chunks, Transcriber, Word};
 
 /// The last seconds of a take in progress that the speech detector may still revise: Silero
@@ -70,11 +70,13 @@ pub struct Live {
 
 impl Live {
     /// Start transcribing in the background on `threads` threads, into `pipeline`'s piece
-    /// cache (one is created when it has none). Loads both models now, so the final
-    /// analysis does not wait for them.
+    /// cache (one is created when it has none). Loads the models now (Whisper, the speech
+    /// detector, and the one that names the language), so the final analysis does not wait
+    /// for them.
     pub fn start(pipeline: &mut Pipeline, threads: usize) -> anyhow::Result<Live> {
         let engine = pipeline.whisper()?;
         let detector = pipeline.detector()?;
+        let identifier = pipeline.language_identifier()?;
         let cache = Arc::clone(
             pipeline
                 .pieces
@@ -86,6 +88,7 @@ impl Live {
         let worker = Worker {
             engine,
             detector,
+            identifier,
             rx,
             cache,
             progress: Arc::clone(&progress),
@@ -202,6 +205,8 @@ fn next_look_s(map: &SpeechMap, pass_cost_s: f64, after_early: bool) -> (f64, bo
 struct Worker {
     engine: Arc<WhisperEngine>,
     detector: Arc<Silero>,
+    /// Names the language ([`Pipeline::language_identifier`]); `None` when it is not checked.
+    identifier: Option<Arc<WhisperEngine>>,
     rx: Receiver<Vec<f32>>,
     cache: Arc<PieceCache>,
     progress: Arc<Mutex<Progress>>,
@@ -228,6 +233,7 @@ impl Worker {
         let mut early = false;
         let mut done = 0usize;
         let mut words: Vec<Word> = Vec::new();
+        let mut named = self.identifier.is_none();
         loop {
             match self.rx.recv_timeout(Duration::from_millis(200)) {
                 Ok(more) => samples.extend(more),
@@ -259,6 +265,9 @@ impl Worker {
                 done += 1;
                 self.report(done, &words);
             }
+            if !named {
+                named = self.name_language(threads, &samples, &map, settled)?;
+            }
             // The speaker may be done: if the take ended now, after this silence, its last
             // pieces would be these. Decode them ahead; if more is said they are not used.
             for piece in ending_now(&map).iter().skip(done) {
@@ -268,6 +277,36 @@ impl Worker {
                 self.decode(&mut session, &samples, piece, &map)?;
             }
         }
+    }
+
+    /// Name the language of the take, through the cache, once its first
+    /// [`LANGUAGE_WINDOW_S`] seconds of speech are settled (`settled`: seconds of the take
+    /// the detector will not revise): the final analysis hears the same seconds and takes the
+    /// answer from the cache instead of spending a second or more on it after the stop.
+    /// Whether it was named.
+    fn name_language(
+        &self,
+        threads: usize,
+        samples: &[f32],
+        map: &SpeechMap,
+        settled: f64,
+    ) -> anyhow::Result<bool> {
+        let Some(model) = &self.identifier else {
+            return Ok(true);
+        };
+        let regions: Vec<(f64, f64)> = map
+            .speech
+            .iter()
+            .copied()
+            .take_while(|&(_, end)| end <= settled)
+            .collect();
+        let heard = pipeline::speech_only(samples, &regions);
+        if heard.len() < LANGUAGE_WINDOW_S * TARGET_RATE as usize {
+            return Ok(false);
+        }
+        self.cache
+            .language(&heard, |heard| model.session(threads)?.language(heard))?;
+        Ok(true)
     }
 
     /// One piece of the take, through the cache, as the final analysis decodes it.

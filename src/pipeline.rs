@@ -493,6 +493,21 @@ impl Pipeline {
         Ok(Some(engine))
     }
 
+    /// The model that names the language of a take, loaded now if it was not yet: the
+    /// multilingual model itself, else the language model beside an English-only one; `None`
+    /// when the language is not checked.
+    pub fn language_identifier(&self) -> Result<Option<Arc<WhisperEngine>>> {
+        self.identifier(&ProgressBar::hidden())
+    }
+
+    fn identifier(&self, bar: &ProgressBar) -> Result<Option<Arc<WhisperEngine>>> {
+        let engine = self.loaded_engine(bar)?;
+        if engine.is_multilingual() {
+            return Ok(Some(engine));
+        }
+        self.language_engine(bar)
+    }
+
     /// Where speech is in `samples`, from the speech detector (loaded on first use).
     pub fn speech_map(&self, samples: &[f32]) -> Result<SpeechMap, SpeechError> {
         speech_map_of(&*self.detector()?, samples)
@@ -541,9 +556,15 @@ impl Pipeline {
         )
         .context("transcription failed")?;
         let heard = speech_only(samples, &map.speech);
-        let language = match self.language_engine(&bar)? {
-            Some(other) if !engine.is_multilingual() => other.session(threads)?.language(&heard),
-            _ => session.language(&heard),
+        let identifier = self.identifier(&bar)?;
+        let identify = |heard: &[f32]| match &identifier {
+            Some(model) => model.session(threads)?.language(heard),
+            None => Ok(None),
+        };
+        // Named while the take was recorded, when its first seconds of speech were settled.
+        let language = match self.pieces.as_deref() {
+            Some(cache) => cache.language(&heard, identify),
+            None => identify(&heard),
         }
         .context("language identification failed")?;
         bar.finish_and_clear();

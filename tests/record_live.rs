@@ -188,6 +188,12 @@ fn a_take_transcribed_while_spoken_reports_what_analyze_reports_on_the_saved_fil
         "{recording}"
     );
     assert_eq!(recording["device"], "default");
+    // 28 s of speech: its first 10 s were settled long before the stop, so the language was
+    // named while the speaker talked, and the report after the stop did not wait for it.
+    assert_eq!(
+        recording["language_named_while_recording"], true,
+        "{recording}"
+    );
     eprintln!(
         "report {:.2} s after the stop (not asserted: timing on a shared machine)",
         recording["report_after_stop_s"].as_f64().unwrap()

@@ -201,7 +201,11 @@ fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report>
     pipeline
         .pieces
         .get_or_insert_with(|| std::sync::Arc::new(PieceCache::new()));
-    let counts = |p: &Pipeline| p.pieces.as_ref().map_or((0, 0), |c| (c.hits(), c.misses()));
+    let counts = |p: &Pipeline| {
+        p.pieces.as_ref().map_or((0, 0, 0), |c| {
+            (c.hits(), c.misses(), c.languages_remembered())
+        })
+    };
     let before = counts(pipeline);
     let mut report = pipeline.analyze_file(audio)?;
     // Pieces of this analysis found already transcribed, and decoded now (not the live
@@ -215,6 +219,7 @@ fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report>
         stop_reason: take.reason.describe().into(),
         pieces_while_recording: from_recording,
         pieces_after_stop: after_stop,
+        language_named_while_recording: after.2 > before.2,
         report_after_stop_s: take.ended.elapsed().as_secs_f64(),
     });
     Ok(report)

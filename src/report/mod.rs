@@ -87,6 +87,11 @@ pub struct RecordingInfo {
     /// or none when the speaker paused before stopping).
     #[serde(default)]
     pub pieces_after_stop: usize,
+    /// The language was named while the speaker was still talking (once the first 10 s of
+    /// speech were settled), not after the stop; false for a take with less speech than that,
+    /// or when the language is not checked.
+    #[serde(default)]
+    pub language_named_while_recording: bool,
     /// Seconds from the end of the take to the report being ready (analysis of what was not
     /// transcribed yet, and every measure), measured on this machine.
     pub report_after_stop_s: f64,

@@ -7,18 +7,28 @@
 //! a temperature fallback samples the same way: [`super::whisper::Session`]), so a hit gives
 //! exactly what decoding again would.
 //! A piece whose samples differ by one bit is a miss and is decoded.
+//!
+//! The language of the take is remembered the same way, by the speech it was named from
+//! ([`super::whisper::language_input`]): named while the take was recorded, it is not named
+//! again when the finished take is analysed.
 
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Mutex;
 
+use super::whisper::language_input;
 use super::{TranscribeError, Transcriber, Transcript};
+
+/// A language code and the model's probability for it; `None` when the model cannot tell.
+type Language = Option<(String, f32)>;
 
 /// Transcripts of pieces already decoded, shared between the live transcriber and the final
 /// analysis.
 #[derive(Debug, Default)]
 pub struct PieceCache {
     pieces: Mutex<HashMap<Key, Transcript>>,
+    languages: Mutex<HashMap<Key, Language>>,
+    languages_remembered: std::sync::atomic::AtomicUsize,
     hits: std::sync::atomic::AtomicUsize,
     misses: std::sync::atomic::AtomicUsize,
 }
@@ -59,6 +69,12 @@ impl PieceCache {
         self.misses.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// Languages answered from memory so far ([`PieceCache::language`]).
+    pub fn languages_remembered(&self) -> usize {
+        self.languages_remembered
+            .load(std::sync::atomic::Ordering::Relaxed)
+    }
+
     /// Pieces held.
     pub fn len(&self) -> usize {
         self.lock().len()
@@ -70,6 +86,26 @@ impl PieceCache {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, Transcript>> {
         self.pieces.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The language of the speech `heard` (16 kHz, the take's speech joined), from `identify`
+    /// the first time these seconds are asked about, from memory after that.
+    pub fn language(
+        &self,
+        heard: &[f32],
+        identify: impl FnOnce(&[f32]) -> Result<Language, TranscribeError>,
+    ) -> Result<Language, TranscribeError> {
+        let input = language_input(heard);
+        let key = Key::new(input, 0);
+        let languages = || self.languages.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(known) = languages().get(&key) {
+            self.languages_remembered
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(known.clone());
+        }
+        let named = identify(input)?;
+        languages().insert(key, named.clone());
+        Ok(named)
     }
 
     fn get_or_decode(
@@ -182,6 +218,31 @@ mod tests {
         assert_eq!(first, again);
         assert_eq!((engine.calls, cache.hits(), cache.len()), (1, 1, 1));
         assert_eq!(cache.misses(), 1);
+    }
+
+    #[test]
+    fn a_language_is_identified_once_for_the_same_first_seconds() {
+        let cache = PieceCache::new();
+        let calls = std::cell::Cell::new(0);
+        let identify = |heard: &[f32]| {
+            calls.set(calls.get() + 1);
+            // Only the first seconds are heard.
+            assert_eq!(heard.len(), 160_000);
+            Ok(Some(("de".to_string(), 0.9)))
+        };
+        let mut speech = vec![0.1f32; 12 * 16_000];
+        let first = cache.language(&speech, identify).unwrap();
+        // More speech after the first 10 s: the same language, not identified again.
+        speech.extend(vec![0.2f32; 16_000]);
+        speech[170_000] = 0.3;
+        let again = cache.language(&speech, identify).unwrap();
+        assert_eq!((first.clone(), calls.get()), (again, 1));
+        assert_eq!(cache.languages_remembered(), 1);
+        // A change inside the first 10 s is a different input.
+        speech[1000] = 0.5;
+        cache.language(&speech, identify).unwrap();
+        assert_eq!(calls.get(), 2);
+        assert_eq!(first, Some(("de".to_string(), 0.9)));
     }
 
     #[test]

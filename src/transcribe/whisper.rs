@@ -265,6 +265,13 @@ pub fn audio_ctx(window: Window, n_samples: usize) -> i32 {
 /// (docs/accuracy.md); with the 5 s margin of a fitted window the encoder costs about half of
 /// a full 30 s window.
 pub const LANGUAGE_WINDOW_S: usize = 10;
+
+/// What language identification hears of `samples` (16 kHz mono speech): its first
+/// [`LANGUAGE_WINDOW_S`] seconds. Two inputs that agree here get the same language.
+pub fn language_input(samples: &[f32]) -> &[f32] {
+    &samples[..samples.len().min(LANGUAGE_WINDOW_S * SAMPLES_PER_S)]
+}
+
 const SAMPLES_PER_S: usize = 16_000;
 
 /// An encoder-begin callback that stops `whisper_full` before it encodes anything.
@@ -324,8 +331,7 @@ impl Session<'_> {
         let err = |e: whisper_rs::WhisperError| TranscribeError::Engine(format!("{e:?}"));
         let mut state = self.fresh_state()?;
         let threads = self.threads.max(1);
-        let heard =
-            level::normalise(&samples[..samples.len().min(LANGUAGE_WINDOW_S * SAMPLES_PER_S)]);
+        let heard = level::normalise(language_input(samples));
         // whisper_full refuses input under 100 ms before it sets the window.
         if heard.len() < SAMPLES_PER_S / 5 {
             return Ok(None);
