@@ -204,6 +204,33 @@ mod tests {
     }
 
     #[test]
+    fn unpunctuated_speech_is_cut_where_a_new_sentence_starts() {
+        let s = split(
+            &words(
+                "so I was a charge nurse on a busy surgical ward and we were short of staff \
+                 every night so I asked my manager for a second nurse on nights and after a \
+                 month the complaints went down by half",
+            ),
+            &[],
+        );
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert!(texts.len() >= 2, "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with("so I asked")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn short_punctuated_sentences_are_left_as_written() {
+        let text = "At my last job I was a support engineer at a software company. Our \
+                    ticket backlog had grown to three weeks, so I sorted the tickets by cause.";
+        let s = split(&words(text), &[]);
+        assert_eq!(s.len(), 2);
+        assert_eq!(split_with(&words(text), &[], Splitter::RunOn).len(), 2);
+    }
+
+    #[test]
     fn no_words_no_sentences() {
         assert!(split(&[], &[]).is_empty());
     }
