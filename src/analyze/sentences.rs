@@ -3,12 +3,17 @@
 //! Whisper punctuates what it hears, so a sentence ends where it wrote `.`, `!`, `?` or an
 //! ellipsis (but not after "Dr." or "e.g."). Speakers also run sentences together with no
 //! punctuation in the transcript; a long silence in the signal between two words splits
-//! them too, as long as neither side is left as a fragment of a word or two.
+//! them too, as long as neither side is left as a fragment of a word or two, and what is
+//! still unpunctuated is cut where a model learned from the labelled corpus hears a new
+//! sentence start ([`boundary`]).
+
+pub mod boundary;
 
 use serde::{Deserialize, Serialize};
 
 use super::tokens::{tokenize, Token};
 use crate::transcribe::{join_words, Word};
+use boundary::BoundaryModel;
 
 /// A silence at least this long (seconds) between two words ends a sentence.
 pub const SPLIT_PAUSE_S: f64 = 1.2;
@@ -47,9 +52,24 @@ pub struct Sentence {
     pub word_count: usize,
 }
 
+/// How a stretch with no punctuated sentence end is cut.
+#[derive(Debug, Clone, Copy)]
+pub enum Splitter<'a> {
+    /// Only a run-on of more than [`RUN_ON_WORDS`] words, before "so", "but" and "and I"
+    /// (the rule before the learned model; the offline trainer compares against it).
+    RunOn,
+    /// Wherever the learned boundary model hears a new sentence start.
+    Learned(&'a BoundaryModel),
+}
+
 /// Split timed words into sentences. `pauses` are `(start_s, end_s)` silences measured on the
 /// signal; only those of at least [`SPLIT_PAUSE_S`] are used.
 pub fn split(words: &[Word], pauses: &[(f64, f64)]) -> Vec<Sentence> {
+    split_with(words, pauses, Splitter::Learned(BoundaryModel::shipped()))
+}
+
+/// [`split`] with the chosen way of cutting unpunctuated stretches.
+pub fn split_with(words: &[Word], pauses: &[(f64, f64)], splitter: Splitter) -> Vec<Sentence> {
     let toks = tokenize(words);
     let long: Vec<(f64, f64)> = pauses
         .iter()
@@ -66,7 +86,11 @@ pub fn split(words: &[Word], pauses: &[(f64, f64)]) -> Vec<Sentence> {
             && words.len() - (i + 1) >= MIN_PAUSE_SPLIT_WORDS
             && pause_between(&long, &words[i], &words[i + 1]);
         if last || punctuated || paused {
-            for (a, b) in run_on_cut(&toks, start, i + 1) {
+            let pieces = match splitter {
+                Splitter::RunOn => run_on_cut(&toks, start, i + 1),
+                Splitter::Learned(model) => model.cut(words, &toks, start, i + 1),
+            };
+            for (a, b) in pieces {
                 out.push(sentence(words, out.len(), a, b));
             }
             start = i + 1;
@@ -177,6 +201,33 @@ mod tests {
             ("bug", 2.8, 3.0),
         ]);
         assert_eq!(split(&t.words, &[(0.4, 1.95)]).len(), 1);
+    }
+
+    #[test]
+    fn unpunctuated_speech_is_cut_where_a_new_sentence_starts() {
+        let s = split(
+            &words(
+                "so I was a charge nurse on a busy surgical ward and we were short of staff \
+                 every night so I asked my manager for a second nurse on nights and after a \
+                 month the complaints went down by half",
+            ),
+            &[],
+        );
+        let texts: Vec<&str> = s.iter().map(|s| s.text.as_str()).collect();
+        assert!(texts.len() >= 2, "{texts:?}");
+        assert!(
+            texts.iter().any(|t| t.starts_with("so I asked")),
+            "{texts:?}"
+        );
+    }
+
+    #[test]
+    fn short_punctuated_sentences_are_left_as_written() {
+        let text = "At my last job I was a support engineer at a software company. Our \
+                    ticket backlog had grown to three weeks, so I sorted the tickets by cause.";
+        let s = split(&words(text), &[]);
+        assert_eq!(s.len(), 2);
+        assert_eq!(split_with(&words(text), &[], Splitter::RunOn).len(), 2);
     }
 
     #[test]

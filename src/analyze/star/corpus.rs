@@ -1,6 +1,6 @@
 //! The labelled STAR corpus format (`tests/corpus/star/README.md`), read in one place.
 //!
-//! The corpus test, the format check and the offline trainer (`examples/train_star.rs`) all
+//! The corpus test, the format check and the offline trainer (`examples/train_star/`) all
 //! read answers through [`parse`], so a file that one of them accepts the others accept too,
 //! and a malformed file is reported with its name and line instead of being half-read.
 

@@ -1,7 +1,7 @@
 //! What the learned STAR labeller sees of a sentence: named features.
 //!
 //! One function turns an answer's sentences into features, both at run time (for
-//! [`super::learned`]) and in the offline trainer (`examples/train_star.rs`), so the model is
+//! [`super::learned`]) and in the offline trainer (`examples/train_star/`), so the model is
 //! trained on exactly what it is later shown. The features are the sentence's words and word
 //! pairs, its first words, where it sits in the answer and how long it is, the hand-written
 //! rules' label, scores and cues for it, and the rules' labels of its neighbours.

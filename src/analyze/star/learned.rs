@@ -1,8 +1,8 @@
 //! The learned STAR labeller: a multinomial logistic regression over [`super::features`].
 //!
-//! The weights were trained offline by `examples/train_star.rs` on the corpus's tuning
-//! splits and are compiled into the binary (`weights.txt`), so labelling needs no network and
-//! gives the same answer every run. The model reads the hand-written rules' label and cues
+//! The weights were trained offline by `examples/train_star/` on the corpus's tuning and old
+//! held-out splits and are compiled into the binary (`weights.txt`), so labelling needs no
+//! network and gives the same answer every run. The model reads the hand-written rules' label and cues
 //! as features, so it is the two combined. Its probabilities also say how sure it is that a
 //! part is absent; the threshold for calling a part "missing" rides in the same file.
 
@@ -13,7 +13,7 @@ use thiserror::Error;
 
 use super::features::Feature;
 
-/// The shipped weights, as written by `examples/train_star.rs`.
+/// The shipped weights, as written by `examples/train_star/`.
 const SHIPPED: &str = include_str!("weights.txt");
 
 #[derive(Debug, Error, PartialEq)]

@@ -1,17 +1,22 @@
-//! Train the learned STAR labeller offline and write `src/analyze/star/weights.txt`.
+//! Train the sentence boundary model and the learned STAR labeller offline, and write
+//! `src/analyze/sentences/boundary_weights.txt` and `src/analyze/star/weights.txt`.
 //!
 //! ```sh
-//! cargo run --release --example train_star              # cross-validate on tune, write weights
-//! cargo run --release --example train_star -- --heldout # ... then score the held-out splits once
+//! cargo run --release --example train_star                         # CV, then write weights
+//! cargo run --release --example train_star -- --score spoken/heldout2   # score a folder once
 //! ```
 //!
-//! Reads the corpus's tuning splits (`tests/corpus/star/tune`, `tests/corpus/star/spoken/tune`
-//! when present), turns every answer into the sentences the analysis sees, and fits a
-//! multinomial logistic regression (full-batch Adam, L2, fixed iteration count: no
-//! randomness, so the same corpus gives the same weights). The regularisation, the feature
-//! set (words only, or words plus the rules' output) and the threshold for calling a part
-//! missing are chosen by 5-fold cross-validation over tuning answers; held-out answers are
-//! never read unless `--heldout` is given, and then only to score the frozen model.
+//! Training reads the corpus's tuning splits and the old held-out splits, which were scored
+//! once and reported before they joined the training data (`tests/corpus/star/{tune,heldout}`,
+//! `spoken/{tune,heldout}`). Every choice (the boundary model's cut threshold and smallest
+//! piece, the labeller's feature set and regularisation, the threshold for calling a part
+//! missing) is made on 5-fold cross-validation over those answers. Both models are logistic
+//! regressions fitted by full-batch Adam with L2 and a fixed iteration count: no randomness,
+//! so the same corpus gives the same weights.
+//!
+//! `--score DIR` trains nothing: it splits and labels the answers in `tests/corpus/star/DIR`
+//! with the shipped weights, exactly as a report does, and prints the rules, the shipped
+//! labeller and the trivial baselines.
 
 // Index loops over the five classes read like the maths they implement.
 #![allow(clippy::needless_range_loop)]
@@ -19,10 +24,15 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use rehearse::analyze::sentences;
+use rehearse::analyze::sentences::boundary::BoundaryModel;
+use rehearse::analyze::sentences::{self, Splitter};
 use rehearse::analyze::star::corpus::{self, CorpusAnswer};
 use rehearse::analyze::star::features::Feature;
-use rehearse::analyze::star::{self, Part};
+use rehearse::analyze::star::{self, Labeller, Part, Presence};
+
+mod boundaries;
+
+use boundaries::BoundaryScore;
 
 const PARTS: [Part; 5] = [
     Part::Situation,
@@ -32,14 +42,31 @@ const PARTS: [Part; 5] = [
     Part::Other,
 ];
 const FOLDS: usize = 5;
+/// The folders trained on, and whether each is a tuning split (the old held-out splits were
+/// scored once and reported before they joined).
+const TRAINING: [(&str, bool); 4] = [
+    ("tune", true),
+    ("spoken/tune", true),
+    ("heldout", false),
+    ("spoken/heldout", false),
+];
+/// The boundary model's candidate regularisation, cut thresholds and smallest pieces.
+const BOUNDARY_L2: [f64; 2] = [1e-5, 3e-5];
+const CUTS: [(f64, usize); 4] = [(0.05, 2), (0.07, 2), (0.1, 2), (0.15, 2)];
+const LABELLER_L2: [f64; 3] = [3e-4, 1e-3, 3e-3];
 const ITERATIONS: usize = 300;
 const MIN_COUNT: usize = 2;
+/// A feature whose five weights are all smaller than this is dropped (keeps the file to a
+/// few hundred KB).
+const PRUNE: f64 = 0.02;
 /// The share of "missing" calls that must be right on cross-validation.
 const PRECISION: f64 = 0.9;
 
 /// One answer as the trainer sees it.
 struct Example {
     name: String,
+    /// From a tuning split (not an old held-out one).
+    tune: bool,
     /// Per runtime sentence: the rules' label, features, and the gold label (by word majority).
     sentences: Vec<(Part, Vec<Feature>, usize)>,
     /// For each gold sentence, the runtime sentence holding its first word.
@@ -51,10 +78,10 @@ fn index(p: Part) -> usize {
     PARTS.iter().position(|&x| x == p).unwrap()
 }
 
-fn example(a: &CorpusAnswer) -> Example {
+fn example(a: &CorpusAnswer, tune: bool, splitter: Splitter) -> Example {
     let (t, starts) = a.transcript();
     let words = &t.words;
-    let split = sentences::split(words, &[]);
+    let split = sentences::split_with(words, &[], splitter);
     let feats = star::sentence_features(words, &split);
     let word_labels = a.word_labels();
     let sentences = split
@@ -75,22 +102,22 @@ fn example(a: &CorpusAnswer) -> Example {
         .collect();
     Example {
         name: a.name.clone(),
+        tune,
         sentences,
         gold_to_runtime,
         gold: a.gold.clone(),
     }
 }
 
-fn load(dir: &str) -> Vec<Example> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
+/// The answers of a folder under `tests/corpus/star`; none when it does not exist.
+fn load(dir: &str) -> Vec<CorpusAnswer> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/corpus/star")
+        .join(dir);
     if !path.is_dir() {
         return Vec::new();
     }
-    corpus::load_dir(&path)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .iter()
-        .map(example)
-        .collect()
+    corpus::load_dir(&path).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// Which features a model variant reads.
@@ -191,12 +218,16 @@ fn train(examples: &[&Example], variant: Variant, l2: f64) -> Trained {
             }
         }
     }
+    // Small weights are dropped and the rest rounded as they are written, so that
+    // cross-validation scores the model that ships.
+    let round = |w: [f64; 5]| w.map(|x| (x * 1000.0).round() / 1000.0);
     Trained {
-        bias: w[d - 1],
+        bias: round(w[d - 1]),
         weights: vocab
             .iter()
             .enumerate()
-            .map(|(i, n)| (n.to_string(), w[i]))
+            .filter(|&(i, _)| w[i].iter().any(|x| x.abs() >= PRUNE))
+            .map(|(i, n)| (n.to_string(), round(w[i])))
             .collect(),
     }
 }
@@ -324,30 +355,127 @@ fn pct(a: usize, b: usize) -> f64 {
     a as f64 * 100.0 / b.max(1) as f64
 }
 
-fn cross_validate(tune: &[Example], variant: Variant, l2: f64) -> Score {
+/// Which answers a cross-validation trains on and which it scores.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Pool {
+    /// Train on tuning answers only, score tuning answers (the setting before the old
+    /// held-out splits joined the training data).
+    Tune,
+    /// Train on every answer, score tuning answers only: does more data help on them?
+    AllScoreTune,
+    /// Train on every answer, score every answer.
+    All,
+}
+
+impl Pool {
+    fn trains(self, e: &Example) -> bool {
+        self != Pool::Tune || e.tune
+    }
+
+    fn scores(self, e: &Example) -> bool {
+        self == Pool::All || e.tune
+    }
+}
+
+/// Answer `i` of the sorted pool is in fold `i % FOLDS`.
+fn fold_of(i: usize) -> usize {
+    i % FOLDS
+}
+
+fn cross_validate(examples: &[Example], pool: Pool, variant: Variant, l2: f64) -> Score {
     let mut score = Score::default();
-    for (e, p) in tune.iter().zip(cv_probs(tune, variant, l2)) {
-        score.add(e, &p);
+    for (e, p) in examples.iter().zip(cv_probs(examples, pool, variant, l2)) {
+        if pool.scores(e) {
+            score.add(e, &p);
+        }
     }
     score
 }
 
-/// Each tuning answer's sentence probabilities from the model trained on the other folds.
-fn cv_probs(tune: &[Example], variant: Variant, l2: f64) -> Vec<Vec<[f64; 5]>> {
-    let mut out = vec![Vec::new(); tune.len()];
+/// Each answer's sentence probabilities from the model trained on the other folds.
+fn cv_probs(examples: &[Example], pool: Pool, variant: Variant, l2: f64) -> Vec<Vec<[f64; 5]>> {
+    let mut out = vec![Vec::new(); examples.len()];
     for fold in 0..FOLDS {
-        let train_set: Vec<&Example> = tune
+        let train_set: Vec<&Example> = examples
             .iter()
             .enumerate()
-            .filter(|(i, _)| i % FOLDS != fold)
+            .filter(|&(i, e)| fold_of(i) != fold && pool.trains(e))
             .map(|(_, e)| e)
             .collect();
         let model = train(&train_set, variant, l2);
-        for (i, e) in tune.iter().enumerate().filter(|(i, _)| i % FOLDS == fold) {
-            out[i] = predict(e, Some(&model));
+        for (i, e) in examples.iter().enumerate() {
+            if fold_of(i) == fold {
+                out[i] = predict(e, Some(&model));
+            }
         }
     }
     out
+}
+
+/// The boundary model of each fold, trained on the other folds' gaps (with `l2`).
+fn boundary_folds(
+    answers: &[(CorpusAnswer, bool)],
+    rows: &[Vec<(Vec<String>, bool)>],
+    pool: Pool,
+    l2: f64,
+) -> Vec<BoundaryModel> {
+    (0..FOLDS)
+        .map(|fold| {
+            let set: Vec<&(Vec<String>, bool)> = rows
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| fold_of(i) != fold && (pool != Pool::Tune || answers[i].1))
+                .flat_map(|(_, r)| r)
+                .collect();
+            boundaries::train(&set, l2, 0.5, 3)
+        })
+        .collect()
+}
+
+/// How the trainer splits each answer: the old run-on rule, or each answer's out-of-fold
+/// boundary model with a given cut threshold and smallest piece.
+#[derive(Clone, Copy, Debug)]
+enum Cut {
+    RunOn,
+    Learned { threshold: f64, min_piece: usize },
+}
+
+fn examples_with(
+    answers: &[(CorpusAnswer, bool)],
+    folds: &[BoundaryModel],
+    cut: Cut,
+) -> (Vec<Example>, BoundaryScore, BoundaryScore) {
+    let (mut all, mut tidy) = (BoundaryScore::default(), BoundaryScore::default());
+    let mut examples = Vec::new();
+    for (i, (a, tune)) in answers.iter().enumerate() {
+        let model = match cut {
+            Cut::RunOn => None,
+            Cut::Learned {
+                threshold,
+                min_piece,
+            } => {
+                let mut m = folds[fold_of(i)].clone();
+                m.threshold = threshold;
+                m.min_piece = min_piece;
+                Some(m)
+            }
+        };
+        let splitter = model.as_ref().map_or(Splitter::RunOn, Splitter::Learned);
+        all.add(a, splitter);
+        if is_tidy(&a.name) {
+            tidy.add(a, splitter);
+        }
+        examples.push(example(a, *tune, splitter));
+    }
+    (examples, all, tidy)
+}
+
+/// The first, written batch (01-48): punctuated text, as Whisper writes.
+fn is_tidy(name: &str) -> bool {
+    name.split('-')
+        .next()
+        .and_then(|n| n.parse::<u32>().ok())
+        .is_some_and(|n| n <= 48)
 }
 
 /// Log transition probabilities between runtime gold labels (row 5: the start), add-one.
@@ -457,34 +585,114 @@ fn write(model: &Trained, threshold: f64, c: &Calibration, about: &str) {
     names.sort();
     for n in names {
         let w = &model.weights[n];
-        if w.iter().any(|x| x.abs() >= 0.005) {
-            out.push_str(&format!("{n}\t{}\n", fmt(w)));
-        }
+        out.push_str(&format!("{n}\t{}\n", fmt(w)));
     }
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("src/analyze/star/weights.txt");
     std::fs::write(&path, out).expect("weights written");
     println!("wrote {}", path.display());
 }
 
-fn main() {
-    let score_heldout = std::env::args().any(|a| a == "--heldout");
-    let mut tune = load("tests/corpus/star/tune");
-    tune.extend(load("tests/corpus/star/spoken/tune"));
-    tune.sort_by(|a, b| a.name.cmp(&b.name));
-    let tune_sentences: usize = tune.iter().map(|e| e.gold.len()).sum();
-    println!("tune: {} answers, {tune_sentences} sentences", tune.len());
+/// The labeller's cross-validated score on the answers a filter keeps.
+fn score_where(
+    examples: &[Example],
+    probs: &[Vec<[f64; 5]>],
+    keep: impl Fn(&Example) -> bool,
+) -> Score {
+    let mut s = Score::default();
+    for (e, p) in examples.iter().zip(probs) {
+        if keep(e) {
+            s.add(e, p);
+        }
+    }
+    s
+}
 
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if let Some(i) = args.iter().position(|a| a == "--score") {
+        let Some(dir) = args.get(i + 1) else {
+            eprintln!("--score needs a folder under tests/corpus/star, e.g. spoken/heldout2");
+            std::process::exit(2);
+        };
+        score_folder(dir);
+        return;
+    }
+    let mut answers: Vec<(CorpusAnswer, bool)> = Vec::new();
+    for (dir, tune) in TRAINING {
+        answers.extend(load(dir).into_iter().map(|a| (a, tune)));
+    }
+    answers.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    let n_tune = answers.iter().filter(|a| a.1).count();
+    let sentences_all: usize = answers.iter().map(|a| a.0.gold.len()).sum();
+    println!(
+        "training pool: {} answers ({n_tune} tune, {} old held-out), {sentences_all} sentences",
+        answers.len(),
+        answers.len() - n_tune
+    );
+    let rows: Vec<Vec<(Vec<String>, bool)>> =
+        answers.iter().map(|(a, _)| boundaries::rows(a)).collect();
+
+    // Before: the run-on rule, and the labeller as it was shipped (combined, L2 0.001).
+    let (runon, runon_b, runon_tidy) = examples_with(&answers, &[], Cut::RunOn);
+    println!("{}", runon_b.line("run-on rule (all)"));
+    println!("{}", runon_tidy.line("run-on rule (01-48, punctuated)"));
     let mut rules = Score::default();
-    for e in &tune {
+    for e in &runon {
         rules.add(e, &predict(e, None));
     }
-    println!("{}", rules.line("rules (tune)"));
+    println!("{}", rules.line("rules, run-on rule (all)"));
+    let mut runon_tidy_cv = Score::default();
+    for pool in [Pool::Tune, Pool::All] {
+        let p = cv_probs(&runon, pool, Variant::Combined, 1e-3);
+        let s = score_where(&runon, &p, |e| pool.scores(e));
+        println!("{}", s.line(&format!("run-on, {pool:?} (CV)")));
+        let t = score_where(&runon, &p, |e| pool.scores(e) && is_tidy(&e.name));
+        println!("{}", t.line("  01-48 (CV)"));
+        runon_tidy_cv = t;
+    }
+
+    // The boundary model: regularisation, cut threshold and smallest piece chosen on
+    // downstream CV (sentences + presence), among the candidates that do no worse than the
+    // run-on rule on the punctuated answers (01-48), as Whisper's punctuated text must not
+    // suffer for the unpunctuated.
+    let mut best: Option<(f64, f64, Cut, Vec<BoundaryModel>)> = None;
+    for b_l2 in BOUNDARY_L2 {
+        let folds = boundary_folds(&answers, &rows, Pool::All, b_l2);
+        for (threshold, min_piece) in CUTS {
+            let cut = Cut::Learned {
+                threshold,
+                min_piece,
+            };
+            let (ex, b, tidy) = examples_with(&answers, &folds, cut);
+            let what = format!("l2 {b_l2} cut {threshold} min {min_piece}");
+            println!("{}", b.line(&what));
+            println!("{}", tidy.line("  01-48 (punctuated)"));
+            let p = cv_probs(&ex, Pool::All, Variant::Combined, 1e-3);
+            let s = score_where(&ex, &p, |_| true);
+            let t = score_where(&ex, &p, |e| is_tidy(&e.name));
+            println!("{}", s.line(&format!("  {what} (CV)")));
+            println!("{}", t.line("  01-48 (CV)"));
+            let key = pct(s.presence_right, s.presence) + pct(s.sentences_right, s.sentences);
+            let tidy_ok = t.sentences_right >= runon_tidy_cv.sentences_right
+                && t.presence_right >= runon_tidy_cv.presence_right;
+            if tidy_ok && best.as_ref().is_none_or(|b| key > b.0) {
+                best = Some((key, b_l2, cut, folds.clone()));
+            }
+        }
+    }
+    let (_, b_l2, cut, folds) = best.expect("a boundary candidate");
+    println!("chosen boundary model: l2 {b_l2}, {cut:?}");
+    let (examples, _, _) = examples_with(&answers, &folds, cut);
+
+    // The labeller on the new splitting: regularisation, then whether more data helps.
     let mut best: Option<(f64, Variant, f64, Score)> = None;
     for variant in [Variant::Learned, Variant::Combined] {
-        for l2 in [1e-4, 3e-4, 1e-3, 3e-3] {
-            let s = cross_validate(&tune, variant, l2);
+        for l2 in LABELLER_L2 {
+            if variant == Variant::Learned && l2 != 1e-3 {
+                continue;
+            }
+            let s = cross_validate(&examples, Pool::All, variant, l2);
             println!("{}", s.line(&format!("{variant:?} l2 {l2} (CV)")));
-            // Presence first, then sentences: presence is what the report says first.
             let key = pct(s.presence_right, s.presence) + pct(s.sentences_right, s.sentences);
             if best.as_ref().is_none_or(|b| key > b.0) {
                 best = Some((key, variant, l2, s));
@@ -492,10 +700,18 @@ fn main() {
         }
     }
     let (_, variant, l2, cv) = best.expect("a candidate");
+    let tune_folds = boundary_folds(&answers, &rows, Pool::Tune, b_l2);
+    let (tune_examples, tb, _) = examples_with(&answers, &tune_folds, cut);
+    println!("{}", tb.line("boundaries trained on tune only"));
+    let s = cross_validate(&tune_examples, Pool::Tune, variant, l2);
+    println!("{}", s.line("trained on tune only, scored on tune (CV)"));
+    let s = cross_validate(&examples, Pool::AllScoreTune, variant, l2);
+    println!("{}", s.line("trained on all, scored on tune (CV)"));
     if std::env::var_os("STAR_EXPERIMENT").is_some() {
-        experiment(&tune, variant, l2);
+        experiment(&examples, variant, l2);
         return;
     }
+
     let calibration = Calibration::fit(&cv);
     println!(
         "calibration: slope {:.3}, intercepts {:?}",
@@ -511,7 +727,24 @@ fn main() {
         let (r, c) = cv.missing_at(t, &calibration);
         println!("  threshold {t:.2}: {r}/{c} missing calls right (CV)");
     }
-    let all: Vec<&Example> = tune.iter().collect();
+    let all_rows: Vec<&(Vec<String>, bool)> = rows.iter().flatten().collect();
+    let Cut::Learned {
+        threshold: cut_at,
+        min_piece,
+    } = cut
+    else {
+        unreachable!("the candidates are all learned cuts")
+    };
+    let boundary = boundaries::train(&all_rows, b_l2, cut_at, min_piece);
+    boundaries::write(
+        &boundary,
+        &format!(
+            "L2 {b_l2}, cut at {cut_at}, smallest piece {min_piece} words; on the gaps of {} \
+             answers (tune and old held-out)",
+            answers.len()
+        ),
+    );
+    let all: Vec<&Example> = examples.iter().collect();
     let model = train(&all, variant, l2);
     write(
         &model,
@@ -519,59 +752,127 @@ fn main() {
         &calibration,
         &format!(
             "{variant:?} features, L2 {l2}, {ITERATIONS} Adam steps, min count {MIN_COUNT}, on \
-             {} tuning answers ({tune_sentences} sentences)",
-            tune.len()
+             {} answers ({sentences_all} sentences, tune and old held-out) split by the \
+             out-of-fold boundary model",
+            answers.len()
         ),
     );
-    if !score_heldout {
-        return;
+}
+
+/// Split and label the answers of `tests/corpus/star/DIR` with the shipped weights, as a
+/// report does, and print the rules, the shipped labeller and the trivial baselines. Trains
+/// nothing.
+fn score_folder(dir: &str) {
+    let answers = load(dir);
+    if answers.is_empty() {
+        eprintln!("no answers in tests/corpus/star/{dir}");
+        std::process::exit(2);
     }
-    for dir in [
-        "tests/corpus/star/heldout",
-        "tests/corpus/star/spoken/heldout",
-    ] {
-        let held = load(dir);
-        if held.is_empty() {
-            continue;
+    let model = BoundaryModel::shipped();
+    let mut bounds = BoundaryScore::default();
+    let mut mismatches = 0;
+    let mut tallies = [
+        (Labeller::Rules, Tally::default()),
+        (Labeller::Learned, Tally::default()),
+    ];
+    for a in &answers {
+        let (t, starts) = a.transcript();
+        let split = sentences::split(&t.words, &[]);
+        bounds.add(a, Splitter::Learned(model));
+        mismatches += usize::from(split.len() != a.sentences.len());
+        for (labeller, tally) in &mut tallies {
+            tally.add(a, &starts, &star::analyze_with(&t.words, &split, *labeller));
         }
-        let mut by_variant: Vec<(String, Score)> = vec![("rules".into(), Score::default())];
-        for e in &held {
-            by_variant[0].1.add(e, &predict(e, None));
+    }
+    println!(
+        "== tests/corpus/star/{dir}: {} answers, {} sentences, scored once with the shipped \
+         weights ({mismatches} answers split differently from the labels)",
+        answers.len(),
+        tallies[0].1.sentences
+    );
+    println!("{}", bounds.line("sentence boundaries"));
+    println!("{}", tallies[0].1.line("rules"));
+    println!("{}", tallies[1].1.line("shipped (learned + rules)"));
+    let t = &tallies[1].1;
+    println!(
+        "baselines: all Action {:.1}% ({}/{}), every part present {:.1}% ({}/{})",
+        pct(t.all_action, t.sentences),
+        t.all_action,
+        t.sentences,
+        pct(t.every_part, t.presence),
+        t.every_part,
+        t.presence
+    );
+    println!(
+        "shipped \"missing\" verdicts right: {}/{}; \"can't tell\" on parts the labels lack: {}/{}",
+        t.missing_right, t.missing, t.cant_tell_absent, t.cant_tell
+    );
+}
+
+/// The figures of [`score_folder`] for one labeller, as the corpus test counts them.
+#[derive(Default)]
+struct Tally {
+    sentences: usize,
+    sentences_right: usize,
+    all_action: usize,
+    presence: usize,
+    presence_right: usize,
+    every_part: usize,
+    missing: usize,
+    missing_right: usize,
+    cant_tell: usize,
+    cant_tell_absent: usize,
+}
+
+impl Tally {
+    fn add(&mut self, a: &CorpusAnswer, starts: &[usize], star: &star::StarAnalysis) {
+        for (&g, &w) in a.gold.iter().zip(starts) {
+            let got = star
+                .sentences
+                .iter()
+                .rfind(|s| s.sentence.word_start <= w)
+                .map(|s| s.label);
+            self.sentences += 1;
+            self.sentences_right += usize::from(got == Some(g));
+            self.all_action += usize::from(g == Part::Action);
         }
-        for v in [Variant::Learned, Variant::Combined] {
-            let m = if v == variant {
-                &model
-            } else {
-                &train(&all, v, l2)
+        for part in Part::STORY {
+            let gold = a.gold.contains(&part);
+            let Some(stats) = star.part(part) else {
+                continue;
             };
-            let mut s = Score::default();
-            for e in &held {
-                s.add(e, &predict(e, Some(m)));
+            self.presence += 1;
+            self.presence_right += usize::from(gold == stats.present);
+            self.every_part += usize::from(gold);
+            match stats.verdict {
+                Presence::Missing => {
+                    self.missing += 1;
+                    self.missing_right += usize::from(!gold);
+                }
+                Presence::CantTell => {
+                    self.cant_tell += 1;
+                    self.cant_tell_absent += usize::from(!gold);
+                }
+                Presence::Present => {}
             }
-            by_variant.push((format!("{v:?}"), s));
         }
-        println!("== {dir} ({} answers), scored once", held.len());
-        for (name, s) in &by_variant {
-            println!("{}", s.line(name));
-        }
-        let s = &by_variant[0].1;
-        println!(
-            "baselines: every part present {:.1}%, every sentence Action {:.1}%",
-            pct(s.baseline_presence_right, s.presence),
-            pct(s.majority_right, s.sentences)
-        );
-        let chosen = &by_variant
-            .iter()
-            .find(|(n, _)| *n == format!("{variant:?}"))
-            .unwrap()
-            .1;
-        let (r, c) = chosen.missing_at(threshold, &calibration);
-        println!("missing calls at {threshold:.2}: {r}/{c} right");
+    }
+
+    fn line(&self, what: &str) -> String {
+        format!(
+            "{what:<28} sentences {:5.1}% ({}/{})  presence {:5.1}% ({}/{})",
+            pct(self.sentences_right, self.sentences),
+            self.sentences_right,
+            self.sentences,
+            pct(self.presence_right, self.presence),
+            self.presence_right,
+            self.presence
+        )
     }
 }
 
 fn experiment(tune: &[Example], variant: Variant, l2: f64) {
-    let probs = cv_probs(tune, variant, l2);
+    let probs = cv_probs(tune, Pool::All, variant, l2);
     // Transitions per fold, from the other folds.
     let trans: Vec<[[f64; 5]; 6]> = (0..FOLDS)
         .map(|fold| {
