@@ -133,10 +133,30 @@ fn a_spoken_answer_without_a_result_is_told_to_end_with_one() {
     assert_eq!(star["result_quantified"], false);
     assert_eq!(star["action"]["present"], true, "{why}");
     assert!(star["score"].as_u64().unwrap() < 80);
-    assert_eq!(
-        star["coaching"][0],
-        "No Result: end with what changed, ideally a number."
+    // The last sentence ("Then I trained the team ...") could be read as a weak Result: the
+    // labeller is not sure enough to call it missing (calibrated 0.69 against the 0.79 that
+    // "missing" needs, docs/star.md), so the part is "can't tell" with that sentence, and the
+    // advice is still to end with what changed.
+    let verdict = star["result"]["verdict"].as_str().unwrap();
+    assert!(
+        ["missing", "cant_tell"].contains(&verdict),
+        "{verdict}: {why}"
     );
+    let told = star["coaching"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|c| c.starts_with("No Result") || c.starts_with("Result unclear"))
+        .unwrap_or_else(|| panic!("no Result advice in {}", star["coaching"]));
+    assert!(told.contains("end with what changed"), "{told}");
+    if verdict == "cant_tell" {
+        let unsure = star["result"]["unsure_sentence"].as_u64().unwrap() as usize;
+        let text = star["sentences"][unsure]["text"]
+            .as_str()
+            .unwrap_or_default();
+        assert!(text.contains("trained the team"), "{text}: {why}");
+    }
     let flags = report["flags"].as_array().unwrap();
     let blame = flags
         .iter()
