@@ -1,7 +1,7 @@
 //! The sentence boundary model's half of the trainer: every gap between two words of a
 //! labelled answer is an example, a boundary when a new labelled line starts after it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rehearse::analyze::sentences::boundary::{self, BoundaryModel, Gap, Style};
 use rehearse::analyze::sentences::{self, Splitter};
@@ -61,12 +61,7 @@ pub fn train(
             *counts.entry(name.as_str()).or_default() += 1;
         }
     }
-    let vocab: Vec<&str> = counts
-        .into_iter()
-        .filter(|&(_, c)| c >= MIN_COUNT)
-        .map(|(n, _)| n)
-        .collect();
-    let id: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let (vocab, id) = crate::vocabulary(counts, MIN_COUNT);
     let x: Vec<(Vec<usize>, f64)> = rows
         .iter()
         .map(|(f, y)| {

@@ -165,12 +165,7 @@ fn train(examples: &[&Example], variant: Variant, l2: f64) -> Trained {
             }
         }
     }
-    let vocab: Vec<&str> = counts
-        .into_iter()
-        .filter(|&(_, c)| c >= MIN_COUNT)
-        .map(|(n, _)| n)
-        .collect();
-    let id: HashMap<&str, usize> = vocab.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    let (vocab, id) = vocabulary(counts, MIN_COUNT);
     let rows: Vec<(Vec<(usize, f64)>, usize)> = examples
         .iter()
         .flat_map(|e| &e.sentences)
@@ -281,14 +276,10 @@ impl Score {
     }
 
     fn line(&self, what: &str) -> String {
-        format!(
-            "{what:<28} sentences {:5.1}% ({}/{})  presence {:5.1}% ({}/{})",
-            pct(self.sentences_right, self.sentences),
-            self.sentences_right,
-            self.sentences,
-            pct(self.presence_right, self.presence),
-            self.presence_right,
-            self.presence
+        accuracy_line(
+            what,
+            (self.sentences_right, self.sentences),
+            (self.presence_right, self.presence),
         )
     }
 
@@ -349,6 +340,30 @@ impl Calibration {
         }
         c
     }
+}
+
+/// The features counted at least `min` times, in name order, and each one's index.
+fn vocabulary(counts: BTreeMap<&str, usize>, min: usize) -> (Vec<&str>, HashMap<&str, usize>) {
+    let vocab: Vec<&str> = counts
+        .into_iter()
+        .filter(|&(_, c)| c >= min)
+        .map(|(n, _)| n)
+        .collect();
+    let id = vocab.iter().enumerate().map(|(i, &n)| (n, i)).collect();
+    (vocab, id)
+}
+
+/// One labeller's line of figures: sentences and presence, each (right, of).
+fn accuracy_line(what: &str, sentences: (usize, usize), presence: (usize, usize)) -> String {
+    format!(
+        "{what:<28} sentences {:5.1}% ({}/{})  presence {:5.1}% ({}/{})",
+        pct(sentences.0, sentences.1),
+        sentences.0,
+        sentences.1,
+        pct(presence.0, presence.1),
+        presence.0,
+        presence.1
+    )
 }
 
 fn pct(a: usize, b: usize) -> f64 {
@@ -859,14 +874,10 @@ impl Tally {
     }
 
     fn line(&self, what: &str) -> String {
-        format!(
-            "{what:<28} sentences {:5.1}% ({}/{})  presence {:5.1}% ({}/{})",
-            pct(self.sentences_right, self.sentences),
-            self.sentences_right,
-            self.sentences,
-            pct(self.presence_right, self.presence),
-            self.presence_right,
-            self.presence
+        accuracy_line(
+            what,
+            (self.sentences_right, self.sentences),
+            (self.presence_right, self.presence),
         )
     }
 }
