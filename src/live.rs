@@ -368,6 +368,22 @@ mod tests {
         let speech_end = 380.0 * 0.032;
         assert!((guess.last().map_or(0.0, |c| c.end_s) - (speech_end + 0.2)).abs() < 1e-9);
         assert!(guess.iter().all(|c| c.end_s <= so_far.duration_s));
+        // Stopped at any moment after the guess (here 0.54 s to 1.0 s after the speech, the
+        // stop of a speaker who reaches for the key as soon as they finish), the final plan is
+        // the guess: no piece is decoded after the stop.
+        for silence in [17usize, 20, 25, 31] {
+            let stopped = map(&[&talk[..], &[(0.01, silence)]].concat());
+            assert_eq!(
+                chunks::plan_for(&stopped),
+                guess,
+                "{silence} frames of silence"
+            );
+        }
+    }
+
+    #[test]
+    fn the_end_skip_is_no_longer_than_the_guess_wait() {
+        assert!(chunks::MIN_END_SKIP_S <= GUESS_AFTER_S);
     }
 
     #[test]

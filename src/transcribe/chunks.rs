@@ -45,6 +45,14 @@ pub fn plan(speech: &[(f64, f64)], duration_s: f64) -> Vec<Chunk> {
 /// little and may hide a soft word edge.
 const MIN_SKIP_S: f64 = 0.6;
 
+/// Sure silence at the end of the take, after the last piece, is left out once it is at least
+/// this long, seconds (the padding plus 0.3 s): shorter than between pieces, because nothing
+/// follows it whose soft start it could hide. It must not exceed `live::GUESS_AFTER_S`: a take
+/// recorded live is guessed to end once its speech is followed by that much silence, and the
+/// final plan of a take stopped then has to end its last piece where the guess did, or that
+/// piece is decoded again after the stop.
+pub const MIN_END_SKIP_S: f64 = 0.5;
+
 /// Pieces that together cover everything in `map` that may be speech.
 ///
 /// The pieces are planned left to right (`Grouper`): what is decided about the audio up to
@@ -195,8 +203,8 @@ impl Grouper {
 
 /// Set the outer edges of `groups` (ordered, each spanning its units): audio between two
 /// groups is left out only when it is sure silence, otherwise the two meet at the quietest
-/// frame. With `last`, the final group runs to the end of the take (unless sure silence
-/// follows it).
+/// frame. With `last`, the final group runs to the end of the take (unless at least
+/// [`MIN_END_SKIP_S`] of sure silence follows it).
 fn bounded(map: &SpeechMap, mut chunks: Vec<Chunk>, last: bool) -> Vec<Chunk> {
     let skippable =
         |a: f64, b: f64| b - a >= MIN_SKIP_S + 2.0 * PAD_S && map.confidently_silent(a, b);
@@ -226,7 +234,8 @@ fn bounded(map: &SpeechMap, mut chunks: Vec<Chunk>, last: bool) -> Vec<Chunk> {
         } else if last {
             let end = map.duration_s;
             let c = &mut chunks[i];
-            c.end_s = if skippable(c.end_s, end) {
+            let trailing = end - c.end_s >= MIN_END_SKIP_S && map.confidently_silent(c.end_s, end);
+            c.end_s = if trailing {
                 (c.end_s + PAD_S).min(end)
             } else {
                 end
@@ -388,6 +397,23 @@ mod tests {
         for w in c.windows(2) {
             assert!(w[0].end_s <= w[1].start_s, "{w:?}");
         }
+    }
+
+    #[test]
+    fn half_a_second_of_sure_silence_at_the_end_is_left_out_and_less_is_not() {
+        let speech_end = 100.0 * 0.032;
+        // 0.51 s of sure silence after the speech: the last piece ends 0.2 s after it.
+        let c = plan_for(&map(&[(0.9, 100), (0.01, 16)]));
+        assert!(
+            (c.last().unwrap().end_s - (speech_end + PAD_S)).abs() < 1e-9,
+            "{c:?}"
+        );
+        // 0.45 s: the piece runs to the end of the take.
+        let m = map(&[(0.9, 100), (0.01, 14)]);
+        assert_eq!(plan_for(&m).last().unwrap().end_s, m.duration_s);
+        // 0.6 s that the detector is unsure of: kept.
+        let m = map(&[(0.9, 100), (0.3, 19)]);
+        assert_eq!(plan_for(&m).last().unwrap().end_s, m.duration_s);
     }
 
     #[test]
