@@ -48,9 +48,19 @@ def run(*cmd):
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
 
 
-def write_ref(path, transcript, origin):
+FILLED = ["um", "uh", "er", "ah", "hm", "mm"]
+
+
+def write_ref(path, transcript, origin, fillers):
+    """The reference: the true words, where they come from, and the filled pauses in them
+    (the counts examples/fillers_bench.rs scores against)."""
     with open(path, "w") as f:
-        json.dump({"transcript": transcript, "transcript_origin": origin}, f, indent=1)
+        json.dump({"transcript": transcript, "transcript_origin": origin, "fillers": fillers}, f, indent=1)
+
+
+def filled_in(text):
+    words = [w.strip(".,;:!?\"'()").lower() for w in text.split()]
+    return {k: words.count(k) for k in FILLED}
 
 
 def answer_text(path):
@@ -76,8 +86,14 @@ def joined_real(out, name, clips):
                 parts.append(gap)
             parts.append(os.path.join(REAL, c + ".wav"))
         run("sox", "-V1", *parts, "-r", "16000", "-c", "1", "-b", "16", os.path.join(out, name + ".wav"))
-    refs = [json.load(open(os.path.join(REAL, c + ".json")))["transcript"] for c in clips]
-    write_ref(os.path.join(out, name + ".json"), " ".join(refs), "human transcripts of " + ", ".join(clips))
+    refs = [json.load(open(os.path.join(REAL, c + ".json"))) for c in clips]
+    fillers = {k: sum(r["fillers"].get(k, 0) for r in refs) for k in FILLED}
+    write_ref(
+        os.path.join(out, name + ".json"),
+        " ".join(r["transcript"] for r in refs),
+        "human transcripts of " + ", ".join(clips),
+        fillers,
+    )
 
 
 def read_answer(out, name, path, voice, wpm):
@@ -90,6 +106,7 @@ def read_answer(out, name, path, voice, wpm):
         os.path.join(out, name + ".json"),
         text,
         f"script: {os.path.relpath(path, ROOT)}, read by espeak-ng -v {voice} -s {wpm}",
+        filled_in(text),
     )
 
 

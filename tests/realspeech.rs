@@ -29,6 +29,21 @@ const VARIANTS: &[&str] = &[
     "reverb",
 ];
 
+/// The damaged copies made of `clip` (the `index`th in name order): half of them, every other
+/// one in turn (the kinds rotate from clip to clip, so every kind is made of six or seven
+/// clips and every clip gets three kinds), and every copy on the exception list (known to
+/// lose words: the list must only shrink): 43 of the 78. `scripts/bench-noise.sh` makes and
+/// scores every kind for every clip (its damage rows, and white noise at 15 dB in its noise
+/// rows; docs/accuracy.md); the suite runs this slice to stay well under CI's time budget.
+fn variants_of(index: usize, clip: &str) -> Vec<&'static str> {
+    VARIANTS
+        .iter()
+        .enumerate()
+        .filter(|&(j, v)| (index + j) % 2 == 0 || damage_exception(clip, v).is_some())
+        .map(|(_, v)| *v)
+        .collect()
+}
+
 fn fixtures() -> PathBuf {
     root().join("tests/fixtures/realspeech")
 }
@@ -206,9 +221,9 @@ fn reports() -> &'static BTreeMap<(String, String), Value> {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).expect("tmp dir");
         let mut files: Vec<((String, String), PathBuf)> = Vec::new();
-        for clip in clips() {
+        for (i, clip) in clips().into_iter().enumerate() {
             let clean = fixtures().join(format!("{clip}.wav"));
-            for v in VARIANTS {
+            for v in variants_of(i, &clip) {
                 files.push(((clip.clone(), (*v).into()), damage(&clean, v, &dir)));
             }
             files.push(((clip, "clean".into()), clean));
@@ -406,11 +421,11 @@ fn damaged_recordings_keep_the_words_and_the_long_pauses() {
     let mut failures = Vec::new();
     let mut table = Vec::new();
     let mut totals: BTreeMap<&str, (Score, Score)> = BTreeMap::new();
-    for clip in clips() {
+    for (i, clip) in clips().into_iter().enumerate() {
         let clean_report = report(&clip, "clean");
         let clean = score(&clip, "clean");
         let long = long_pauses(clean_report, 2.0);
-        for v in VARIANTS {
+        for v in variants_of(i, &clip) {
             let r = report(&clip, v);
             let s = score(&clip, v);
             let t = totals.entry(v).or_default();
@@ -477,8 +492,8 @@ fn damaged_recordings_keep_the_words_and_the_long_pauses() {
 #[test]
 fn real_speech_and_its_damaged_copies_are_trusted() {
     let mut failures = Vec::new();
-    for clip in clips() {
-        for v in std::iter::once("clean").chain(VARIANTS.iter().copied()) {
+    for (i, clip) in clips().into_iter().enumerate() {
+        for v in std::iter::once("clean").chain(variants_of(i, &clip)) {
             let r = report(&clip, v);
             let q = &r["transcript"]["quality"];
             let wer = score(&clip, v).wer();

@@ -121,16 +121,13 @@ fn widest(lines: &[String]) -> usize {
     lines.iter().map(|l| l.chars().count()).max().unwrap_or(0)
 }
 
-fn report_of(file: &Path, cols: u16, extra: &[&str]) -> Vec<String> {
-    let file = file.display().to_string();
-    let mut args = vec!["analyze", file.as_str(), "--no-save", "--quiet"];
-    args.extend(extra);
-    in_terminal(cols, &fresh_home(), &args)
-}
-
 #[test]
 fn the_default_report_fits_an_80_column_terminal_and_uses_120() {
-    let at_80 = report_of(&sample("fillers.wav"), 80, &[]);
+    // Analysed once and saved; the wider and the detailed reports are the saved take's, shown
+    // again (the same report, without decoding the take twice more).
+    let home = fresh_home();
+    let file = sample("fillers.wav").display().to_string();
+    let at_80 = in_terminal(80, &home, &["analyze", &file, "--quiet"]);
     let text = at_80.join("\n");
     assert!(text.contains("Overall needs work"), "{text}");
     assert!(text.contains("Transcript"), "{text}");
@@ -140,7 +137,7 @@ fn the_default_report_fits_an_80_column_terminal_and_uses_120() {
     assert!(text.contains("13 in all: "), "{text}");
     assert!(!text.contains("How this was measured"), "{text}");
 
-    let at_120 = report_of(&sample("fillers.wav"), 120, &[]);
+    let at_120 = in_terminal(120, &home, &["show", "last"]);
     let wide = at_120.join("\n");
     assert!(
         widest(&at_120) > 100 && widest(&at_120) <= 120,
@@ -150,7 +147,7 @@ fn the_default_report_fits_an_80_column_terminal_and_uses_120() {
     assert!(at_120.len() < at_80.len(), "{wide}");
 
     // --detail has everything, still within the width.
-    let detail = report_of(&sample("fillers.wav"), 80, &["--detail"]);
+    let detail = in_terminal(80, &home, &["show", "last", "--detail"]);
     let full = detail.join("\n");
     assert!(widest(&detail) <= 80, "{full}");
     for part in [

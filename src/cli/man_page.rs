@@ -28,9 +28,10 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     ),
     (
         "REHEARSE_ENCODER_WINDOW",
-        "How much of Whisper's 30 s encoder window each piece gets: full (the default), \
-         fitted (the piece plus 5 s: about half the work), or fitted:FRAMES (a floor in \
-         20 ms frames). A measured option; see docs/speed.md.",
+        "How much of Whisper's 30 s encoder window each piece gets: fitted (the default: \
+         the piece plus 5 s, about half the work; takes with 15 s or less to transcribe get \
+         the full window), full, or fitted:FRAMES (a floor in 20 ms frames). See \
+         docs/speed.md.",
     ),
     (
         "REHEARSE_DENOISE",

@@ -4,12 +4,12 @@
 //! behind the [`Transcriber`] trait so the analysis can be tested on hand-written transcripts,
 //! while the real engine ([`whisper::WhisperEngine`]) is exercised end to end on real audio.
 //!
-//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with
-//! Whisper's full 30 s encoder window. An encoder window fitted to each piece
-//! ([`whisper::Window::Fitted`]) halves the work, and [`suspect`] sends a piece whose words
-//! do not fit its speech back to the full window; but it changes words on the tests' takes
-//! ("a deadline" heard as "an N9"), with a floor of 15 or 20 s under the window too, so it is
-//! not the default (README, "Speed and memory"). A piece that had the full window already is
+//! A take is transcribed in short pieces ([`chunks`], to keep the fillers), each with an
+//! encoder window fitted to it ([`whisper::Window::Fitted`], the default since 2026-12-07:
+//! about half the work of Whisper's full 30 s window at the same word error rate and
+//! filled-pause F1 against the truth, docs/speed.md), and [`suspect`] sends a piece whose
+//! words do not fit its speech back to the full window. A take with at most [`SHORT_TAKE_S`]
+//! to transcribe gets the full window outright. A piece that had the full window already is
 //! never decoded twice. A quiet piece is raised to one speech level before Whisper hears it
 //! ([`level`]): Whisper's reading of it should not depend on the microphone's gain.
 
