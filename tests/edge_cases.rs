@@ -461,9 +461,21 @@ fn compressed_formats_decode() {
             "Matroska/WebM",
         ),
     ];
-    let reference = report(&wav)["audio"]["duration_s"].as_f64().unwrap();
-    for (path, encoding, container) in files {
-        let r = report(&path);
+    // One batch call (JSON Lines, in the order given): the models load once for all seven.
+    let mut paths = vec![wav.to_str().unwrap()];
+    paths.extend(files.iter().map(|f| f.0.to_str().unwrap()));
+    let mut call = vec!["analyze", "-q", "-f", "json"];
+    call.extend(paths);
+    let run = rehearse(&call, &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let reports: Vec<Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(reports.len(), files.len() + 1, "{}", run.stdout);
+    let reference = reports[0]["audio"]["duration_s"].as_f64().unwrap();
+    for ((path, encoding, container), r) in files.into_iter().zip(&reports[1..]) {
         assert_eq!(
             r["audio"]["source_encoding"],
             encoding,
@@ -483,7 +495,7 @@ fn compressed_formats_decode() {
             "{}: {d} vs {reference}",
             path.display()
         );
-        heard(&r);
+        heard(r);
     }
 }
 
