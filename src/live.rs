@@ -24,7 +24,7 @@ use crate::speech::silero::Silero;
 use crate::speech::SpeechMap;
 use crate::transcribe::cache::{Cached, PieceCache};
 use crate::transcribe::whisper::{WhisperEngine, LANGUAGE_WINDOW_S};
-use crate::transcribe::{chunks, transcribe_chunks, Transcriber, Word};
+use crate::transcribe::{self, chunks, Transcriber, Word};
 
 /// The last seconds of a take in progress that the speech detector may still revise: Silero
 /// itself only looks back, but the level evening it hears looks ahead by its window, half its
@@ -261,7 +261,9 @@ impl Worker {
                 if self.cancel.load(Ordering::SeqCst) {
                     return Ok(());
                 }
-                words.extend(self.decode(&mut session, &samples, piece, &map)?);
+                // The take goes on: decoded as a piece of a long take (one that ends within
+                // SHORT_TAKE_S is decoded again at the stop, with the full window).
+                words.extend(self.decode(&mut session, &samples, piece, &map, false)?);
                 done += 1;
                 self.report(done, &words);
             }
@@ -270,11 +272,13 @@ impl Worker {
             }
             // The speaker may be done: if the take ended now, after this silence, its last
             // pieces would be these. Decode them ahead; if more is said they are not used.
-            for piece in ending_now(&map).iter().skip(done) {
+            let ending = ending_now(&map);
+            let short_take = transcribe::is_short_take(&ending);
+            for piece in ending.iter().skip(done) {
                 if self.cancel.load(Ordering::SeqCst) {
                     return Ok(());
                 }
-                self.decode(&mut session, &samples, piece, &map)?;
+                self.decode(&mut session, &samples, piece, &map, short_take)?;
             }
         }
     }
@@ -309,22 +313,25 @@ impl Worker {
         Ok(true)
     }
 
-    /// One piece of the take, through the cache, as the final analysis decodes it.
+    /// One piece of the take, through the cache, as the final analysis decodes it if the whole
+    /// take is `short_take` ([`transcribe::is_short_take`]).
     fn decode(
         &self,
         session: &mut dyn Transcriber,
         samples: &[f32],
         piece: &chunks::Chunk,
         map: &SpeechMap,
+        short_take: bool,
     ) -> anyhow::Result<Vec<Word>> {
         let mut cached = Cached::new(session, &self.cache);
-        let part = transcribe_chunks(
+        let part = transcribe::transcribe_pieces(
             &mut cached,
             samples,
             TARGET_RATE,
             std::slice::from_ref(piece),
             &map.speech,
             &|_| {},
+            short_take,
         )?;
         Ok(part.transcript.words)
     }

@@ -180,6 +180,28 @@ pub fn transcribe_chunks(
     speech: &[(f64, f64)],
     progress: &dyn Fn(f64),
 ) -> Result<Chunked, TranscribeError> {
+    let short_take = is_short_take(plan);
+    transcribe_pieces(engine, samples, rate, plan, speech, progress, short_take)
+}
+
+/// Whether a take planned as `plan` has at most [`SHORT_TAKE_S`] to transcribe, so that every
+/// piece gets the full window.
+pub fn is_short_take(plan: &[chunks::Chunk]) -> bool {
+    plan.iter().map(chunks::Chunk::len_s).sum::<f64>() <= SHORT_TAKE_S
+}
+
+/// [`transcribe_chunks`] for some of a take's pieces, `short_take` saying whether the whole
+/// take is short ([`is_short_take`]): a take being recorded decodes its pieces one at a time,
+/// before its length is known, and each must get the window the final analysis gives it.
+pub fn transcribe_pieces(
+    engine: &mut dyn Transcriber,
+    samples: &[f32],
+    rate: u32,
+    plan: &[chunks::Chunk],
+    speech: &[(f64, f64)],
+    progress: &dyn Fn(f64),
+    short_take: bool,
+) -> Result<Chunked, TranscribeError> {
     let total: f64 = plan.iter().map(chunks::Chunk::len_s).sum();
     let mut done = 0.0;
     let mut out = Chunked::default();
@@ -196,7 +218,6 @@ pub fn transcribe_chunks(
         let heard = speech_in(speech, chunk);
         // A short take gets the full window outright: it saves a second or two there, and
         // short disfluent takes are where the shortened window changes most words.
-        let short_take = total <= SHORT_TAKE_S;
         let mut part = if short_take {
             on_piece(engine.transcribe_full_window(&piece)?, len)
         } else {
