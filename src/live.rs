@@ -169,8 +169,8 @@ fn ending_now(map: &SpeechMap) -> Vec<chunks::Chunk> {
     if trailing_silence(map).is_none_or(|s| s < GUESS_AFTER_S) {
         return Vec::new();
     }
-    // Silence long enough to be left out after the last piece (chunks::MIN_SKIP_S and the
-    // padding either side) and then some.
+    // Silence long enough to be left out after the last piece (chunks::MIN_END_SKIP_S) and
+    // then some.
     let plan = chunks::plan_for(&map.followed_by_silence(2.0));
     match plan.last() {
         Some(last) if last.end_s <= map.duration_s => plan,
