@@ -27,10 +27,19 @@ fn p(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
-/// `rehearse analyze --format json` on `files`, one report each, in order.
+/// `rehearse analyze --format json` on `files`, one report each, in order; two jobs at once
+/// (`--jobs` is 1 unless asked).
 fn analyze(files: &[PathBuf]) -> Vec<Value> {
     let out = rehearse()
-        .args(["analyze", "--format", "json", "--no-save", "-q"])
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--no-save",
+            "-q",
+            "--jobs",
+            "2",
+        ])
         .args(files)
         .output()
         .expect("runs");
