@@ -63,7 +63,7 @@ fn analyze(home: &Path, file: &Path, extra: &[&str]) -> assert_cmd::assert::Asse
     rehearse(home)
         .arg("analyze")
         .arg(file)
-        .args(["--format", "json", "--threads", "2"])
+        .args(["--format", "json", "--threads", "1"])
         .args(extra)
         .assert()
 }
@@ -416,7 +416,7 @@ fn a_process_killed_inside_the_save_transaction_leaves_a_working_index() {
     let mut cmd = std_rehearse(&home);
     cmd.arg("analyze")
         .arg(&third)
-        .args(["--threads", "2", "-q"]);
+        .args(["--threads", "1", "-q"]);
     kill_at(cmd, "inserted");
     // The index opens; the earlier takes are all there; the killed take's row was rolled
     // back, and its complete folder is adopted back into the index, with a note.
@@ -484,7 +484,7 @@ fn concurrent_saves_from_two_processes_both_land() {
     let mut a = std_rehearse(&shared)
         .arg("analyze")
         .arg(&fresh)
-        .args(["--threads", "2", "-q"])
+        .args(["--threads", "1", "-q"])
         .env("REHEARSE_TEST_PAUSE", "inserted:3000")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
