@@ -78,6 +78,20 @@ fn setting_from_env<T: std::str::FromStr<Err = String>>(name: &str, default: T) 
     }
 }
 
+/// The thread count `REHEARSE_THREADS` (`value`) asks for, at most `cores`; `None` when it is
+/// not set. For scripts and test runners that run several analyses side by side: each picks
+/// its default from the load it sees when it starts, so analyses started together each take
+/// every core, and whisper.cpp's threads, which spin while they wait, then fight for them.
+fn threads_from_env(value: Option<String>, cores: usize) -> Result<Option<usize>> {
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    match value.trim().parse::<usize>() {
+        Ok(n) if n >= 1 => Ok(Some(n.min(cores.max(1)))),
+        _ => anyhow::bail!("REHEARSE_THREADS: {value:?} is not a thread count (1 or more)"),
+    }
+}
+
 /// The encoder window a piece gets unless `REHEARSE_ENCODER_WINDOW` says otherwise: fitted to
 /// the piece (plus 5.1 s). On the long takes of both splits it does about half the encoder
 /// work at the same mean word error rate, and the same filled-pause F1 (recall 0.97 against
@@ -107,7 +121,11 @@ impl EngineSettings {
         // Never more threads than cores: whisper.cpp's threads spin while they wait for each
         // other, so an extra thread only takes a core away from the rest.
         let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
-        let threads = threads.map_or_else(threads::default_threads, |t| t.clamp(1, cores));
+        let threads = match threads {
+            Some(t) => t.clamp(1, cores),
+            None => threads_from_env(std::env::var("REHEARSE_THREADS").ok(), cores)?
+                .unwrap_or_else(threads::default_threads),
+        };
         let window = setting_from_env("REHEARSE_ENCODER_WINDOW", DEFAULT_WINDOW)?;
         let denoise = setting_from_env("REHEARSE_DENOISE", Denoise::default())?;
         Ok(EngineSettings {
@@ -700,4 +718,23 @@ fn is_fatal(e: &anyhow::Error) -> bool {
             Some(SpeechError::Load { .. })
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::threads_from_env;
+
+    #[test]
+    fn rehearse_threads_is_a_count_of_at_least_one_and_at_most_the_cores() {
+        assert_eq!(threads_from_env(None, 4).unwrap(), None);
+        assert_eq!(threads_from_env(Some("1".into()), 4).unwrap(), Some(1));
+        assert_eq!(threads_from_env(Some(" 3 ".into()), 4).unwrap(), Some(3));
+        assert_eq!(threads_from_env(Some("64".into()), 2).unwrap(), Some(2));
+        for bad in ["0", "-1", "two", ""] {
+            let e = threads_from_env(Some(bad.into()), 2)
+                .unwrap_err()
+                .to_string();
+            assert!(e.starts_with("REHEARSE_THREADS:"), "{e}");
+        }
+    }
 }

@@ -45,6 +45,8 @@ fn rehearse(args: &[&str]) -> String {
         .args(args)
         .args(["--quiet", "--no-save", "--model", p(&model())])
         .env_remove("REHEARSE_MODEL")
+        // One thread: the harness runs tests side by side (tests/common's `rehearse`).
+        .env("REHEARSE_THREADS", "1")
         .output()
         .expect("rehearse runs");
     assert!(

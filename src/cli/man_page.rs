@@ -39,6 +39,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
          (whisper), both, or off (the default). A measured option; see docs/accuracy.md.",
     ),
     (
+        "REHEARSE_THREADS",
+        "Threads for transcription when --threads is not given, instead of one per core \
+         that is free when the analysis starts: for scripts that run several analyses at \
+         once.",
+    ),
+    (
         "REHEARSE_VAD_MODEL",
         "The Silero speech detector model (a ggml file). --vad-model overrides it.",
     ),

@@ -36,6 +36,10 @@ pub fn rehearse() -> Command {
     cmd.current_dir(root())
         .env_remove("REHEARSE_MODEL")
         .env_remove("NO_COLOR")
+        // One thread unless a test asks: the harness runs two tests side by side, and two
+        // analyses that each took both cores fought for them (tests/history.rs took 274 s
+        // with two threads each, 74 s with one).
+        .env("REHEARSE_THREADS", "1")
         .env("REHEARSE_HOME", fresh_home());
     cmd
 }
