@@ -103,10 +103,11 @@ fn reports() -> &'static Vec<(String, Value)> {
             vowels,
             sample("long-pauses.wav"),
         ];
+        // Two jobs: the tests' analyses run on one thread each (tests/common).
         let out = rehearse()
             .arg("analyze")
             .args(&files)
-            .args(["--format", "json", "--no-save", "--quiet"])
+            .args(["--format", "json", "--no-save", "--quiet", "--jobs", "2"])
             .output()
             .expect("runs");
         assert_clean_success(&out);

@@ -131,8 +131,18 @@ fn reports() -> BTreeMap<String, Value> {
             .into_iter()
             .map(|n| (n.clone(), copies().join(format!("{n}.wav")))),
     );
+    // Two jobs: the tests' analyses run on one thread each (tests/common), and `--jobs` is 1
+    // unless asked.
     let out = rehearse()
-        .args(["analyze", "--format", "json", "--no-save", "-q"])
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--no-save",
+            "-q",
+            "--jobs",
+            "2",
+        ])
         .args(files.iter().map(|f| &f.1))
         .output()
         .expect("runs");
