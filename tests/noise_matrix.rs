@@ -26,8 +26,8 @@ use std::process::Command;
 
 use serde_json::Value;
 
+use common::root;
 use common::wer::{self, Score};
-use common::{assert_clean_success, rehearse, root};
 
 /// The slice: clip, then its noise kind at 20, 15, 10 and 5 dB (kind `i + j` of white, pink,
 /// babble, fan, hum for clip `i` and level `j`). Tuning split (every other clip in name
@@ -131,27 +131,7 @@ fn reports() -> BTreeMap<String, Value> {
             .into_iter()
             .map(|n| (n.clone(), copies().join(format!("{n}.wav")))),
     );
-    // Two jobs: the tests' analyses run on one thread each (tests/common), and `--jobs` is 1
-    // unless asked.
-    let out = rehearse()
-        .args([
-            "analyze",
-            "--format",
-            "json",
-            "--no-save",
-            "-q",
-            "--jobs",
-            "2",
-        ])
-        .args(files.iter().map(|f| &f.1))
-        .output()
-        .expect("runs");
-    assert_clean_success(&out);
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
-    assert_eq!(lines.len(), files.len());
+    let lines = common::analyze_batch(files.iter().map(|f| &f.1), &[]);
     files.into_iter().map(|f| f.0).zip(lines).collect()
 }
 

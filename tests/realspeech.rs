@@ -230,29 +230,8 @@ fn reports() -> &'static BTreeMap<(String, String), Value> {
         }
         // One thread per job, pinned: the default follows the machine's load, the report
         // names it, and `analyze_twice_gives_the_same_report` runs some copies again. Two
-        // jobs: one core each on CI's two (`--jobs` is 1 unless asked: one job left a core
-        // idle for the whole batch).
-        let out = rehearse()
-            .args([
-                "analyze",
-                "--format",
-                "json",
-                "--no-save",
-                "-q",
-                "--threads",
-                "1",
-                "--jobs",
-                "2",
-            ])
-            .args(files.iter().map(|f| &f.1))
-            .output()
-            .expect("runs");
-        assert_clean_success(&out);
-        let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-            .collect();
-        assert_eq!(lines.len(), files.len());
+        // jobs (the helper's): one core each on CI's two.
+        let lines = common::analyze_batch(files.iter().map(|f| &f.1), &["--threads", "1"]);
         files.into_iter().map(|f| f.0).zip(lines).collect()
     })
 }

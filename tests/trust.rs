@@ -21,35 +21,15 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-use common::{assert_clean_success, rehearse, root, run_tool};
+use common::{root, run_tool};
 
 fn p(path: &Path) -> &str {
     path.to_str().expect("utf-8 path")
 }
 
-/// `rehearse analyze --format json` on `files`, one report each, in order; two jobs at once
-/// (`--jobs` is 1 unless asked).
+/// `rehearse analyze --format json` on `files`, one report each, in order.
 fn analyze(files: &[PathBuf]) -> Vec<Value> {
-    let out = rehearse()
-        .args([
-            "analyze",
-            "--format",
-            "json",
-            "--no-save",
-            "-q",
-            "--jobs",
-            "2",
-        ])
-        .args(files)
-        .output()
-        .expect("runs");
-    assert_clean_success(&out);
-    let reports: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
-        .collect();
-    assert_eq!(reports.len(), files.len());
-    reports
+    common::analyze_batch(files, &[])
 }
 
 fn speak(dir: &Path, voice: &str, text: &str) -> PathBuf {

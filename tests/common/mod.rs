@@ -69,6 +69,37 @@ pub fn analyze_json(file: &Path, extra: &[&str]) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("stdout is one JSON object")
 }
 
+/// `rehearse analyze --format json --no-save -q --jobs 2 EXTRA FILES...`: one report per file,
+/// in order. Two jobs, since the tests' analyses run on one thread each ([`rehearse`]) and
+/// `--jobs` is 1 unless asked.
+pub fn analyze_batch<P: AsRef<std::ffi::OsStr>>(
+    files: impl IntoIterator<Item = P>,
+    extra: &[&str],
+) -> Vec<serde_json::Value> {
+    let files: Vec<P> = files.into_iter().collect();
+    let out = rehearse()
+        .args([
+            "analyze",
+            "--format",
+            "json",
+            "--no-save",
+            "-q",
+            "--jobs",
+            "2",
+        ])
+        .args(extra)
+        .args(&files)
+        .output()
+        .expect("runs");
+    assert_clean_success(&out);
+    let reports: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("one JSON object per line"))
+        .collect();
+    assert_eq!(reports.len(), files.len());
+    reports
+}
+
 /// A report with the time its transcription took (`model.transcribe_s`,
 /// `model.real_time_factor`) taken out: what two runs on the same audio may differ in.
 pub fn without_timings(mut r: serde_json::Value) -> serde_json::Value {
