@@ -97,18 +97,18 @@ EOF
     "$bin" record --countdown 0 --max-seconds "$TAKE_S" --no-save -q --format json \
     -o "$dir/report.json" "${flags[@]}" </dev/null
   wait "$feeder" 2>/dev/null || true
-  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], r["pieces_after_stop"], r.get("language_named_while_recording", "-"), len(j["transcript"]["words"]))' "$dir/report.json"
+  python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["recording"]; print(r["report_after_stop_s"], r["pieces_while_recording"], r["pieces_after_stop"], r.get("language_named_while_recording", "-"), r.get("pitch_blocks_while_recording", "-"), len(j["transcript"]["words"]))' "$dir/report.json"
 }
 
 declare -a LIVE NOLIVE BASE
-echo "| run | mode | report after stop (s) | pieces done while recording | pieces after the stop | language named while recording | words |"
-echo "| --- | --- | --- | --- | --- | --- | --- |"
+echo "| run | mode | report after stop (s) | pieces done while recording | pieces after the stop | language named while recording | pitch blocks tracked while recording | words |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for n in $(seq 1 "$RUNS"); do
   read -r -a order <<<"$MODES"
   if (( n % 2 == 0 )); then order=("${order[@]:1}" "${order[0]}"); fi
   for mode in "${order[@]}"; do
-    read -r secs pieces after language words < <(run "$n" "$mode")
-    echo "| $n | $mode | $secs | $pieces | $after | $language | $words |"
+    read -r secs pieces after language pitch words < <(run "$n" "$mode")
+    echo "| $n | $mode | $secs | $pieces | $after | $language | $pitch | $words |"
     case "$mode" in
       live) LIVE+=("$secs") ;;
       base) BASE+=("$secs") ;;
@@ -118,7 +118,10 @@ for n in $(seq 1 "$RUNS"); do
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
-echo "Median report after stop, ${SECONDS_SPOKEN} s answer + ${SILENCE_S} s silence: live ${LIVE:+$(median "${LIVE[@]}")} s," \
-  "--no-live ${NOLIVE:+$(median "${NOLIVE[@]}")} s, base ${BASE:+$(median "${BASE[@]}")} s" \
-  "($(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%d))."
+medians=""
+[ ${#LIVE[@]} -gt 0 ] && medians+=" live $(median "${LIVE[@]}") s;"
+[ ${#NOLIVE[@]} -gt 0 ] && medians+=" --no-live $(median "${NOLIVE[@]}") s;"
+[ ${#BASE[@]} -gt 0 ] && medians+=" base $(median "${BASE[@]}") s;"
+echo "Median report after stop, ${SECONDS_SPOKEN} s answer + ${SILENCE_S} s silence:${medians}" \
+  "$(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%d)."
 

@@ -18,6 +18,8 @@ use std::thread::JoinHandle;
 use std::time::Duration;
 
 use crate::analyze::fillers;
+use crate::analyze::vad::SpeechActivity;
+use crate::analyze::voice::pitch::PitchCache;
 use crate::audio::TARGET_RATE;
 use crate::pipeline::{self, Pipeline};
 use crate::speech::silero::Silero;
@@ -82,6 +84,11 @@ impl Live {
                 .pieces
                 .get_or_insert_with(|| Arc::new(PieceCache::new())),
         );
+        let pitch = Arc::clone(
+            pipeline
+                .pitch_blocks
+                .get_or_insert_with(|| Arc::new(PitchCache::new())),
+        );
         let (tx, rx) = mpsc::channel();
         let progress = Arc::new(Mutex::new(Progress::default()));
         let cancel = Arc::new(AtomicBool::new(false));
@@ -91,6 +98,7 @@ impl Live {
             identifier,
             rx,
             cache,
+            pitch,
             progress: Arc::clone(&progress),
             cancel: Arc::clone(&cancel),
             extra_fillers: pipeline.targets.extra_filler_words.clone(),
@@ -212,6 +220,7 @@ struct Worker {
     identifier: Option<Arc<WhisperEngine>>,
     rx: Receiver<Vec<f32>>,
     cache: Arc<PieceCache>,
+    pitch: Arc<PitchCache>,
     progress: Arc<Mutex<Progress>>,
     cancel: Arc<AtomicBool>,
     extra_fillers: Vec<String>,
@@ -282,6 +291,21 @@ impl Worker {
                     return Ok(());
                 }
                 self.decode(&mut session, &samples, piece, &map, short_take)?;
+            }
+            // The pitch track of the speech so far, block by block, as the final analysis
+            // will ask for it (on the refined speech regions): the settled blocks, and the
+            // last one too once the speaker seems to be done (then on the guess, like the
+            // ending pieces).
+            if !self.cancel.load(Ordering::SeqCst) {
+                let regions = SpeechActivity::from_map(&samples, TARGET_RATE, &map).segments;
+                let guessed = !ending.is_empty();
+                let upto = if guessed {
+                    samples.len() as f64 / rate
+                } else {
+                    settled
+                };
+                self.pitch
+                    .track_ahead(&samples, TARGET_RATE, &regions, upto, guessed);
             }
         }
     }

@@ -21,6 +21,7 @@ use indicatif::ProgressBar;
 
 use crate::analyze::fillers::FillerEvent;
 use crate::analyze::questions::Asked;
+use crate::analyze::voice::pitch::PitchCache;
 use crate::analyze::{self, vad, voice};
 use crate::audio::{self, TARGET_RATE};
 use crate::config::Targets;
@@ -155,6 +156,9 @@ pub struct Pipeline {
     /// Pieces already transcribed (while the take was recorded, [`crate::live`]): a piece
     /// with the same audio is taken from here instead of being decoded again.
     pub pieces: Option<Arc<PieceCache>>,
+    /// Blocks of the pitch track already tracked (while the take was recorded): a block with
+    /// the same samples and bounds is taken from here instead of being tracked again.
+    pub pitch_blocks: Option<Arc<PitchCache>>,
     whisper: Mutex<Option<Arc<WhisperEngine>>>,
     /// The multilingual model that names the language ([`EngineSettings::language_model`]).
     language: Mutex<Option<Arc<WhisperEngine>>>,
@@ -169,6 +173,7 @@ impl Pipeline {
             targets,
             question: None,
             pieces: None,
+            pitch_blocks: None,
             whisper: Mutex::new(None),
             language: Mutex::new(None),
             detector: Mutex::new(None),
@@ -303,7 +308,12 @@ impl Pipeline {
         let transcribe_s = started.elapsed().as_secs_f64();
         // One pitch track for the filled-pause pass and the voice section.
         let pitch = if vad.has_speech() {
-            voice::pitch::track(&audio.samples, TARGET_RATE, &vad.segments)
+            voice::pitch::track_with(
+                &audio.samples,
+                TARGET_RATE,
+                &vad.segments,
+                self.pitch_blocks.as_deref(),
+            )
         } else {
             Vec::new()
         };

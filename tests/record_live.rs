@@ -188,6 +188,12 @@ fn a_take_transcribed_while_spoken_reports_what_analyze_reports_on_the_saved_fil
         "{recording}"
     );
     assert_eq!(recording["device"], "default");
+    // 28 s of speech is two blocks of the pitch track at least: the first was closed and
+    // settled while the speaker talked, and taken from the live tracker's memory.
+    assert!(
+        recording["pitch_blocks_while_recording"].as_u64().unwrap() >= 1,
+        "{recording}"
+    );
     // 28 s of speech: its first 10 s were settled long before the stop, so the language was
     // named while the speaker talked, and the report after the stop did not wait for it.
     assert_eq!(

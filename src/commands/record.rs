@@ -202,9 +202,11 @@ fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report>
         .pieces
         .get_or_insert_with(|| std::sync::Arc::new(PieceCache::new()));
     let counts = |p: &Pipeline| {
-        p.pieces.as_ref().map_or((0, 0, 0), |c| {
+        let (hits, misses, languages) = p.pieces.as_ref().map_or((0, 0, 0), |c| {
             (c.hits(), c.misses(), c.languages_remembered())
-        })
+        });
+        let pitch = p.pitch_blocks.as_ref().map_or(0, |c| c.hits());
+        (hits, misses, languages, pitch)
     };
     let before = counts(pipeline);
     let mut report = pipeline.analyze_file(audio)?;
@@ -220,6 +222,7 @@ fn analyse(pipeline: &mut Pipeline, take: &Take, audio: &Path) -> Result<Report>
         pieces_while_recording: from_recording,
         pieces_after_stop: after_stop,
         language_named_while_recording: after.2 > before.2,
+        pitch_blocks_while_recording: after.3 - before.3,
         report_after_stop_s: take.ended.elapsed().as_secs_f64(),
     });
     Ok(report)

@@ -92,6 +92,11 @@ pub struct RecordingInfo {
     /// or when the language is not checked.
     #[serde(default)]
     pub language_named_while_recording: bool,
+    /// Blocks of the pitch track (the speech cut at silences into blocks of at most 20 s)
+    /// the report took from those tracked while the speaker was talking; the rest were
+    /// tracked after the stop.
+    #[serde(default)]
+    pub pitch_blocks_while_recording: usize,
     /// Seconds from the end of the take to the report being ready (analysis of what was not
     /// transcribed yet, and every measure), measured on this machine.
     pub report_after_stop_s: f64,

@@ -10,6 +10,11 @@
 //! most [`BLOCK_S`] seconds cut at silences, so silence costs nothing and memory stays flat on
 //! long takes.
 
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
 use pyin::{Framing, PYINExecutor, PadMode};
 
 /// Lowest and highest F0 looked for, Hz: a low male voice to a high female one.
@@ -56,26 +61,90 @@ pub fn hz(st: f64) -> f64 {
 /// `samples` at `rate` Hz, octave errors repaired. Empty when nothing is voiced, or when the
 /// rate is too low to look for [`FMAX_HZ`].
 pub fn track(samples: &[f32], rate: u32, regions: &[(f64, f64)]) -> Vec<PitchFrame> {
-    if f64::from(rate) < 2.0 * FMAX_HZ {
-        return Vec::new();
-    }
-    let mut executor = PYINExecutor::<f32>::new(
-        FMIN_HZ,
-        FMAX_HZ,
-        rate,
-        FRAME,
-        None,
-        Some(HOP),
-        Some(RESOLUTION_ST),
-    );
+    track_with(samples, rate, regions, None)
+}
+
+/// [`track`], taking the blocks already tracked from `cache` (and adding the others): the
+/// same frames, as a block's frames depend only on its samples and bounds.
+pub fn track_with(
+    samples: &[f32],
+    rate: u32,
+    regions: &[(f64, f64)],
+    cache: Option<&PitchCache>,
+) -> Vec<PitchFrame> {
+    let mut tracker = Tracker::new(rate);
     let mut frames = Vec::new();
-    for (start_s, end_s) in blocks(regions, BLOCK_S) {
-        let from = ((start_s - BLOCK_PAD_S).max(0.0) * f64::from(rate)) as usize;
-        let to = (((end_s + BLOCK_PAD_S) * f64::from(rate)) as usize).min(samples.len());
-        if to <= from + HOP {
-            continue;
+    for block in Block::all(samples.len(), rate, regions) {
+        frames.extend(match cache {
+            Some(c) => c.frames(samples, &block, &mut tracker),
+            None => tracker.track(samples, &block),
+        });
+    }
+    repair_octaves(&frames)
+}
+
+/// One block of speech regions to track: its time span and the samples read for it (the
+/// span padded by [`BLOCK_PAD_S`]).
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Block {
+    start_s: f64,
+    end_s: f64,
+    from: usize,
+    to: usize,
+}
+
+impl Block {
+    /// The blocks of `regions` in a take of `len` samples at `rate` Hz, none when the rate
+    /// is too low to look for [`FMAX_HZ`].
+    fn all(len: usize, rate: u32, regions: &[(f64, f64)]) -> Vec<Block> {
+        if f64::from(rate) < 2.0 * FMAX_HZ {
+            return Vec::new();
         }
-        let block: Vec<f32> = samples[from..to]
+        blocks(regions, BLOCK_S)
+            .into_iter()
+            .filter_map(|(start_s, end_s)| {
+                let from = ((start_s - BLOCK_PAD_S).max(0.0) * f64::from(rate)) as usize;
+                let to = (((end_s + BLOCK_PAD_S) * f64::from(rate)) as usize).min(len);
+                (to > from + HOP).then_some(Block {
+                    start_s,
+                    end_s,
+                    from,
+                    to,
+                })
+            })
+            .collect()
+    }
+}
+
+/// pYIN at one rate, made when the first block needs it.
+struct Tracker {
+    rate: u32,
+    executor: Option<PYINExecutor<f32>>,
+}
+
+impl Tracker {
+    fn new(rate: u32) -> Self {
+        Tracker {
+            rate,
+            executor: None,
+        }
+    }
+
+    /// The voiced frames of one block, octave errors not yet repaired.
+    fn track(&mut self, samples: &[f32], b: &Block) -> Vec<PitchFrame> {
+        let rate = self.rate;
+        let executor = self.executor.get_or_insert_with(|| {
+            PYINExecutor::new(
+                FMIN_HZ,
+                FMAX_HZ,
+                rate,
+                FRAME,
+                None,
+                Some(HOP),
+                Some(RESOLUTION_ST),
+            )
+        });
+        let block: Vec<f32> = samples[b.from..b.to]
             .iter()
             .map(|&x| {
                 if x.is_finite() {
@@ -85,20 +154,141 @@ pub fn track(samples: &[f32], rate: u32, regions: &[(f64, f64)]) -> Vec<PitchFra
                 }
             })
             .collect();
-        let offset = from as f64 / f64::from(rate);
+        let offset = b.from as f64 / f64::from(rate);
         let (times, f0, voiced, _) =
             executor.pyin(&block, f32::NAN, Framing::Center(PadMode::Constant(0.0)));
-        for ((t, f), v) in times.into_iter().zip(f0).zip(voiced) {
-            let time_s = t + offset;
-            if v && f.is_finite() && time_s >= start_s && time_s <= end_s {
-                frames.push(PitchFrame {
-                    time_s,
-                    hz: f64::from(f),
-                });
+        times
+            .into_iter()
+            .zip(f0)
+            .zip(voiced)
+            .filter_map(|((t, f), v)| {
+                let time_s = t + offset;
+                (v && f.is_finite() && time_s >= b.start_s && time_s <= b.end_s).then_some(
+                    PitchFrame {
+                        time_s,
+                        hz: f64::from(f),
+                    },
+                )
+            })
+            .collect()
+    }
+}
+
+/// Blocks of the pitch track remembered by their exact samples and bounds, so a take tracked
+/// while it is recorded ([`crate::live`]) is not tracked again when the finished take is
+/// analysed: a block of speech is final once the next one has begun (blocks are cut at
+/// silences every [`BLOCK_S`] seconds or so). A block whose samples differ by one bit is a
+/// miss and is tracked.
+#[derive(Debug, Default)]
+pub struct PitchCache {
+    blocks: Mutex<HashMap<BlockKey, Vec<PitchFrame>>>,
+    hits: AtomicUsize,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct BlockKey {
+    audio: u64,
+    rate: u32,
+    from: usize,
+    to: usize,
+    start_bits: u64,
+    end_bits: u64,
+}
+
+/// Blocks a [`PitchCache`] holds at most (an hour of speech); past that it starts again.
+const CACHE_BLOCKS: usize = 200;
+
+impl PitchCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Blocks answered from memory so far.
+    pub fn hits(&self) -> usize {
+        self.hits.load(Ordering::Relaxed)
+    }
+
+    /// Blocks held.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<BlockKey, Vec<PitchFrame>>> {
+        self.blocks.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Track ahead, while the take is still being recorded, the blocks of `regions` that the
+    /// finished take will have: those whose padded span ends by `settled_s` (seconds of the
+    /// take the speech detector will not revise) and that are followed by another block (a
+    /// block is closed once the next has begun), or, when `ending` (the speaker seems to be
+    /// done), the last one too. Returns how many blocks were tracked now.
+    pub fn track_ahead(
+        &self,
+        samples: &[f32],
+        rate: u32,
+        regions: &[(f64, f64)],
+        settled_s: f64,
+        ending: bool,
+    ) -> usize {
+        let blocks = Block::all(samples.len(), rate, regions);
+        let last = blocks.len().saturating_sub(1);
+        let mut tracker = Tracker::new(rate);
+        let mut tracked = 0;
+        for (i, b) in blocks.iter().enumerate() {
+            let padded_end_s = b.end_s + BLOCK_PAD_S;
+            if padded_end_s > settled_s || (i == last && !ending) {
+                break;
+            }
+            let key = BlockKey::new(samples, rate, b);
+            if !self.lock().contains_key(&key) {
+                let frames = tracker.track(samples, b);
+                self.insert(key, frames);
+                tracked += 1;
             }
         }
+        tracked
     }
-    repair_octaves(&frames)
+
+    /// The frames of `block`, from memory or tracked now and remembered.
+    fn frames(&self, samples: &[f32], block: &Block, tracker: &mut Tracker) -> Vec<PitchFrame> {
+        let key = BlockKey::new(samples, tracker.rate, block);
+        if let Some(f) = self.lock().get(&key) {
+            self.hits.fetch_add(1, Ordering::Relaxed);
+            return f.clone();
+        }
+        let frames = tracker.track(samples, block);
+        self.insert(key, frames.clone());
+        frames
+    }
+
+    fn insert(&self, key: BlockKey, frames: Vec<PitchFrame>) {
+        let mut blocks = self.lock();
+        if blocks.len() >= CACHE_BLOCKS {
+            blocks.clear();
+        }
+        blocks.insert(key, frames);
+    }
+}
+
+impl BlockKey {
+    fn new(samples: &[f32], rate: u32, b: &Block) -> Self {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for v in &samples[b.from..b.to] {
+            v.to_bits().hash(&mut h);
+        }
+        BlockKey {
+            audio: h.finish(),
+            rate,
+            from: b.from,
+            to: b.to,
+            start_bits: b.start_s.to_bits(),
+            end_bits: b.end_s.to_bits(),
+        }
+    }
 }
 
 /// Group ordered speech regions into blocks no longer than `max_s` (a single longer region
@@ -260,6 +450,78 @@ pub(crate) mod tests {
             track(&x, 400, &[(1.0, 2.0)]).is_empty(),
             "8x too low a rate"
         );
+    }
+
+    /// A take of three 12 s stretches of voice with 1 s of silence between them: three
+    /// blocks of the track.
+    fn three_blocks() -> (Vec<f32>, Vec<(f64, f64)>) {
+        let mut x = Vec::new();
+        for (k, f0) in [110.0, 160.0, 210.0].into_iter().enumerate() {
+            if k > 0 {
+                x.extend(vec![0.0f32; RATE as usize]);
+            }
+            x.extend(voice(12.0, 0.3, move |t| {
+                f0 * (1.0 + 0.05 * (t * 2.0).sin())
+            }));
+        }
+        x.extend(vec![0.0f32; RATE as usize]);
+        (x, vec![(0.0, 12.0), (13.0, 25.0), (26.0, 38.0)])
+    }
+
+    #[test]
+    fn blocks_tracked_ahead_give_the_same_track() {
+        let (x, regions) = three_blocks();
+        assert_eq!(Block::all(x.len(), RATE, &regions).len(), 3);
+        let fresh = track(&x, RATE, &regions);
+        assert!(fresh.len() > 1000, "{} voiced frames", fresh.len());
+
+        // Recording, 30 s in: the second block may still grow (its regions span under
+        // BLOCK_S), so only the first is tracked ahead.
+        let cache = PitchCache::new();
+        let early = [(0.0, 12.0), (13.0, 25.0), (26.0, 30.0)];
+        assert_eq!(
+            cache.track_ahead(&x[..30 * RATE as usize], RATE, &early, 28.7, false),
+            1
+        );
+        // 36 s in: the third stretch has gone past 20 s from the second's start, so the
+        // second block is closed; the third is not (the speaker goes on).
+        let so_far = &x[..36 * RATE as usize];
+        let open = [(0.0, 12.0), (13.0, 25.0), (26.0, 35.0)];
+        assert_eq!(cache.track_ahead(so_far, RATE, &open, 34.7, false), 1);
+        // Looking again tracks nothing twice.
+        assert_eq!(cache.track_ahead(so_far, RATE, &open, 34.7, false), 0);
+        // The first block's padded end not settled yet: nothing.
+        assert_eq!(
+            PitchCache::new().track_ahead(so_far, RATE, &open, 12.0, false),
+            0
+        );
+
+        let remembered = track_with(&x, RATE, &regions, Some(&cache));
+        assert_eq!(remembered, fresh);
+        assert_eq!((cache.hits(), cache.len()), (2, 3));
+
+        // One sample changed in the second block: that block is tracked again.
+        let mut changed = x.clone();
+        changed[20 * RATE as usize] += 1e-3;
+        let cache2 = PitchCache::new();
+        cache2.track_ahead(so_far, RATE, &open, 34.7, false);
+        let again = track_with(&changed, RATE, &regions, Some(&cache2));
+        assert_eq!(again, track(&changed, RATE, &regions));
+        assert_eq!(cache2.hits(), 1);
+    }
+
+    #[test]
+    fn the_last_block_is_tracked_ahead_only_once_the_take_seems_to_end() {
+        let (x, regions) = three_blocks();
+        let end_s = x.len() as f64 / f64::from(RATE);
+        let cache = PitchCache::new();
+        assert_eq!(cache.track_ahead(&x, RATE, &regions, end_s, false), 2);
+        assert_eq!(cache.track_ahead(&x, RATE, &regions, end_s, true), 1);
+        assert_eq!(
+            track_with(&x, RATE, &regions, Some(&cache)),
+            track(&x, RATE, &regions)
+        );
+        assert_eq!(cache.hits(), 3);
     }
 
     #[test]
