@@ -100,8 +100,9 @@ const SPLITS: &[(&str, &[Batch], Role)] = &[
         Role::TrainedOnHeldout,
     ),
     ("spoken/heldout", &[Batch::Authors], Role::TrainedOnHeldout),
-    // Three new authors, blind to the rules and to each other (tests/corpus/star/README.md).
-    ("spoken/heldout2", &[Batch::Authors], Role::Heldout),
+    // Three new authors, blind to the rules and to each other (tests/corpus/star/README.md):
+    // scored once (docs/star.md), trained on since.
+    ("spoken/heldout2", &[Batch::Authors], Role::TrainedOnHeldout),
 ];
 
 fn run(a: &Answer, labeller: Labeller) -> (Analysis, Vec<Part>) {
@@ -412,7 +413,8 @@ const TOPIC_FLOORS: &[(&str, (f64, f64, f64))] = &[
     ("spoken/tune", (0.70, 0.75, 0.72)),
     // The three authors' held-out answers: scored once at 65/86 (76%), 3/4, 708/920 (77%).
     ("spoken/heldout", (0.70, 0.5, 0.72)),
-    // The new blind authors' answers: scored once at 91/114 (80%), 5/6, 895/1204 (74%).
+    // The second blind authors' answers: scored once at 91/114 (80%), 5/6, 895/1204 (74%);
+    // trained on since (the check reads words alone: the same figures now).
     ("spoken/heldout2", (0.75, 0.75, 0.70)),
 ];
 
@@ -471,24 +473,25 @@ fn the_on_topic_check_on_the_corpus() {
 /// own trivial baseline (majority label "Action", every part present), set from the measured
 /// figures (in comments, with the baselines in brackets) with a small margin.
 const FLOORS: &[(&str, Batch, f64, f64)] = &[
-    // Training data (tune); measured with the shipped weights.
+    // Training data (tune); measured with the shipped weights (trained on 531 answers).
     // 100% (290/290), 100% (144/144) [37.9%, 88.9%].
     ("tune", Batch::First, 0.97, 0.97),
-    // 95.9% (232/242), 97.7% (125/128) [30.6%, 87.5%].
-    ("tune", Batch::Spoken, 0.93, 0.95),
-    // 95.9% (1375/1434), 99.2% (893/900) [33.3%, 82.7%].
+    // 93.8% (227/242), 96.9% (124/128) [30.6%, 87.5%].
+    ("tune", Batch::Spoken, 0.91, 0.95),
+    // 96.8% (1388/1434), 99.3% (894/900) [33.3%, 82.7%].
     ("spoken/tune", Batch::Authors, 0.93, 0.97),
     // The old held-out splits, scored once (docs/star.md) and trained on since: regression
     // checks, not held-out figures.
     // 100% (91/91), 100% (48/48) [38.5%, 85.4%].
     ("heldout", Batch::First, 0.97, 0.97),
-    // 92.7% (115/124), 98.4% (63/64) [29.0%, 85.9%].
+    // 95.2% (118/124), 100% (64/64) [29.0%, 85.9%].
     ("heldout", Batch::Spoken, 0.90, 0.95),
-    // 96.0% (557/580), 97.8% (352/360) [32.4%, 84.4%].
+    // 97.1% (563/580), 98.6% (355/360) [32.4%, 84.4%].
     ("spoken/heldout", Batch::Authors, 0.93, 0.95),
-    // Held out, never trained or tuned on: the three new authors' 120 answers, scored once
-    // with the frozen model at 86.2% (815/946), 93.1% (447/480) [33.9%, 88.3%].
-    ("spoken/heldout2", Batch::Authors, 0.85, 0.92),
+    // The second blind authors' 120 answers: scored once with the model frozen before them at
+    // 86.2% (815/946), 93.1% (447/480) [33.9%, 88.3%]; trained on since: 95.2% (901/946),
+    // 99.8% (479/480).
+    ("spoken/heldout2", Batch::Authors, 0.92, 0.97),
 ];
 
 fn floors(split: &str, batch: Batch) -> Option<(f64, f64)> {
