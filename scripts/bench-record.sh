@@ -119,9 +119,9 @@ done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo
 medians=""
-[ ${#LIVE[@]} -gt 0 ] && medians+=" live $(median "${LIVE[@]}") s;"
-[ ${#NOLIVE[@]} -gt 0 ] && medians+=" --no-live $(median "${NOLIVE[@]}") s;"
-[ ${#BASE[@]} -gt 0 ] && medians+=" base $(median "${BASE[@]}") s;"
+[ -n "${LIVE[*]:-}" ] && medians+=" live $(median "${LIVE[@]}") s;"
+[ -n "${NOLIVE[*]:-}" ] && medians+=" --no-live $(median "${NOLIVE[@]}") s;"
+[ -n "${BASE[*]:-}" ] && medians+=" base $(median "${BASE[@]}") s;"
 echo "Median report after stop, ${SECONDS_SPOKEN} s answer + ${SILENCE_S} s silence:${medians}" \
   "$(nproc) CPUs, load average $(cut -d' ' -f1 /proc/loadavg), $(date -u +%Y-%m-%d)."
 
