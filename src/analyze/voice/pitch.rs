@@ -10,7 +10,7 @@
 //! most [`BLOCK_S`] seconds cut at silences, so silence costs nothing and memory stays flat on
 //! long takes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
@@ -182,17 +182,37 @@ impl Tracker {
 #[derive(Debug, Default)]
 pub struct PitchCache {
     blocks: Mutex<HashMap<BlockKey, Vec<PitchFrame>>>,
+    /// The bounds of the blocks [`PitchCache::track_ahead`] has tracked: a take being
+    /// recorded only grows, so those are not hashed again at every look.
+    ahead: Mutex<HashSet<Bounds>>,
     hits: AtomicUsize,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct BlockKey {
     audio: u64,
+    bounds: Bounds,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Bounds {
     rate: u32,
     from: usize,
     to: usize,
     start_bits: u64,
     end_bits: u64,
+}
+
+impl Bounds {
+    fn new(rate: u32, b: &Block) -> Self {
+        Bounds {
+            rate,
+            from: b.from,
+            to: b.to,
+            start_bits: b.start_s.to_bits(),
+            end_bits: b.end_s.to_bits(),
+        }
+    }
 }
 
 /// Blocks a [`PitchCache`] holds at most (an hour of speech); past that it starts again.
@@ -221,6 +241,10 @@ impl PitchCache {
         self.blocks.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    fn ahead(&self) -> MutexGuard<'_, HashSet<Bounds>> {
+        self.ahead.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
     /// Track ahead, while the take is still being recorded, the blocks of `regions` that the
     /// finished take will have: those whose padded span ends by `settled_s` (seconds of the
     /// take the speech detector will not revise) and that are followed by another block (a
@@ -243,12 +267,17 @@ impl PitchCache {
             if padded_end_s > settled_s || (i == last && !ending) {
                 break;
             }
+            let bounds = Bounds::new(rate, b);
+            if self.ahead().contains(&bounds) {
+                continue;
+            }
             let key = BlockKey::new(samples, rate, b);
             if !self.lock().contains_key(&key) {
                 let frames = tracker.track(samples, b);
                 self.insert(key, frames);
                 tracked += 1;
             }
+            self.ahead().insert(bounds);
         }
         tracked
     }
@@ -269,6 +298,7 @@ impl PitchCache {
         let mut blocks = self.lock();
         if blocks.len() >= CACHE_BLOCKS {
             blocks.clear();
+            self.ahead().clear();
         }
         blocks.insert(key, frames);
     }
@@ -282,11 +312,7 @@ impl BlockKey {
         }
         BlockKey {
             audio: h.finish(),
-            rate,
-            from: b.from,
-            to: b.to,
-            start_bits: b.start_s.to_bits(),
-            end_bits: b.end_s.to_bits(),
+            bounds: Bounds::new(rate, b),
         }
     }
 }
