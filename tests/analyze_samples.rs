@@ -262,3 +262,54 @@ fn targets_can_be_changed_from_the_command_line() {
     assert_eq!(r["targets"]["pace_wpm"]["max"], 120.0, "{}", r["targets"]);
     assert_eq!(r["pace"]["verdict"], "too_fast");
 }
+
+/// Two analyses started together without a thread count share the cores instead of each
+/// taking all of them and fighting for them (src/transcribe/running.rs): whichever reaches
+/// the choice second sees the first in the registry, so at least one of the two takes at most
+/// half the cores. Before, both saw an idle machine and took every core.
+#[test]
+fn two_analyses_started_together_share_the_cores() {
+    use rehearse::transcribe::running::Registry;
+    use rehearse::transcribe::threads;
+    use std::process::Stdio;
+
+    // A registry of their own, apart from any other analysis on this machine.
+    let runtime = tempfile::tempdir().unwrap();
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_rehearse"))
+            .current_dir(common::root())
+            .env_remove("REHEARSE_THREADS")
+            .env_remove("REHEARSE_MODEL")
+            .env("REHEARSE_HOME", common::fresh_home())
+            .env("XDG_RUNTIME_DIR", runtime.path())
+            .args(["analyze", "--format", "json", "--no-save", "-q"])
+            .arg(sample("fillers.wav"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let both = [start(), start()];
+    let threads: Vec<u64> = both
+        .into_iter()
+        .map(|child| {
+            let out = child.wait_with_output().unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+            report["model"]["threads"].as_u64().unwrap()
+        })
+        .collect();
+    let cores = threads::cores() as u64;
+    let fewest = *threads.iter().min().unwrap();
+    assert!(
+        fewest <= (cores / 2).max(1),
+        "threads {threads:?} on {cores} cores: neither analysis left room for the other"
+    );
+    // Both have ended: neither is counted as running any more.
+    let registry = Registry::at(&runtime.path().join("rehearse-running")).unwrap();
+    assert_eq!(registry.others(None), 0);
+}

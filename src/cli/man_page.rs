@@ -41,8 +41,8 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "REHEARSE_THREADS",
         "Threads for transcription when --threads is not given, instead of one per core \
-         that is free when the analysis starts: for scripts that run several analyses at \
-         once.",
+         that is free when the analysis starts (shared equally with the other rehearse \
+         analyses running then): for scripts that run several analyses at once.",
     ),
     (
         "REHEARSE_VAD_MODEL",
@@ -77,6 +77,12 @@ pub const ENVIRONMENT: &[(&str, &str)] = &[
     (
         "XDG_DATA_HOME, XDG_CONFIG_HOME",
         "Where the data folder and the config file are when REHEARSE_HOME is not set.",
+    ),
+    (
+        "XDG_RUNTIME_DIR",
+        "Where the analyses running now are listed (rehearse-running/, one locked file per \
+         process), so that analyses started together share the cores; else \
+         rehearse-running-UID in the temporary directory.",
     ),
 ];
 

@@ -19,6 +19,7 @@ pub mod download;
 pub mod level;
 pub mod model;
 pub mod quality;
+pub mod running;
 pub mod threads;
 pub mod whisper;
 

@@ -7,6 +7,10 @@
 //! cores minus what the other programs are using, never fewer than one and never more than the
 //! cores.
 //!
+//! Other rehearse analyses running at the same time (two terminals, a shell loop with `&`)
+//! are counted too ([`super::running`]): two started together would each see an idle machine
+//! in the sample below and each take every core.
+//!
 //! What the other programs are using is measured, not averaged: the CPU time every process but
 //! this one used over a short sample ([`SAMPLE`], from `/proc/stat` and `/proc/self/stat`). The
 //! 1-minute load average, used before, remembers rehearse's own previous run: on an idle 2-core
@@ -29,9 +33,21 @@ pub fn choose(physical: usize, busy: f64) -> usize {
 }
 
 /// The default thread count on this machine, now: [`choose`] over the physical cores (no
-/// more than this process may use) and the current load.
+/// more than this process may use) and the current load, and no more than an equal share of
+/// the cores with the other rehearse analyses running ([`shared`], [`super::running`]).
 pub fn default_threads() -> usize {
-    choose(cores(), other_load().unwrap_or(0.0))
+    // Joined before the load is sampled, counted after: two analyses started within the
+    // sample each see the other.
+    let (registry, own) = super::running::this_process();
+    let busy = other_load().unwrap_or(0.0);
+    let others = registry.map_or(0, |r| r.others(own));
+    shared(choose(cores(), busy), cores(), others)
+}
+
+/// At most an equal share of `physical` cores for this analysis beside `others` running:
+/// `threads` otherwise, and never fewer than one.
+pub fn shared(threads: usize, physical: usize, others: usize) -> usize {
+    threads.min(physical / (others + 1)).max(1)
 }
 
 /// Physical cores this process may use: hyper-threads share a core's arithmetic units, so
@@ -132,6 +148,16 @@ mod tests {
         assert_eq!(choose(2, 1.0), 1);
         assert_eq!(choose(2, 0.7), 1);
         assert_eq!(choose(8, 3.0), 5);
+    }
+
+    #[test]
+    fn analyses_running_together_share_the_cores() {
+        assert_eq!(shared(2, 2, 0), 2);
+        assert_eq!(shared(2, 2, 1), 1);
+        assert_eq!(shared(8, 8, 1), 4);
+        assert_eq!(shared(8, 8, 2), 2);
+        assert_eq!(shared(3, 8, 1), 3);
+        assert_eq!(shared(2, 2, 5), 1);
     }
 
     #[test]
