@@ -41,7 +41,8 @@ pub fn default_threads() -> usize {
     let (registry, own) = super::running::this_process();
     let busy = other_load().unwrap_or(0.0);
     let others = registry.map_or(0, |r| r.others(own));
-    shared(choose(cores(), busy), cores(), others)
+    let cores = cores();
+    shared(choose(cores, busy), cores, others)
 }
 
 /// At most an equal share of `physical` cores for this analysis beside `others` running:
