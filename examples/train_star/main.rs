@@ -8,9 +8,9 @@
 //!
 //! Training reads the corpus's tuning splits and the old held-out splits, which were scored
 //! once and reported before they joined the training data (`tests/corpus/star/{tune,heldout}`,
-//! `spoken/{tune,heldout,heldout2}`). Every choice (the boundary model's cut threshold and smallest
-//! piece, the labeller's feature set and regularisation, the threshold for calling a part
-//! missing) is made on 5-fold cross-validation over those answers. Both models are logistic
+//! `spoken/{tune,tune2,heldout,heldout2,heldout3}`). Every choice (the boundary model's cut
+//! threshold and smallest piece, the labeller's feature set and regularisation, the threshold
+//! for calling a part missing) is made on 5-fold cross-validation over those answers. Both models are logistic
 //! regressions fitted by full-batch Adam with L2 and a fixed iteration count: no randomness,
 //! so the same corpus gives the same weights.
 //!
@@ -44,12 +44,14 @@ const PARTS: [Part; 5] = [
 const FOLDS: usize = 5;
 /// The folders trained on, and whether each is a tuning split (the old held-out splits were
 /// scored once and reported before they joined).
-const TRAINING: [(&str, bool); 5] = [
+const TRAINING: [(&str, bool); 7] = [
     ("tune", true),
     ("spoken/tune", true),
+    ("spoken/tune2", true),
     ("heldout", false),
     ("spoken/heldout", false),
     ("spoken/heldout2", false),
+    ("spoken/heldout3", false),
 ];
 /// The boundary model's candidate regularisation, cut thresholds and smallest pieces.
 const BOUNDARY_L2: [f64; 2] = [1e-5, 3e-5];

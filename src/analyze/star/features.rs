@@ -78,6 +78,130 @@ fn words(toks: &[Token], f: &mut Vec<Feature>) {
     if toks.last().is_some_and(|t| t.question_after) {
         f.push(("question".into(), 1.0));
     }
+    for (group, patterns) in GROUPS {
+        if patterns.iter().any(|p| contains_loosely(&norms, p)) {
+            f.push((format!("grp:{group}"), 1.0));
+        }
+    }
+}
+
+/// Ways of saying one thing, pooled into one feature so that a phrasing the corpus has seen
+/// once still counts: a goal handed to the speaker, one they had to meet, one they wanted,
+/// and a goal named as a noun. Words of a pattern may have up to [`GAP`] words between them
+/// ("the gaffer basically said to me", "I kind of had to").
+const GROUPS: &[(&str, &[&[&str]])] = &[
+    (
+        "handed",
+        &[
+            &["asked", "me"],
+            &["told", "me"],
+            &["wanted", "me", "to"],
+            &["needed", "me", "to"],
+            &["expected", "me"],
+            &["got", "asked"],
+            &["been", "asked"],
+            &["was", "asked"],
+            &["were", "asked"],
+            &["been", "told"],
+            &["was", "told", "to"],
+            &["the", "ask"],
+            &["said", "to", "me"],
+            &["landed", "on", "me"],
+            &["fell", "to", "me"],
+            &["on", "me", "to"],
+            &["down", "to", "me"],
+            &["up", "to", "me"],
+            &["left", "it", "to", "me"],
+            &["put", "me", "in", "charge"],
+            &["handed", "me"],
+            &["gave", "me", "the"],
+            &["brought", "me", "in", "to"],
+            &["me", "to", "sort"],
+        ],
+    ),
+    (
+        "must",
+        &[
+            &["i", "had", "to"],
+            &["i", "needed", "to"],
+            &["i", "need", "to"],
+            &["i", "have", "to"],
+            &["we", "had", "to"],
+            &["we", "needed", "to"],
+            &["i'd", "have", "to"],
+            &["i've", "got", "to"],
+            &["i'd", "got", "to"],
+            &["i", "was", "the", "one"],
+            &["i", "was", "supposed"],
+            &["i", "was", "meant", "to"],
+            &["was", "on", "me"],
+            &["my", "job"],
+            &["my", "responsibility"],
+            &["responsible", "for"],
+            &["in", "charge", "of"],
+        ],
+    ),
+    (
+        "want",
+        &[
+            &["i", "wanted"],
+            &["what", "i", "wanted"],
+            &["i", "was", "after"],
+            &["i", "was", "trying", "to"],
+            &["i", "was", "hoping"],
+            &["i", "hoped", "to"],
+            &["i", "set", "out"],
+            &["i", "was", "determined"],
+            &["i", "decided", "i", "wanted"],
+            &["i", "wanted", "to"],
+            &["we", "wanted", "to"],
+            &["i'd", "love", "to"],
+            &["i", "just", "wanted"],
+        ],
+    ),
+    (
+        "goal_noun",
+        &[
+            &["the", "point", "was"],
+            &["whole", "point"],
+            &["the", "idea", "was"],
+            &["the", "plan", "was"],
+            &["aim"],
+            &["goal"],
+            &["target"],
+            &["objective"],
+            &["priority", "was"],
+            &["mission"],
+            &["brief", "was"],
+            &["challenge", "was"],
+        ],
+    ),
+];
+
+/// Most words allowed between two words of a [`GROUPS`] pattern.
+const GAP: usize = 2;
+
+/// Whether `pattern`'s words occur in `words` in order, each within [`GAP`] words of the one
+/// before.
+fn contains_loosely(words: &[&str], pattern: &[&str]) -> bool {
+    let Some((first, rest)) = pattern.split_first() else {
+        return false;
+    };
+    words.iter().enumerate().any(|(start, w)| {
+        w == first && {
+            let mut at = start;
+            rest.iter().all(|p| {
+                let end = (at + 2 + GAP).min(words.len());
+                match words[at + 1..end].iter().position(|w| w == p) {
+                    Some(k) => {
+                        at += 1 + k;
+                        true
+                    }
+                    None => false,
+                }
+            })
+        }
+    })
 }
 
 const OPENERS: &[&str] = &[
