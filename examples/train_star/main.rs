@@ -8,11 +8,11 @@
 //!
 //! Training reads the corpus's tuning splits and the old held-out splits, which were scored
 //! once and reported before they joined the training data (`tests/corpus/star/{tune,heldout}`,
-//! `spoken/{tune,tune2,heldout,heldout2,heldout3}`). Every choice (the boundary model's cut
-//! threshold and smallest piece, the labeller's feature set and regularisation, the threshold
-//! for calling a part missing) is made on 5-fold cross-validation over those answers. Both models are logistic
-//! regressions fitted by full-batch Adam with L2 and a fixed iteration count: no randomness,
-//! so the same corpus gives the same weights.
+//! `spoken/{tune,tune2,tune3,heldout,heldout2,heldout3,heldout4}`). Every choice (the boundary
+//! model's cut threshold and smallest piece, the labeller's feature set and regularisation, the
+//! threshold for calling a part missing) is made on 5-fold cross-validation over those answers.
+//! Both models are logistic regressions fitted by full-batch Adam with L2 and a fixed iteration
+//! count: no randomness, so the same corpus gives the same weights.
 //!
 //! `--score DIR` trains nothing: it splits and labels the answers in `tests/corpus/star/DIR`
 //! with the shipped weights, exactly as a report does, and prints the rules, the shipped
@@ -44,14 +44,16 @@ const PARTS: [Part; 5] = [
 const FOLDS: usize = 5;
 /// The folders trained on, and whether each is a tuning split (the old held-out splits were
 /// scored once and reported before they joined).
-const TRAINING: [(&str, bool); 7] = [
+const TRAINING: [(&str, bool); 9] = [
     ("tune", true),
     ("spoken/tune", true),
     ("spoken/tune2", true),
+    ("spoken/tune3", true),
     ("heldout", false),
     ("spoken/heldout", false),
     ("spoken/heldout2", false),
     ("spoken/heldout3", false),
+    ("spoken/heldout4", false),
 ];
 /// The boundary model's candidate regularisation, cut thresholds and smallest pieces.
 const BOUNDARY_L2: [f64; 2] = [1e-5, 3e-5];
@@ -62,8 +64,10 @@ const MIN_COUNT: usize = 2;
 /// A feature whose five weights are all smaller than this is dropped (keeps the file to a
 /// few hundred KB).
 const PRUNE: f64 = 0.02;
-/// The share of "missing" calls that must be right on cross-validation.
-const PRECISION: f64 = 0.9;
+/// The share of "missing" calls that must be right on cross-validation. 0.9 until
+/// 2026-12-08: the threshold it chose then (0.75) was right on 90% of CV's calls but on 80% of
+/// the next held-out split's (40 of 50), so CV's figure is optimistic by about ten points.
+const PRECISION: f64 = 0.95;
 
 /// One answer as the trainer sees it.
 struct Example {

@@ -701,7 +701,7 @@ mod tests {
         let star = run("At my last job our deploys kept failing. \
             I needed to make them reliable. \
             So I added a staging environment and wrote smoke tests. \
-            Then I trained the team to use them.");
+            Then I trained the team to use them, and I wrote a checklist for every release.");
         assert!(!star.result.present);
         assert!(!star.result_quantified);
         assert_eq!(
