@@ -4,7 +4,7 @@
     python3 scripts/star-agreement.py     # tests/corpus/star/agreement/labeller2
 
 For every file in the second labeller's folder, the same-named answer is found in
-tests/corpus/star/spoken/{tune,heldout,heldout2,heldout3,heldout4}; sentences are matched line by line (the second
+tests/corpus/star/spoken/{tune,heldout,heldout2,heldout3,heldout4,heldout5}; sentences are matched line by line (the second
 labeller received the same lines with labels stripped). Prints sentence-label agreement,
 Cohen's kappa over S/T/A/R/-, and part-presence agreement, overall and per author.
 Standard library only.
