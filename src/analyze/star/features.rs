@@ -88,7 +88,8 @@ fn words(toks: &[Token], f: &mut Vec<Feature>) {
 /// Ways of saying one thing, pooled into one feature so that a phrasing the corpus has seen
 /// once still counts: a goal handed to the speaker, one they had to meet, one they wanted,
 /// and a goal named as a noun. Words of a pattern may have up to [`GAP`] words between them
-/// ("the gaffer basically said to me", "I kind of had to").
+/// ("the gaffer basically said to me", "I kind of had to", "what I really wanted"), so a
+/// pattern also covers its longer forms ("i wanted" covers "I just wanted to").
 const GROUPS: &[(&str, &[&[&str]])] = &[
     (
         "handed",
@@ -145,18 +146,14 @@ const GROUPS: &[(&str, &[&[&str]])] = &[
         "want",
         &[
             &["i", "wanted"],
-            &["what", "i", "wanted"],
             &["i", "was", "after"],
             &["i", "was", "trying", "to"],
             &["i", "was", "hoping"],
             &["i", "hoped", "to"],
             &["i", "set", "out"],
             &["i", "was", "determined"],
-            &["i", "decided", "i", "wanted"],
-            &["i", "wanted", "to"],
             &["we", "wanted", "to"],
             &["i'd", "love", "to"],
-            &["i", "just", "wanted"],
         ],
     ),
     (
@@ -254,6 +251,45 @@ fn rule(r: &Labelled, prefix: &str, f: &mut Vec<Feature>) {
     for (p, cues) in PARTS.iter().zip(&r.cues_by_part) {
         for c in cues {
             f.push((format!("{prefix}cue:{}:{c}", p.letter()), 1.0));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn loosely(text: &str, pattern: &[&str]) -> bool {
+        let words: Vec<&str> = text.split_whitespace().collect();
+        contains_loosely(&words, pattern)
+    }
+
+    #[test]
+    fn a_pattern_matches_in_order_with_at_most_two_words_between() {
+        assert!(loosely("i had to fix it", &["i", "had", "to"]));
+        assert!(loosely("so i kind of had to", &["i", "had", "to"]));
+        assert!(loosely(
+            "the gaffer basically said to me",
+            &["said", "to", "me"]
+        ));
+        assert!(!loosely("i you know sort of had to", &["i", "had", "to"]));
+        assert!(!loosely("to had i", &["i", "had", "to"]));
+        assert!(!loosely("i had", &["i", "had", "to"]));
+        assert!(!loosely("", &["goal"]));
+        assert!(!loosely("goal", &[]));
+    }
+
+    #[test]
+    fn a_goal_handed_to_the_speaker_is_one_feature_however_it_is_said() {
+        for text in [
+            "and the head asked me if there was any way",
+            "it kind of landed on me to keep us on air",
+            "i got asked by the control room to find out why",
+        ] {
+            let mut f = Vec::new();
+            let transcript = crate::transcribe::Transcript::evenly_timed(text, 0.4);
+            words(&crate::analyze::tokens::tokenize(&transcript.words), &mut f);
+            assert!(f.iter().any(|(n, _)| n == "grp:handed"), "{text}: {f:?}");
         }
     }
 }
