@@ -135,8 +135,9 @@ fn a_spoken_answer_without_a_result_is_told_to_end_with_one() {
     assert!(star["score"].as_u64().unwrap() < 80);
     // The last sentence ("Then I trained the team ...") could be read as a weak Result: the
     // labeller may not be sure enough to call it missing (the calibrated probability against
-    // the threshold that "missing" needs, 0.83, docs/star.md), so the part is "missing" or
-    // "can't tell" with that sentence, and the advice is still to end with what changed.
+    // the threshold "missing" needs, `missing_confidence` in the shipped weights,
+    // docs/star.md), so the part is "missing" or "can't tell" with that sentence, and the
+    // advice is still to end with what changed.
     let verdict = star["result"]["verdict"].as_str().unwrap();
     assert!(
         ["missing", "cant_tell"].contains(&verdict),
